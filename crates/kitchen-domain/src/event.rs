@@ -1,0 +1,571 @@
+//! Taps, the `Detail` they publish, and the envelopes consumers parse.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::{ContractError, Status};
+
+/// EventBridge `Source` of every status event.
+pub const SOURCE: &str = "com.pizza.status";
+/// EventBridge `DetailType` of every status event.
+pub const DETAIL_TYPE: &str = "Change in Pizza";
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: &str = "1";
+pub const MAX_ORDER_CHARS: usize = 64;
+pub const MAX_CLIENT_CHARS: usize = 200;
+pub const MAX_DEVICE_CHARS: usize = 64;
+/// EventBridge's limit for one entry, and for one PutEvents call.
+pub const MAX_ENTRY_BYTES: usize = 256 * 1024;
+/// AWS counts an entry's `Time` as 14 bytes when it sizes the entry.
+const TIME_BYTES: usize = 14;
+
+/// One status change tapped on a device: what the outbox keeps and the bus receives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tap {
+    pub event_id: Uuid,
+    pub order: String,
+    pub status: Status,
+    pub client: String,
+    pub device: String,
+    pub seq: u64,
+    /// The moment of the tap, not of publishing.
+    pub time: DateTime<Utc>,
+}
+
+/// The `Detail` of a published event, field for field as the contract names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    pub order: String,
+    pub status: Status,
+    pub client: String,
+    pub event_id: String,
+    pub device: String,
+    pub seq: u64,
+    pub version: String,
+}
+
+impl Tap {
+    /// A new tap at `time`, validating every field. `seq` is the device's counter.
+    pub fn new(
+        order: &str,
+        status: Status,
+        client: &str,
+        device: &str,
+        seq: u64,
+        time: DateTime<Utc>,
+    ) -> Result<Tap, ContractError> {
+        let order = validate_order(order)?;
+        let client = validate_client(client)?;
+        let device = validate_device(device)?;
+        Ok(Tap {
+            event_id: Uuid::now_v7(),
+            order,
+            status,
+            client,
+            device,
+            seq,
+            time,
+        })
+    }
+
+    pub fn detail(&self) -> Detail {
+        Detail {
+            order: self.order.clone(),
+            status: self.status,
+            client: self.client.clone(),
+            event_id: self.event_id.to_string(),
+            device: self.device.clone(),
+            seq: self.seq,
+            version: SCHEMA_VERSION.to_owned(),
+        }
+    }
+
+    /// The `Detail` as the JSON string PutEvents takes.
+    pub fn detail_json(&self) -> String {
+        serde_json::to_string(&self.detail()).expect("a Detail always serialises")
+    }
+
+    /// The event a consumer will see once this tap is published.
+    pub fn to_status_event(&self) -> StatusEvent {
+        let detail = serde_json::to_value(self.detail()).expect("a Detail always serialises");
+        StatusEvent {
+            event_id: self.event_id.to_string(),
+            order: self.order.clone(),
+            status: self.status,
+            client: self.client.clone(),
+            time: self.time,
+            device: Some(self.device.clone()),
+            seq: Some(self.seq),
+            version: SCHEMA_VERSION.to_owned(),
+            detail,
+        }
+    }
+}
+
+/// The size AWS counts for a PutEvents entry with this detail.
+pub fn entry_size(detail_json: &str) -> usize {
+    TIME_BYTES + SOURCE.len() + DETAIL_TYPE.len() + detail_json.len()
+}
+
+/// A status event as a consumer reads it from an EventBridge envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    /// `detail.event_id`, or the envelope's `id` for producers that do not send one.
+    pub event_id: String,
+    pub order: String,
+    pub status: Status,
+    pub client: String,
+    /// The envelope's `time`: the moment of the tap.
+    pub time: DateTime<Utc>,
+    pub device: Option<String>,
+    pub seq: Option<u64>,
+    pub version: String,
+    /// The detail exactly as received, so fields of newer versions are kept.
+    pub detail: Value,
+}
+
+impl StatusEvent {
+    /// The fixed-width UTC time used in sort keys: `2026-11-22T18:04:05.123Z`.
+    pub fn time_key(&self) -> String {
+        self.time.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    /// `time#event_id`: orders events of one (order, status) from older to newer.
+    /// A UUIDv7 event id also orders taps made within the same millisecond.
+    pub fn time_event_id(&self) -> String {
+        format!("{}#{}", self.time_key(), self.event_id)
+    }
+}
+
+/// Parses an EventBridge envelope (the body SQS delivers) into a validated event.
+pub fn parse_envelope(body: &str) -> Result<StatusEvent, ContractError> {
+    if body.len() > MAX_ENTRY_BYTES + 4096 {
+        return Err(ContractError::TooLarge {
+            size: body.len(),
+            max: MAX_ENTRY_BYTES,
+        });
+    }
+    let value: Value =
+        serde_json::from_str(body).map_err(|e| ContractError::NotJson(e.to_string()))?;
+    let envelope = value.as_object().ok_or(ContractError::WrongType {
+        field: "envelope",
+        expected: "a JSON object",
+    })?;
+    let source = required_str(envelope, "source", "source")?;
+    if source != SOURCE {
+        return Err(ContractError::Invalid {
+            field: "source",
+            reason: format!("expected {SOURCE:?}, got {source:?}"),
+        });
+    }
+    let detail_type = required_str(envelope, "detail-type", "detail-type")?;
+    if detail_type != DETAIL_TYPE {
+        return Err(ContractError::Invalid {
+            field: "detail-type",
+            reason: format!("expected {DETAIL_TYPE:?}, got {detail_type:?}"),
+        });
+    }
+    let id = required_str(envelope, "id", "id")?;
+    let time = required_str(envelope, "time", "time")?;
+    let time = DateTime::parse_from_rfc3339(time)
+        .map_err(|e| ContractError::Invalid {
+            field: "time",
+            reason: format!("not an RFC 3339 timestamp ({e})"),
+        })?
+        .with_timezone(&Utc);
+    let detail = envelope
+        .get("detail")
+        .ok_or(ContractError::Missing("detail"))?;
+    parse_detail(detail, id, time)
+}
+
+/// Validates a `detail` object. `envelope_id` stands in for a missing `event_id`.
+fn parse_detail(
+    detail: &Value,
+    envelope_id: &str,
+    time: DateTime<Utc>,
+) -> Result<StatusEvent, ContractError> {
+    let fields = detail.as_object().ok_or(ContractError::WrongType {
+        field: "detail",
+        expected: "a JSON object",
+    })?;
+    let order = match fields.get("order") {
+        None | Some(Value::Null) => return Err(ContractError::Missing("detail.order")),
+        Some(Value::String(s)) => validate_order(s)?,
+        Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
+        Some(_) => {
+            return Err(ContractError::WrongType {
+                field: "detail.order",
+                expected: "a string or a whole number",
+            })
+        }
+    };
+    let status: Status = required_str(fields, "status", "detail.status")?.parse()?;
+    let client = validate_client(required_str(fields, "client", "detail.client")?)?;
+    let event_id = match optional_str(fields, "event_id", "detail.event_id")? {
+        Some(id) => non_empty_within(id, "detail.event_id", 100)?,
+        None => non_empty_within(envelope_id, "id", 100)?,
+    };
+    let device = optional_str(fields, "device", "detail.device")?
+        .map(validate_device)
+        .transpose()?;
+    let seq = match fields.get("seq") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) if n.is_u64() => n.as_u64(),
+        Some(_) => {
+            return Err(ContractError::WrongType {
+                field: "detail.seq",
+                expected: "a whole number ≥ 0",
+            })
+        }
+    };
+    // Producers of the original flow send no version; a number is read as its text.
+    let version = match fields.get("version") {
+        None | Some(Value::Null) => SCHEMA_VERSION.to_owned(),
+        Some(Value::String(v)) => non_empty_within(v, "detail.version", 16)?,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => {
+            return Err(ContractError::WrongType {
+                field: "detail.version",
+                expected: "a string",
+            })
+        }
+    };
+    Ok(StatusEvent {
+        event_id,
+        order,
+        status,
+        client,
+        time,
+        device,
+        seq,
+        version,
+        detail: detail.clone(),
+    })
+}
+
+pub fn validate_order(order: &str) -> Result<String, ContractError> {
+    let order = non_empty_within(order.trim(), "order", MAX_ORDER_CHARS)?;
+    if order.chars().any(char::is_control) {
+        return Err(ContractError::Invalid {
+            field: "order",
+            reason: "contains control characters".into(),
+        });
+    }
+    Ok(order)
+}
+
+pub fn validate_client(client: &str) -> Result<String, ContractError> {
+    non_empty_within(client.trim(), "client", MAX_CLIENT_CHARS)
+}
+
+pub fn validate_device(device: &str) -> Result<String, ContractError> {
+    non_empty_within(device.trim(), "device", MAX_DEVICE_CHARS)
+}
+
+fn non_empty_within(value: &str, field: &'static str, max: usize) -> Result<String, ContractError> {
+    if value.is_empty() {
+        return Err(ContractError::Empty(field));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(ContractError::TooLong { field, len, max });
+    }
+    Ok(value.to_owned())
+}
+
+fn required_str<'a>(
+    fields: &'a Map<String, Value>,
+    key: &str,
+    field: &'static str,
+) -> Result<&'a str, ContractError> {
+    optional_str(fields, key, field)?.ok_or(ContractError::Missing(field))
+}
+
+fn optional_str<'a>(
+    fields: &'a Map<String, Value>,
+    key: &str,
+    field: &'static str,
+) -> Result<Option<&'a str>, ContractError> {
+    match fields.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ContractError::WrongType {
+            field,
+            expected: "a string",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tap(status: Status) -> Tap {
+        Tap::new(
+            "42",
+            status,
+            "Ana",
+            "kitchen-1",
+            7,
+            "2026-11-22T18:04:05.123Z".parse().unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// The envelope EventBridge hands to SQS for a published tap.
+    fn envelope_of(tap: &Tap) -> String {
+        json!({
+            "version": "0",
+            "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+            "detail-type": DETAIL_TYPE,
+            "source": SOURCE,
+            "account": "123456789012",
+            "time": tap.time.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "region": "us-east-1",
+            "resources": [],
+            "detail": serde_json::from_str::<Value>(&tap.detail_json()).unwrap(),
+        })
+        .to_string()
+    }
+
+    fn envelope_with_detail(detail: Value) -> String {
+        json!({
+            "id": "env-1", "detail-type": DETAIL_TYPE, "source": SOURCE,
+            "time": "2026-11-22T18:04:05Z", "detail": detail,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn every_status_round_trips_from_tap_to_envelope() {
+        for status in Status::ALL {
+            let tap = tap(status);
+            let event = parse_envelope(&envelope_of(&tap)).unwrap();
+            assert_eq!(event.status, status);
+            assert_eq!(event.order, "42");
+            assert_eq!(event.client, "Ana");
+            assert_eq!(event.event_id, tap.event_id.to_string());
+            assert_eq!(event.device.as_deref(), Some("kitchen-1"));
+            assert_eq!(event.seq, Some(7));
+            assert_eq!(event.version, "1");
+            assert_eq!(
+                event.time,
+                "2026-11-22T18:04:05Z".parse::<DateTime<Utc>>().unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_reader_of_the_original_flow_finds_its_four_fields() {
+        // The original consumer reads detail.order, detail.status, detail.client and time.
+        let body: Value = serde_json::from_str(&envelope_of(&tap(Status::Ready))).unwrap();
+        assert_eq!(body["detail"]["order"], "42");
+        assert_eq!(body["detail"]["status"], "ready");
+        assert_eq!(body["detail"]["client"], "Ana");
+        assert!(body["time"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-22T18:04:05"));
+    }
+
+    #[test]
+    fn original_schema_events_are_accepted_with_the_envelope_id() {
+        let body =
+            envelope_with_detail(json!({"order": 17, "status": "in the oven", "client": "Bia"}));
+        let event = parse_envelope(&body).unwrap();
+        assert_eq!(event.order, "17");
+        assert_eq!(event.event_id, "env-1");
+        assert_eq!(event.device, None);
+        assert_eq!(event.seq, None);
+        assert_eq!(event.version, "1");
+    }
+
+    #[test]
+    fn newer_versions_keep_their_unknown_fields() {
+        let detail = json!({"order": "9", "status": "ready", "client": "Caio", "version": "2", "oven": {"slot": 3}});
+        let event = parse_envelope(&envelope_with_detail(detail.clone())).unwrap();
+        assert_eq!(event.version, "2");
+        assert_eq!(event.detail, detail);
+    }
+
+    #[test]
+    fn each_kind_of_bad_input_names_its_field() {
+        let cases: Vec<(String, ContractError)> = vec![
+            ("not json".into(), ContractError::NotJson(String::new())),
+            (
+                "[1,2]".into(),
+                ContractError::WrongType {
+                    field: "envelope",
+                    expected: "a JSON object",
+                },
+            ),
+            (
+                envelope_with_detail(json!({"status": "ready", "client": "A"})),
+                ContractError::Missing("detail.order"),
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "client": "A"})),
+                ContractError::Missing("detail.status"),
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "status": "ready"})),
+                ContractError::Missing("detail.client"),
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "status": "baking", "client": "A"})),
+                ContractError::UnknownStatus("baking".into()),
+            ),
+            (
+                envelope_with_detail(json!({"order": "", "status": "ready", "client": "A"})),
+                ContractError::Empty("order"),
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "status": "ready", "client": "  "})),
+                ContractError::Empty("client"),
+            ),
+            (
+                envelope_with_detail(
+                    json!({"order": "x".repeat(65), "status": "ready", "client": "A"}),
+                ),
+                ContractError::TooLong {
+                    field: "order",
+                    len: 65,
+                    max: 64,
+                },
+            ),
+            (
+                envelope_with_detail(
+                    json!({"order": "1", "status": "ready", "client": "c".repeat(201)}),
+                ),
+                ContractError::TooLong {
+                    field: "client",
+                    len: 201,
+                    max: 200,
+                },
+            ),
+            (
+                envelope_with_detail(json!({"order": 1.5, "status": "ready", "client": "A"})),
+                ContractError::WrongType {
+                    field: "detail.order",
+                    expected: "a string or a whole number",
+                },
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "status": 3, "client": "A"})),
+                ContractError::WrongType {
+                    field: "detail.status",
+                    expected: "a string",
+                },
+            ),
+            (
+                envelope_with_detail(json!({"order": "1", "status": "ready", "client": ["A"]})),
+                ContractError::WrongType {
+                    field: "detail.client",
+                    expected: "a string",
+                },
+            ),
+            (
+                envelope_with_detail(
+                    json!({"order": "1", "status": "ready", "client": "A", "seq": -1}),
+                ),
+                ContractError::WrongType {
+                    field: "detail.seq",
+                    expected: "a whole number ≥ 0",
+                },
+            ),
+            (
+                envelope_with_detail(json!("a string")),
+                ContractError::WrongType {
+                    field: "detail",
+                    expected: "a JSON object",
+                },
+            ),
+        ];
+        for (body, expected) in cases {
+            let err = parse_envelope(&body).unwrap_err();
+            match expected {
+                ContractError::NotJson(_) => {
+                    assert!(matches!(err, ContractError::NotJson(_)), "{err}")
+                }
+                expected => assert_eq!(err, expected, "for body {body}"),
+            }
+            if let Some(field) = err.field() {
+                assert!(
+                    err.to_string().contains(field.rsplit('.').next().unwrap()),
+                    "{err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn envelope_without_time_or_with_other_source_is_rejected() {
+        let no_time = json!({"id": "e", "detail-type": DETAIL_TYPE, "source": SOURCE,
+            "detail": {"order": "1", "status": "ready", "client": "A"}})
+        .to_string();
+        assert_eq!(
+            parse_envelope(&no_time).unwrap_err(),
+            ContractError::Missing("time")
+        );
+        let bad_time = no_time.replace("\"id\"", "\"time\":\"yesterday\",\"id\"");
+        assert!(matches!(
+            parse_envelope(&bad_time).unwrap_err(),
+            ContractError::Invalid { field: "time", .. }
+        ));
+        let other = envelope_with_detail(json!({})).replace(SOURCE, "com.other");
+        assert!(matches!(
+            parse_envelope(&other).unwrap_err(),
+            ContractError::Invalid {
+                field: "source",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn huge_body_is_rejected_before_parsing() {
+        let body = envelope_with_detail(
+            json!({"order": "1", "status": "ready", "client": "x".repeat(300 * 1024)}),
+        );
+        assert!(matches!(
+            parse_envelope(&body).unwrap_err(),
+            ContractError::TooLarge { .. }
+        ));
+    }
+
+    #[test]
+    fn tap_rejects_bad_fields_by_name() {
+        let now = Utc::now();
+        assert_eq!(
+            Tap::new(" ", Status::Ready, "A", "d", 1, now).unwrap_err(),
+            ContractError::Empty("order")
+        );
+        assert_eq!(
+            Tap::new("1", Status::Ready, "", "d", 1, now).unwrap_err(),
+            ContractError::Empty("client")
+        );
+        assert_eq!(
+            Tap::new("1", Status::Ready, "A", "", 1, now).unwrap_err(),
+            ContractError::Empty("device")
+        );
+        assert!(matches!(
+            Tap::new("1\n2", Status::Ready, "A", "d", 1, now).unwrap_err(),
+            ContractError::Invalid { field: "order", .. }
+        ));
+    }
+
+    #[test]
+    fn time_event_id_sorts_older_taps_first() {
+        let first = tap(Status::Ready);
+        let mut second = tap(Status::Ready);
+        second.time = first.time + chrono::Duration::milliseconds(1);
+        assert!(first.to_status_event().time_event_id() < second.to_status_event().time_event_id());
+        // Same instant: the UUIDv7 made later sorts later.
+        let same = tap(Status::Ready);
+        assert!(first.to_status_event().time_event_id() < same.to_status_event().time_event_id());
+    }
+}

@@ -1,0 +1,14 @@
+//! The pizzeria's event contract: statuses, taps, the EventBridge entry a tap
+//! becomes and the envelope a consumer receives. Pure data and validation, no I/O.
+
+mod error;
+mod event;
+mod status;
+
+pub use error::ContractError;
+pub use event::{
+    entry_size, parse_envelope, validate_client, validate_device, validate_order, Detail,
+    StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ENTRY_BYTES,
+    MAX_ORDER_CHARS, SCHEMA_VERSION, SOURCE,
+};
+pub use status::Status;
