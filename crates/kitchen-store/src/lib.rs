@@ -1,0 +1,142 @@
+//! The device's SQLite database: the outbox that makes a tap durable before it
+//! is shown as done, and the local tables that keep every screen working offline.
+
+mod migrations;
+mod outbox;
+
+use std::path::{Path, PathBuf};
+
+use kitchen_domain::ContractError;
+use rusqlite::Connection;
+use thiserror::Error;
+
+pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
+
+/// The file name of a device's database inside its data folder.
+pub const DATABASE_FILE: &str = "kitchen.sqlite3";
+/// Shared with the desktop app's identifier, so the CLI and the app find one folder.
+pub const APP_IDENTIFIER: &str = "com.pizzeria.kitchen-dashboard";
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the database was written by a newer version of this app (schema {found}, this build knows {known})")]
+    NewerSchema { found: usize, known: usize },
+}
+
+/// The data folder of a device: `explicit`, else `KITCHEN_DATA_DIR`, else the
+/// platform's app data folder.
+pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(dir) = explicit {
+        return dir.to_owned();
+    }
+    if let Some(dir) = std::env::var_os("KITCHEN_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join(APP_IDENTIFIER))
+        .unwrap_or_else(|| PathBuf::from(".kitchen-data"))
+}
+
+/// One connection to a device's database. Open one per thread or task that needs it:
+/// WAL lets readers and the single writer proceed side by side.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        Store::open(&data_dir.join(DATABASE_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        // Set on every connection: durability of each commit is the outbox's promise.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads a device setting kept in the database.
+    pub fn device_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM device_state WHERE key = ?1",
+                [key],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_device_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO device_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_sets_durable_pragmas_and_keeps_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(&dir.path().join("device-a")).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = store
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous=FULL");
+        store.set_device_value("device_name", "oven-1").unwrap();
+        drop(store);
+        let store = Store::open_in(&dir.path().join("device-a")).unwrap();
+        assert_eq!(
+            store.device_value("device_name").unwrap().as_deref(),
+            Some("oven-1")
+        );
+        assert_eq!(store.device_value("missing").unwrap(), None);
+    }
+
+    #[test]
+    fn explicit_data_dir_wins() {
+        assert_eq!(
+            resolve_data_dir(Some(Path::new("/x/y"))),
+            PathBuf::from("/x/y")
+        );
+    }
+}
