@@ -242,6 +242,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The highest all-digit order id tapped on this device, if any.
+    pub fn highest_numeric_order(&self) -> Result<Option<u64>, StoreError> {
+        let highest: Option<i64> = self.conn.query_row(
+            "SELECT MAX(CAST(order_id AS INTEGER)) FROM outbox
+             WHERE order_id != '' AND order_id NOT GLOB '*[^0-9]*' AND length(order_id) <= 18",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(highest.and_then(|n| u64::try_from(n).ok()))
+    }
+
     pub fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let mut counts = OutboxCounts::default();
         let mut stmt = self

@@ -1,0 +1,217 @@
+//! Where the cloud is and what its resources are called, and the SDK clients built
+//! from that: the default credential chain, `AWS_PROFILE`, `AWS_REGION` and
+//! `AWS_ENDPOINT_URL` as everywhere in AWS, with explicit timeouts.
+
+use std::time::Duration;
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use serde::{Deserialize, Serialize};
+
+/// Names and location of the cloud resources. Defaults are the SPEC's names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudConfig {
+    /// `None`: the default chain (`AWS_REGION`, the profile), else us-east-1.
+    pub region: Option<String>,
+    /// `None`: the default chain (`AWS_PROFILE`, else the default profile).
+    pub profile: Option<String>,
+    /// `None`: AWS itself (or `AWS_ENDPOINT_URL`); the local cloud sets it.
+    pub endpoint_url: Option<String>,
+    pub stack_name: String,
+    pub bus_name: String,
+    pub table_name: String,
+    pub store_queue: String,
+    pub delivery_queue: String,
+    /// IANA zone for the table's `day` attribute.
+    pub store_time_zone: String,
+}
+
+impl Default for CloudConfig {
+    fn default() -> Self {
+        CloudConfig {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            stack_name: "kitchen-dashboard".into(),
+            bus_name: "pizzaria".into(),
+            table_name: "pizzaria-events".into(),
+            store_queue: "pizzaria-events-store".into(),
+            delivery_queue: "waiting-delivery".into(),
+            store_time_zone: "UTC".into(),
+        }
+    }
+}
+
+/// Timeouts for ordinary calls: a call never hangs on a dead network.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// SQS long polls wait up to 20 s, so their attempts get more than that.
+pub const LONG_POLL_WAIT: Duration = Duration::from_secs(20);
+const LONG_POLL_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(25);
+const LONG_POLL_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl CloudConfig {
+    /// The defaults, overridden by `KITCHEN_*` variables and `STORE_TIME_ZONE`.
+    pub fn from_env() -> CloudConfig {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut config = CloudConfig::default();
+        config.region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION"));
+        config.profile = var("AWS_PROFILE");
+        config.endpoint_url = var("AWS_ENDPOINT_URL");
+        let names = [
+            ("KITCHEN_STACK", &mut config.stack_name),
+            ("KITCHEN_BUS", &mut config.bus_name),
+            ("KITCHEN_TABLE", &mut config.table_name),
+            ("KITCHEN_STORE_QUEUE", &mut config.store_queue),
+            ("KITCHEN_DELIVERY_QUEUE", &mut config.delivery_queue),
+            ("STORE_TIME_ZONE", &mut config.store_time_zone),
+        ];
+        for (name, slot) in names {
+            if let Some(value) = var(name) {
+                *slot = value;
+            }
+        }
+        config
+    }
+
+    /// True when the endpoint is this machine: the local cloud.
+    pub fn is_local(&self) -> bool {
+        self.endpoint_url.as_deref().is_some_and(is_loopback_url)
+    }
+
+    /// Loads the shared SDK configuration once; clients are built from it.
+    pub async fn load_sdk_config(&self) -> SdkConfig {
+        let region = RegionProviderChain::first_try(self.region.clone().map(Region::new))
+            .or_default_provider()
+            .or_else(Region::from_static("us-east-1"));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(region)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
+        if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(endpoint) = &self.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        // The local cloud takes any signature; these are not secrets and are never stored.
+        if self.is_local()
+            && std::env::var_os("AWS_ACCESS_KEY_ID").is_none()
+            && self.profile.is_none()
+        {
+            loader = loader.credentials_provider(aws_sdk_sqs::config::Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "local-cloud",
+            ));
+        }
+        loader.load().await
+    }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The SDK clients the core uses, built once from one configuration.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub config: CloudConfig,
+    pub events: aws_sdk_eventbridge::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    /// For long polls: attempt timeout above the 20 s wait.
+    pub sqs_long_poll: aws_sdk_sqs::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+}
+
+impl Clients {
+    pub async fn new(config: &CloudConfig) -> Clients {
+        let sdk = config.load_sdk_config().await;
+        let long_poll = aws_sdk_sqs::config::Builder::from(&sdk)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(LONG_POLL_ATTEMPT_TIMEOUT)
+                    .operation_timeout(LONG_POLL_OPERATION_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        Clients {
+            config: config.clone(),
+            events: aws_sdk_eventbridge::Client::new(&sdk),
+            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            sqs_long_poll: aws_sdk_sqs::Client::from_conf(long_poll),
+            cloudformation: aws_sdk_cloudformation::Client::new(&sdk),
+        }
+    }
+
+    /// The URL of a queue by name (the names, not URLs, are configuration).
+    pub async fn queue_url(&self, name: &str) -> Result<String, crate::CloudError> {
+        let out = self
+            .sqs
+            .get_queue_url()
+            .queue_name(name)
+            .send()
+            .await
+            .map_err(|e| crate::CloudError::call("GetQueueUrl", name, e))?;
+        out.queue_url
+            .ok_or_else(|| crate::CloudError::Missing(format!("queue {name}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_endpoints_are_local() {
+        for url in [
+            "http://127.0.0.1:4566",
+            "http://localhost:5000/",
+            "http://[::1]:80",
+            "http://127.2.3.4",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://events.us-east-1.amazonaws.com",
+            "http://10.0.0.1:4566",
+            "http://localhost.evil.com",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_spec_names() {
+        let c = CloudConfig::default();
+        assert_eq!(
+            (c.bus_name.as_str(), c.table_name.as_str()),
+            ("pizzaria", "pizzaria-events")
+        );
+        assert_eq!(
+            (c.store_queue.as_str(), c.delivery_queue.as_str()),
+            ("pizzaria-events-store", "waiting-delivery")
+        );
+    }
+}

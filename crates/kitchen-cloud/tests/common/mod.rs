@@ -1,0 +1,88 @@
+//! Shared by the integration tests: a local cloud per test, device databases,
+//! and reading queues and the table back.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::table::{scan_all, TableRow};
+use kitchen_cloud::worker::StoreWorker;
+use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_store::Store;
+
+pub async fn local_cloud() -> LocalCloud {
+    LocalCloud::start(CloudConfig::default())
+        .await
+        .expect("the local cloud starts")
+}
+
+pub fn device(dir: &Path, name: &str) -> Store {
+    Store::open_in(&dir.join(name)).expect("a device database opens")
+}
+
+/// Runs the store worker until the store queue stays empty.
+pub async fn store_until_idle(clients: &Clients) -> usize {
+    let worker = StoreWorker::connect(clients)
+        .await
+        .expect("worker connects")
+        .with_wait_seconds(1);
+    let mut stored = 0;
+    let mut idle = 0;
+    while idle < 2 {
+        let report = worker.poll_once().await.expect("poll");
+        stored += report.stored;
+        idle = if report.received == 0 { idle + 1 } else { 0 };
+    }
+    stored
+}
+
+/// Receives and deletes every message on a queue; returns the bodies.
+pub async fn receive_all(clients: &Clients, queue: &str) -> Vec<String> {
+    let url = clients.queue_url(queue).await.expect("queue exists");
+    let mut bodies = Vec::new();
+    let mut idle = 0;
+    while idle < 2 {
+        let out = clients
+            .sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("receive");
+        let messages = out.messages();
+        idle = if messages.is_empty() { idle + 1 } else { 0 };
+        for m in messages {
+            bodies.push(m.body().unwrap_or_default().to_owned());
+            clients
+                .sqs
+                .delete_message()
+                .queue_url(&url)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .expect("delete");
+        }
+    }
+    bodies
+}
+
+pub async fn table_rows(clients: &Clients) -> Vec<TableRow> {
+    let mut rows = scan_all(clients).await.expect("scan");
+    rows.sort_by(|a, b| (&a.order, &a.status).cmp(&(&b.order, &b.status)));
+    rows
+}
+
+/// Polls `check` until it holds or `within` passes.
+pub async fn eventually<F: FnMut() -> bool>(within: Duration, mut check: F) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < within {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check()
+}

@@ -1,0 +1,208 @@
+//! The publisher and the store function against the local cloud.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{Duration as Age, Utc};
+use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
+use kitchen_cloud::publisher::Publisher;
+use kitchen_cloud::store_fn::{StoreFunction, Stored};
+use kitchen_cloud::CloudConfig;
+use kitchen_domain::{Status, Tap};
+use kitchen_store::OutboxState;
+
+use common::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newer_one() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = device(dir.path(), "a");
+    for order in ["1", "2", "3"] {
+        for status in Status::KITCHEN {
+            store
+                .record_tap(order, status, "Ana", "oven-1", Utc::now())
+                .unwrap();
+        }
+    }
+    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store);
+    let report = publisher.drain().await.unwrap();
+    assert_eq!(report.published, 18);
+    assert_eq!(store_until_idle(&cloud.clients).await, 18);
+    let before = table_rows(&cloud.clients).await;
+    assert_eq!(before.len(), 18);
+
+    // The same event ids again, as after a crash between sending and recording.
+    let db = rusqlite::Connection::open(dir.path().join("a/kitchen.sqlite3")).unwrap();
+    db.execute("UPDATE outbox SET state = 'pending'", [])
+        .unwrap();
+    assert_eq!(publisher.drain().await.unwrap().published, 18);
+    assert_eq!(
+        store_until_idle(&cloud.clients).await,
+        18,
+        "duplicates are acknowledged, not failed"
+    );
+    assert_eq!(table_rows(&cloud.clients).await, before);
+
+    // An older event for an (order, status) the table holds is left out.
+    let function =
+        StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", "UTC").unwrap();
+    let current = before
+        .iter()
+        .find(|r| r.order == "2" && r.status == "ready")
+        .unwrap();
+    let older = Tap::new(
+        "2",
+        Status::Ready,
+        "Someone Else",
+        "oven-9",
+        1,
+        Utc::now() - Age::hours(2),
+    )
+    .unwrap();
+    assert_eq!(
+        function
+            .store_event(&older.to_status_event())
+            .await
+            .unwrap(),
+        Stored::Older
+    );
+    let again = table_rows(&cloud.clients).await;
+    assert_eq!(
+        again
+            .iter()
+            .find(|r| r.order == "2" && r.status == "ready")
+            .unwrap(),
+        current
+    );
+
+    // The same event is a duplicate; a newer one replaces the row.
+    let newer = Tap::new(
+        "2",
+        Status::Ready,
+        "Bia",
+        "oven-2",
+        5,
+        Utc::now() + Age::seconds(5),
+    )
+    .unwrap();
+    let event = newer.to_status_event();
+    assert_eq!(function.store_event(&event).await.unwrap(), Stored::Written);
+    assert_eq!(
+        function.store_event(&event).await.unwrap(),
+        Stored::Duplicate
+    );
+    let after = table_rows(&cloud.clients).await;
+    let row = after
+        .iter()
+        .find(|r| r.order == "2" && r.status == "ready")
+        .unwrap();
+    assert_eq!(
+        (row.client.as_str(), row.event_id.clone()),
+        ("Bia", newer.event_id.to_string())
+    );
+    assert_eq!(after.len(), 18);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_the_bus_refuses_stay_in_the_outbox_with_the_reason_and_are_not_retried() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = device(dir.path(), "a");
+    store
+        .record_tap("7", Status::OrderDone, "Ana", "oven-1", Utc::now())
+        .unwrap();
+    store
+        .record_tap("8", Status::OrderDone, "Bia", "oven-1", Utc::now())
+        .unwrap();
+    // A row whose detail is not JSON, as a damaged or foreign producer could leave.
+    let db = rusqlite::Connection::open(dir.path().join("a/kitchen.sqlite3")).unwrap();
+    db.execute(
+        "INSERT INTO outbox (event_id, order_id, status, client, device, device_seq, tapped_at, detail)
+         VALUES ('bad-1', '9', 'ready', 'Caio', 'oven-1', 99, '2026-11-22T10:00:00.000Z', 'this is not json')",
+        [],
+    )
+    .unwrap();
+
+    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store);
+    let report = publisher.drain().await.unwrap();
+    assert_eq!(
+        (report.published, report.rejected, report.retrying),
+        (2, 1, 0)
+    );
+    let second = publisher.drain().await.unwrap();
+    assert_eq!(second.calls, 0, "a refused entry is not sent again");
+
+    let visible = publisher.store().outbox_entries(false, 10).unwrap();
+    assert_eq!(visible.len(), 1);
+    assert_eq!(visible[0].event_id, "bad-1");
+    assert_eq!(visible[0].state, OutboxState::Rejected);
+    assert!(
+        visible[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("MalformedDetail"),
+        "{:?}",
+        visible[0].last_error
+    );
+    assert_eq!(store_until_idle(&cloud.clients).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taps_made_while_the_cloud_is_down_are_kept_and_published_when_it_returns() {
+    let config = CloudConfig::default();
+    let cloud = local_cloud().await;
+    let port = cloud.server.port();
+    let dir = tempfile::tempdir().unwrap();
+    let store = device(dir.path(), "a");
+    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store);
+    let clients = cloud.clients.clone();
+    drop(cloud); // the server stops
+
+    let mut store = device(dir.path(), "a");
+    let tapped_at = Utc::now() - Age::minutes(30);
+    for order in 1..=25 {
+        store
+            .record_tap(
+                &order.to_string(),
+                Status::OrderDone,
+                "Ana",
+                "oven-1",
+                tapped_at,
+            )
+            .unwrap();
+    }
+    let err = publisher.drain().await.unwrap_err();
+    assert!(err.is_unreachable(), "{err}");
+    assert_eq!(
+        store.outbox_counts().unwrap().pending,
+        25,
+        "every tap is kept"
+    );
+
+    let server = tokio::task::spawn_blocking(move || MotoServer::start_on(port, None))
+        .await
+        .unwrap()
+        .unwrap();
+    let cloud = LocalCloud::deploy_on(server, config).await.unwrap();
+    assert_eq!(
+        cloud.clients.config.endpoint_url,
+        clients.config.endpoint_url
+    );
+    let report = publisher.drain().await.unwrap();
+    assert_eq!(report.published, 25);
+    assert_eq!(report.calls, 3, "batched: 10 + 10 + 5");
+    assert_eq!(store_until_idle(&cloud.clients).await, 25);
+    let rows = table_rows(&cloud.clients).await;
+    assert_eq!(rows.len(), 25);
+    // The table keeps the moment of the tap, not of publishing.
+    let expected = tapped_at.format("%Y-%m-%dT%H:%M:%S").to_string();
+    assert!(
+        rows.iter().all(|r| r.time.starts_with(&expected)),
+        "{} vs {expected}",
+        rows[0].time
+    );
+    let _ = Duration::from_secs(0);
+}
