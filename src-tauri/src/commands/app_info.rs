@@ -1,0 +1,26 @@
+//! The "About this device" screen: what is installed and where it keeps its data.
+
+use serde::Serialize;
+use tauri::{AppHandle, Runtime};
+
+use crate::data_dir;
+
+/// Mirrored by `AppInfo` in `ui/src/lib/backend/types.ts`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    pub data_dir: String,
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, String> {
+    let package = app.package_info();
+    Ok(AppInfo {
+        name: package.name.clone(),
+        version: package.version.to_string(),
+        data_dir: data_dir::resolve(&app)?.display().to_string(),
+    })
+}

@@ -1,0 +1,22 @@
+import { render } from "svelte/server";
+import { describe, expect, it } from "vitest";
+import AboutPanel from "./AboutPanel.svelte";
+
+describe("AboutPanel", () => {
+  it("shows the name, version and data folder it is given", () => {
+    const { body } = render(AboutPanel, {
+      props: {
+        info: {
+          name: "Kitchen Dashboard",
+          version: "1.2.3",
+          dataDir: "/home/cook/.local/share/com.pizzeria.kitchen-dashboard",
+        },
+      },
+    });
+
+    expect(body).toContain("About this device");
+    expect(body).toContain("Kitchen Dashboard");
+    expect(body).toContain("1.2.3");
+    expect(body).toContain("/home/cook/.local/share/com.pizzeria.kitchen-dashboard");
+  });
+});

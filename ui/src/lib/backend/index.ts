@@ -1,0 +1,17 @@
+import { MockBackend } from "./mock";
+import { TauriBackend } from "./tauri";
+import type { Backend } from "./types";
+
+export type { AppInfo, Backend } from "./types";
+export { MockBackend } from "./mock";
+export { TauriBackend } from "./tauri";
+
+/** True inside the Tauri webview, which injects `__TAURI_INTERNALS__` before any page script runs. */
+export function isTauri(host: object): boolean {
+  return "__TAURI_INTERNALS__" in host;
+}
+
+/** The IPC backend inside the desktop app, the in-memory one anywhere else. */
+export function createBackend(host: object): Backend {
+  return isTauri(host) ? new TauriBackend() : new MockBackend();
+}
