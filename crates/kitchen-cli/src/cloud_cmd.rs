@@ -1,0 +1,198 @@
+//! `kitchen cloud …` and `kitchen worker`: the local cloud's life cycle, deploying
+//! the template, and the store worker.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use kitchen_cloud::local_cloud::{self, LocalCloudState, MotoServer};
+use kitchen_cloud::provision::{deploy_stack, FunctionCode};
+use kitchen_cloud::worker::StoreWorker;
+use kitchen_cloud::Clients;
+
+use crate::Global;
+
+#[derive(Subcommand)]
+pub enum CloudCommand {
+    /// Start the local cloud (moto on 127.0.0.1), deploy the template and start the
+    /// store worker in the background. Safe to run again. Prints the endpoint URL.
+    Up {
+        /// Port of the local cloud
+        #[arg(long, default_value_t = local_cloud::DEFAULT_PORT)]
+        port: u16,
+    },
+    /// Stop the local cloud and its store worker
+    Down,
+    /// Is the local cloud running, and where
+    Status,
+    /// Deploy the template to the configured cloud (AWS, or the endpoint given)
+    Deploy {
+        /// S3 bucket of the store function's zip (deploys the Lambda)
+        #[arg(long, requires = "function_key")]
+        function_bucket: Option<String>,
+        /// S3 key of the store function's zip
+        #[arg(long, requires = "function_bucket")]
+        function_key: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct WorkerArgs {
+    /// Poll until the queue is empty, then exit
+    #[arg(long)]
+    once: bool,
+}
+
+pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
+    match command {
+        CloudCommand::Up { port } => up(global, port).await,
+        CloudCommand::Down => down(),
+        CloudCommand::Status => {
+            match LocalCloudState::load(&LocalCloudState::dir()) {
+                Some(state) => {
+                    let worker = state.worker_pid.filter(|p| local_cloud::pid_alive(*p));
+                    println!(
+                        "local cloud running at {} (moto pid {})",
+                        state.endpoint, state.moto_pid
+                    );
+                    match worker {
+                        Some(pid) => println!("store worker running (pid {pid})"),
+                        None => println!("store worker NOT running: run `kitchen cloud up`"),
+                    }
+                }
+                None => println!("local cloud not running"),
+            }
+            Ok(())
+        }
+        CloudCommand::Deploy {
+            function_bucket,
+            function_key,
+        } => {
+            let config = global.cloud_config();
+            let clients = Clients::new(&config).await;
+            let code = function_bucket
+                .zip(function_key)
+                .map(|(bucket, key)| FunctionCode { bucket, key });
+            let outputs = deploy_stack(&clients, code.as_ref()).await?;
+            println!("stack {} deployed", config.stack_name);
+            let mut keys: Vec<_> = outputs.into_iter().collect();
+            keys.sort();
+            for (key, value) in keys {
+                println!("  {key}: {value}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn up(global: &Global, port: u16) -> Result<()> {
+    let dir = LocalCloudState::dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut state = match LocalCloudState::load(&dir) {
+        Some(state) => state,
+        None => {
+            let server = MotoServer::start_on(port, Some(&dir.join("moto.log")))?;
+            let state = LocalCloudState {
+                endpoint: server.endpoint(),
+                port,
+                moto_pid: server.pid(),
+                worker_pid: None,
+            };
+            server.detach();
+            state.save(&dir)?;
+            state
+        }
+    };
+    let mut config = global.cloud_config();
+    config.endpoint_url = Some(state.endpoint.clone());
+    let clients = Clients::new(&config).await;
+    deploy_stack(&clients, None)
+        .await
+        .context("deploying the template to the local cloud")?;
+    if !state.worker_pid.is_some_and(local_cloud::pid_alive) {
+        state.worker_pid = Some(spawn_worker(global, &state.endpoint, &dir)?);
+        state.save(&dir)?;
+    }
+    eprintln!(
+        "local cloud up: moto pid {}, store worker pid {}",
+        state.moto_pid,
+        state.worker_pid.unwrap_or(0)
+    );
+    println!("{}", state.endpoint);
+    Ok(())
+}
+
+/// Starts `kitchen worker` in the background against the local cloud.
+fn spawn_worker(global: &Global, endpoint: &str, dir: &std::path::Path) -> Result<u32> {
+    let log = std::fs::File::create(dir.join("worker.log")).context("creating worker.log")?;
+    let exe: PathBuf = std::env::current_exe().context("finding the kitchen binary")?;
+    use std::os::unix::process::CommandExt;
+    let child = Command::new(exe)
+        .args(["--endpoint-url", endpoint])
+        .args([
+            "--table",
+            &global.table,
+            "--store-queue",
+            &global.store_queue,
+        ])
+        .args(["--store-time-zone", &global.store_time_zone])
+        .arg("worker")
+        .env(
+            "KITCHEN_LOG",
+            std::env::var("KITCHEN_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .context("starting the store worker")?;
+    Ok(child.id())
+}
+
+fn down() -> Result<()> {
+    let dir = LocalCloudState::dir();
+    let path = dir.join(LocalCloudState::FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("local cloud not running");
+        return Ok(());
+    };
+    let state: LocalCloudState =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    if let Some(pid) = state.worker_pid {
+        local_cloud::stop_pid(pid);
+    }
+    local_cloud::stop_pid(state.moto_pid);
+    std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+    println!("local cloud stopped");
+    Ok(())
+}
+
+pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
+    let clients = Clients::new(&global.cloud_config()).await;
+    let worker = StoreWorker::connect(&clients).await?;
+    if args.once {
+        let worker = worker.with_wait_seconds(1);
+        let mut stored = 0;
+        loop {
+            let report = worker.poll_once().await?;
+            stored += report.stored;
+            if report.received == 0 {
+                break;
+            }
+        }
+        println!("stored {stored} events");
+        return Ok(());
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(worker.run(stop_rx));
+    eprintln!(
+        "store worker: {} → {}",
+        clients.config.store_queue, clients.config.table_name
+    );
+    crate::taps::wait_for_stop_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = task.await;
+    Ok(())
+}

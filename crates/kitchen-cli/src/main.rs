@@ -1,0 +1,155 @@
+//! `kitchen`: the kitchen dashboard without a window. Provisions the cloud, taps
+//! statuses, simulates a day, runs the store worker and shows the outbox, over the
+//! same core as the desktop app.
+
+mod cloud_cmd;
+mod taps;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use kitchen_cloud::local_cloud::LocalCloudState;
+use kitchen_cloud::CloudConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "kitchen",
+    version,
+    about = "The pizzeria's kitchen dashboard, headless"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Settings every command shares. Each has an environment variable.
+#[derive(Args, Clone)]
+struct Global {
+    /// This device's data folder (its database lives there)
+    #[arg(long, global = true, env = "KITCHEN_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// This device's name, remembered in its data folder
+    #[arg(long, global = true, env = "KITCHEN_DEVICE")]
+    device: Option<String>,
+    /// Cloud endpoint; default: AWS, or the local cloud while `kitchen cloud up` runs
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
+    endpoint_url: Option<String>,
+    /// AWS region (default chain, else us-east-1)
+    #[arg(long, global = true, env = "AWS_REGION")]
+    region: Option<String>,
+    /// AWS profile (default chain)
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Event bus name
+    #[arg(long, global = true, env = "KITCHEN_BUS", default_value = "pizzaria")]
+    bus: String,
+    /// Event table name
+    #[arg(
+        long,
+        global = true,
+        env = "KITCHEN_TABLE",
+        default_value = "pizzaria-events"
+    )]
+    table: String,
+    /// Queue the store function reads
+    #[arg(
+        long,
+        global = true,
+        env = "KITCHEN_STORE_QUEUE",
+        default_value = "pizzaria-events-store"
+    )]
+    store_queue: String,
+    /// Queue of ready orders for the drivers
+    #[arg(
+        long,
+        global = true,
+        env = "KITCHEN_DELIVERY_QUEUE",
+        default_value = "waiting-delivery"
+    )]
+    delivery_queue: String,
+    /// CloudFormation stack name
+    #[arg(
+        long,
+        global = true,
+        env = "KITCHEN_STACK",
+        default_value = "kitchen-dashboard"
+    )]
+    stack: String,
+    /// Time zone of the table's `day` attribute (IANA name)
+    #[arg(long, global = true, env = "STORE_TIME_ZONE", default_value = "UTC")]
+    store_time_zone: String,
+}
+
+impl Global {
+    fn cloud_config(&self) -> CloudConfig {
+        let endpoint_url = self
+            .endpoint_url
+            .clone()
+            .filter(|e| !e.is_empty())
+            .or_else(|| LocalCloudState::load(&LocalCloudState::dir()).map(|s| s.endpoint));
+        CloudConfig {
+            region: self.region.clone().filter(|r| !r.is_empty()),
+            profile: self.profile.clone().filter(|p| !p.is_empty()),
+            endpoint_url,
+            stack_name: self.stack.clone(),
+            bus_name: self.bus.clone(),
+            table_name: self.table.clone(),
+            store_queue: self.store_queue.clone(),
+            delivery_queue: self.delivery_queue.clone(),
+            store_time_zone: self.store_time_zone.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start, stop or deploy the cloud
+    #[command(subcommand)]
+    Cloud(cloud_cmd::CloudCommand),
+    /// Tap a status for an order: committed locally at once, then published
+    Tap(taps::TapArgs),
+    /// Send N orders through the six kitchen stages, like the original flow's test
+    Simulate(taps::SimulateArgs),
+    /// Publish what the outbox holds
+    Publish(taps::PublishArgs),
+    /// Show the taps not yet published (and the ones the bus refused)
+    Outbox(taps::OutboxArgs),
+    /// Run the store worker in the foreground: store queue → event table
+    Worker(cloud_cmd::WorkerArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KITCHEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Cloud(command) => cloud_cmd::run(&cli.global, command).await,
+            Command::Tap(args) => taps::tap(&cli.global, args).await,
+            Command::Simulate(args) => taps::simulate(&cli.global, args).await,
+            Command::Publish(args) => taps::publish(&cli.global, args).await,
+            Command::Outbox(args) => taps::outbox(&cli.global, args),
+            Command::Worker(args) => cloud_cmd::worker(&cli.global, args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut text = err.to_string();
+            for cause in err.chain().skip(1) {
+                text.push_str(&format!(": {cause}"));
+            }
+            eprintln!("error: {}", text.replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}

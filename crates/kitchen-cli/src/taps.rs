@@ -1,0 +1,240 @@
+//! Taps from the command line: record, simulate, publish and inspect the outbox.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use clap::Args;
+use kitchen_cloud::publisher::{DrainReport, Publisher};
+use kitchen_cloud::Clients;
+use kitchen_domain::Status;
+use kitchen_store::{resolve_data_dir, OutboxState, Store};
+
+use crate::Global;
+
+const DEVICE_NAME_KEY: &str = "device_name";
+/// Clients the simulation picks from.
+const CLIENTS: &[&str] = &[
+    "Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Heitor", "Iara", "João", "Karen",
+    "Lucas", "Marina", "Nuno", "Olga", "Paulo", "Quésia", "Rafa", "Sofia", "Tiago",
+];
+
+#[derive(Args)]
+pub struct TapArgs {
+    /// Order id, e.g. 42
+    order: String,
+    /// One of: "order done", preparing, "in the oven", "left the oven",
+    /// "packing for delivery", ready, "picked up", delivered, cancelled
+    status: String,
+    /// The customer's name
+    #[arg(long)]
+    client: String,
+    /// Keep the tap in the outbox; do not publish now
+    #[arg(long)]
+    no_publish: bool,
+}
+
+#[derive(Args)]
+pub struct SimulateArgs {
+    /// How many orders
+    #[arg(long, default_value_t = 100)]
+    orders: u32,
+    /// The first order id (default: one above the highest numeric id tapped here)
+    #[arg(long)]
+    first_order: Option<u64>,
+    /// Keep the taps in the outbox; do not publish now
+    #[arg(long)]
+    no_publish: bool,
+}
+
+#[derive(Args)]
+pub struct PublishArgs {
+    /// Keep publishing as taps arrive, until stopped
+    #[arg(long)]
+    watch: bool,
+    /// PutEvents calls in flight at once
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+}
+
+#[derive(Args)]
+pub struct OutboxArgs {
+    /// Also list published taps
+    #[arg(long)]
+    all: bool,
+    /// Put the taps the bus refused back in line to publish
+    #[arg(long)]
+    retry_rejected: bool,
+    /// At most this many rows
+    #[arg(long, default_value_t = 200)]
+    limit: usize,
+    /// One JSON object per line
+    #[arg(long)]
+    json: bool,
+}
+
+/// Opens this device's database and settles its name (flag, then remembered, then host).
+pub fn open_device(global: &Global) -> Result<(Store, String)> {
+    let dir = resolve_data_dir(global.data_dir.as_deref());
+    let store = Store::open_in(&dir)
+        .with_context(|| format!("opening the database in {}", dir.display()))?;
+    let device = match global.device.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(name) => {
+            let name = kitchen_domain::validate_device(name)?;
+            store.set_device_value(DEVICE_NAME_KEY, &name)?;
+            name
+        }
+        None => match store.device_value(DEVICE_NAME_KEY)? {
+            Some(name) => name,
+            None => {
+                let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+                let name = kitchen_domain::validate_device(&format!("kitchen-{}", host.trim()))
+                    .unwrap_or_else(|_| "kitchen".into());
+                store.set_device_value(DEVICE_NAME_KEY, &name)?;
+                name
+            }
+        },
+    };
+    Ok((store, device))
+}
+
+pub async fn tap(global: &Global, args: TapArgs) -> Result<()> {
+    let status: Status = args.status.parse()?;
+    let (mut store, device) = open_device(global)?;
+    let tap = store.record_tap(&args.order, status, &args.client, &device, Utc::now())?;
+    println!(
+        "tapped order {} → {} (event {}, {} #{})",
+        tap.order, tap.status, tap.event_id, tap.device, tap.seq
+    );
+    if !args.no_publish {
+        publish_now(global, store).await?;
+    }
+    Ok(())
+}
+
+pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
+    anyhow::ensure!(args.orders > 0, "--orders must be at least 1");
+    let (mut store, device) = open_device(global)?;
+    let first = match args.first_order {
+        Some(first) => first,
+        None => store.highest_numeric_order()?.map_or(1, |n| n + 1),
+    };
+    for i in 0..u64::from(args.orders) {
+        let order = (first + i).to_string();
+        let client = CLIENTS[(i as usize) % CLIENTS.len()];
+        for status in Status::KITCHEN {
+            store.record_tap(&order, status, client, &device, Utc::now())?;
+        }
+    }
+    let taps = args.orders as usize * Status::KITCHEN.len();
+    println!(
+        "simulated {} orders ({}–{}): {taps} taps",
+        args.orders,
+        first,
+        first + u64::from(args.orders) - 1
+    );
+    if !args.no_publish {
+        publish_now(global, store).await?;
+    }
+    Ok(())
+}
+
+/// Drains the outbox once; an unreachable cloud leaves the taps safely queued.
+async fn publish_now(global: &Global, store: Store) -> Result<()> {
+    let clients = Clients::new(&global.cloud_config()).await;
+    let mut publisher = Publisher::new(clients.events.clone(), &clients.config.bus_name, store);
+    let result = publisher.drain().await;
+    let counts = publisher.store().outbox_counts()?;
+    match result {
+        Ok(report) => print_report(&report),
+        Err(err) if err.is_unreachable() => println!("cloud unreachable, kept for later: {err}"),
+        Err(err) => println!("not published now: {err}"),
+    }
+    println!(
+        "{} not yet published, {} refused by the bus",
+        counts.pending, counts.rejected
+    );
+    Ok(())
+}
+
+fn print_report(report: &DrainReport) {
+    println!(
+        "published {} in {} PutEvents calls ({} to retry, {} refused)",
+        report.published, report.calls, report.retrying, report.rejected
+    );
+}
+
+pub async fn publish(global: &Global, args: PublishArgs) -> Result<()> {
+    let (store, _) = open_device(global)?;
+    let clients = Clients::new(&global.cloud_config()).await;
+    let mut publisher = Publisher::new(clients.events.clone(), &clients.config.bus_name, store)
+        .with_concurrency(args.concurrency);
+    if !args.watch {
+        let report = publisher.drain().await?;
+        print_report(&report);
+        let counts = publisher.store().outbox_counts()?;
+        println!(
+            "{} not yet published, {} refused by the bus",
+            counts.pending, counts.rejected
+        );
+        return Ok(());
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (health_tx, _health_rx) =
+        tokio::sync::watch::channel(kitchen_cloud::publisher::PublisherHealth::Online);
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let task = tokio::spawn(publisher.run(wake, stop_rx, health_tx));
+    wait_for_stop_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+    Ok(())
+}
+
+pub async fn wait_for_stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM can be watched");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+pub fn outbox(global: &Global, args: OutboxArgs) -> Result<()> {
+    let (mut store, _) = open_device(global)?;
+    if args.retry_rejected {
+        let n = store.retry_rejected()?;
+        println!("{n} refused taps put back in line");
+    }
+    let entries = store.outbox_entries(args.all, args.limit)?;
+    if args.json {
+        for entry in &entries {
+            println!("{}", serde_json::to_string(entry)?);
+        }
+        return Ok(());
+    }
+    let counts = store.outbox_counts()?;
+    println!(
+        "{} pending, {} refused by the bus, {} published",
+        counts.pending, counts.rejected, counts.published
+    );
+    for e in entries {
+        let state = match e.state {
+            OutboxState::Pending => "pending",
+            OutboxState::Published => "published",
+            OutboxState::Rejected => "REFUSED",
+        };
+        let why = e.last_error.map(|r| format!("  ({r})")).unwrap_or_default();
+        println!(
+            "{:>6}  {}  {:<9}  order {:<8} {:<22} {:<16} tries {}{}",
+            e.seq,
+            e.tapped_at.format("%Y-%m-%d %H:%M:%S"),
+            state,
+            e.order,
+            e.status,
+            e.client,
+            e.attempts,
+            why
+        );
+    }
+    Ok(())
+}
