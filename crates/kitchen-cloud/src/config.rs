@@ -83,9 +83,16 @@ impl CloudConfig {
 
     /// Loads the shared SDK configuration once; clients are built from it.
     pub async fn load_sdk_config(&self) -> SdkConfig {
-        let region = RegionProviderChain::first_try(self.region.clone().map(Region::new))
-            .or_default_provider()
-            .or_else(Region::from_static("us-east-1"));
+        let explicit = self.region.clone().map(Region::new);
+        // The local cloud needs no region lookup; the default chain would also ask
+        // the EC2 metadata service, which is not on this machine's loopback.
+        let region = if self.is_local() {
+            RegionProviderChain::first_try(explicit).or_else(Region::from_static("us-east-1"))
+        } else {
+            RegionProviderChain::first_try(explicit)
+                .or_default_provider()
+                .or_else(Region::from_static("us-east-1"))
+        };
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(region)
             .timeout_config(

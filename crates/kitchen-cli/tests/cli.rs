@@ -1,0 +1,238 @@
+//! The `kitchen` binary against a local cloud started by the test.
+
+#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use kitchen_domain::parse_envelope;
+
+use common::*;
+
+const KITCHEN: &str = env!("CARGO_BIN_EXE_kitchen");
+
+/// `kitchen` for one device against one endpoint; nothing from the caller's setup leaks in.
+fn kitchen(data_dir: &Path, endpoint: &str) -> Command {
+    let mut command = Command::new(KITCHEN);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", data_dir)
+        .env("KITCHEN_DATA_DIR", data_dir)
+        .env("KITCHEN_CLOUD_DIR", data_dir.join("no-local-cloud"))
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("KITCHEN_DEVICE", "oven-1");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("kitchen runs");
+    assert!(
+        output.status.success(),
+        "kitchen failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The store worker as its own process, stopped by pid when dropped.
+struct Worker(Child);
+
+impl Worker {
+    fn start(data_dir: &Path, endpoint: &str) -> Worker {
+        let child = kitchen(data_dir, endpoint)
+            .arg("worker")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("worker starts");
+        Worker(child)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn published_count(data_dir: &Path) -> i64 {
+    let db = rusqlite::Connection::open(data_dir.join("kitchen.sqlite3")).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    db.query_row(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'published'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulating_100_orders_stores_600_events_and_sends_100_ready_orders_to_the_drivers() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = cloud.endpoint();
+    let _worker = Worker::start(dir.path(), &endpoint);
+
+    let output = run(kitchen(dir.path(), &endpoint).args(["simulate", "--orders", "100"]));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("published 600"), "{stdout}");
+
+    let mut rows = Vec::new();
+    for _ in 0..120 {
+        rows = table_rows(&cloud.clients).await;
+        if rows.len() >= 600 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(rows.len(), 600, "100 orders × 6 statuses");
+    let outbox = kitchen_store::Store::open_in(dir.path())
+        .unwrap()
+        .outbox_entries(true, 1000)
+        .unwrap();
+    for entry in &outbox {
+        let row = rows
+            .iter()
+            .find(|r| r.order == entry.order && r.status == entry.status)
+            .unwrap_or_else(|| panic!("order {} {} missing", entry.order, entry.status));
+        assert_eq!(row.client, entry.client);
+        assert_eq!(row.event_id, entry.event_id);
+        // The envelope carries whole seconds; the table keeps the tap's second.
+        assert_eq!(
+            &row.time[..19],
+            &entry.tapped_at.format("%Y-%m-%dT%H:%M:%S").to_string()
+        );
+    }
+
+    let ready = receive_all(&cloud.clients, "waiting-delivery").await;
+    assert_eq!(ready.len(), 100);
+    let mut orders: Vec<String> = ready
+        .iter()
+        .map(|body| {
+            let event = parse_envelope(body).expect("a valid envelope");
+            assert_eq!(event.status, kitchen_domain::Status::Ready);
+            event.order
+        })
+        .collect();
+    orders.sort_by_key(|o| o.parse::<u32>().unwrap());
+    orders.dedup();
+    assert_eq!(orders.len(), 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_killed_mid_drain_loses_and_duplicates_nothing_after_restart() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = cloud.endpoint();
+    let _worker = Worker::start(dir.path(), &endpoint);
+    run(kitchen(dir.path(), &endpoint).args(["simulate", "--orders", "334", "--no-publish"]));
+    let total = 334 * 6;
+
+    let mut publisher = kitchen(dir.path(), &endpoint)
+        .args(["publish", "--concurrency", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mid = eventually(Duration::from_secs(120), || {
+        published_count(dir.path()) >= 300
+    })
+    .await;
+    publisher.kill().unwrap(); // SIGKILL
+    publisher.wait().unwrap();
+    assert!(mid, "the publisher made progress before it was killed");
+    let at_kill = published_count(dir.path());
+    assert!(
+        at_kill < total,
+        "killed in the middle, not after the end ({at_kill})"
+    );
+
+    let output = run(kitchen(dir.path(), &endpoint).arg("publish"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0 not yet published"));
+    assert_eq!(published_count(dir.path()), total);
+
+    let mut rows = Vec::new();
+    for _ in 0..240 {
+        rows = table_rows(&cloud.clients).await;
+        if rows.len() >= total as usize {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        rows.len(),
+        total as usize,
+        "every tap is in the table exactly once"
+    );
+    let outbox = kitchen_store::Store::open_in(dir.path())
+        .unwrap()
+        .outbox_entries(true, 5000)
+        .unwrap();
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.event_id.as_str()).collect();
+    ids.sort();
+    let mut expected: Vec<&str> = outbox.iter().map(|e| e.event_id.as_str()).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    // An endpoint nobody listens on: nothing here needs the cloud.
+    let endpoint = "http://127.0.0.1:9";
+    let cases: &[(&[&str], &str)] = &[
+        (&["tap", "42", "baking", "--client", "Ana"], "status"),
+        (&["tap", "", "ready", "--client", "Ana"], "order"),
+        (&["tap", "42", "ready", "--client", " "], "client"),
+        (&["simulate", "--orders", "0"], "--orders"),
+    ];
+    for (args, field) in cases {
+        let output = kitchen(dir.path(), endpoint).args(*args).output().unwrap();
+        assert!(!output.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains(field),
+            "{stderr}"
+        );
+    }
+    let too_long = "x".repeat(201);
+    let output = kitchen(dir.path(), endpoint)
+        .args(["tap", "1", "ready", "--client", &too_long])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`client` is too long"));
+    // Nothing was stored by any of them.
+    let store = kitchen_store::Store::open_in(dir.path()).unwrap();
+    assert_eq!(
+        store.outbox_counts().unwrap(),
+        kitchen_store::OutboxCounts::default()
+    );
+}
+
+#[test]
+fn a_tap_while_the_cloud_is_unreachable_is_kept_and_shown_in_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!(
+        "http://127.0.0.1:{}",
+        kitchen_cloud::local_cloud::free_port()
+    );
+    let output =
+        run(kitchen(dir.path(), &endpoint).args(["tap", "42", "ready", "--client", "Ana"]));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("cloud unreachable") && stdout.contains("1 not yet published"),
+        "{stdout}"
+    );
+    let output = run(kitchen(dir.path(), &endpoint).arg("outbox"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("1 pending") && stdout.contains("order 42"),
+        "{stdout}"
+    );
+}
