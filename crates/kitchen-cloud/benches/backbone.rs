@@ -1,0 +1,130 @@
+//! Backbone benchmarks, each against a naive baseline measured in the same run:
+//! - tap → durable outbox commit (p50/p99), against a bare INSERT with the same pragmas;
+//! - draining a backlog to the local cloud, batched publisher against one PutEvents
+//!   call per event (the original flow's way).
+//!
+//! `cargo bench -p kitchen-cloud --bench backbone`; sizes: BENCH_TAPS (10000),
+//! BENCH_BACKLOG (5000), BENCH_BASELINE_EVENTS (as many as the backlog).
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use chrono::Utc;
+use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::publisher::Publisher;
+use kitchen_cloud::CloudConfig;
+use kitchen_domain::{Status, DETAIL_TYPE, SOURCE};
+use kitchen_store::Store;
+
+fn size(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Fills a device's outbox with `taps` taps: orders through the six kitchen stages.
+fn fill(store: &mut Store, taps: usize) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(taps);
+    for i in 0..taps {
+        let order = (i / 6 + 1).to_string();
+        let status = Status::KITCHEN[i % 6];
+        let started = Instant::now();
+        store.record_tap(&order, status, "Ana", "bench", Utc::now()).expect("tap");
+        latencies.push(started.elapsed());
+    }
+    latencies
+}
+
+fn tap_commit(taps: usize) -> (Duration, Duration, Duration, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    let mut ours = fill(&mut store, taps);
+    ours.sort();
+
+    // Baseline: the same durable commit with nothing else (no validation, no counter).
+    let conn = rusqlite::Connection::open(dir.path().join("bare.sqlite3")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, order_id TEXT, status TEXT, detail TEXT)").unwrap();
+    let mut bare = Vec::with_capacity(taps);
+    for i in 0..taps {
+        let started = Instant::now();
+        conn.execute(
+            "INSERT INTO t (order_id, status, detail) VALUES (?1, ?2, ?3)",
+            rusqlite::params![i.to_string(), "ready", "{}"],
+        )
+        .unwrap();
+        bare.push(started.elapsed());
+    }
+    bare.sort();
+    (percentile(&ours, 0.5), percentile(&ours, 0.99), percentile(&bare, 0.5), percentile(&bare, 0.99))
+}
+
+async fn drain_batched(backlog: usize) -> f64 {
+    let cloud = LocalCloud::start(CloudConfig::default()).await.expect("local cloud");
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    fill(&mut store, backlog);
+    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store);
+    let started = Instant::now();
+    let report = publisher.drain().await.expect("drain");
+    let elapsed = started.elapsed();
+    assert_eq!(report.published, backlog);
+    backlog as f64 / elapsed.as_secs_f64()
+}
+
+async fn drain_one_call_per_event(events: usize) -> f64 {
+    let cloud = LocalCloud::start(CloudConfig::default()).await.expect("local cloud");
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    fill(&mut store, events);
+    let entries = store.outbox_entries(false, events).unwrap();
+    let started = Instant::now();
+    for entry in &entries {
+        let request = PutEventsRequestEntry::builder()
+            .event_bus_name("pizzaria")
+            .source(SOURCE)
+            .detail_type(DETAIL_TYPE)
+            .detail(&entry.detail)
+            .build();
+        let out = cloud.clients.events.put_events().entries(request).send().await.expect("put");
+        assert_eq!(out.failed_entry_count(), 0);
+        store.mark_published(&[entry.event_id.as_str()], Utc::now()).unwrap();
+    }
+    events as f64 / started.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let taps = size("BENCH_TAPS", 10_000);
+    let backlog = size("BENCH_BACKLOG", 5_000);
+    let baseline_events = size("BENCH_BASELINE_EVENTS", backlog);
+
+    let (p50, p99, bare50, bare99) = tap_commit(taps);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let batched = runtime.block_on(drain_batched(backlog));
+    let single = runtime.block_on(drain_one_call_per_event(baseline_events));
+
+    println!();
+    println!("| benchmark | ours | naive baseline | ratio | target |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| tap → durable commit, p50 ({taps} taps) | {:.3} ms | {:.3} ms (bare INSERT) | {:.2}× | |",
+        ms(p50), ms(bare50), ms(p50) / ms(bare50)
+    );
+    println!(
+        "| tap → durable commit, p99 | {:.3} ms | {:.3} ms (bare INSERT) | {:.2}× | ≤ 5 ms: {} |",
+        ms(p99), ms(bare99), ms(p99) / ms(bare99), if p99 <= Duration::from_millis(5) { "met" } else { "MISSED" }
+    );
+    println!(
+        "| drain backlog to local cloud ({backlog} taps; baseline {baseline_events}) | {batched:.0} events/s | {single:.0} events/s (1 call/event) | {:.1}× faster | ≥ 5×: {} |",
+        batched / single,
+        if batched / single >= 5.0 { "met" } else { "MISSED" }
+    );
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every check and test: installs what they need, then the UI's type check,
+# unit tests and build, then rustfmt, clippy and the Rust tests (which start and
+# stop their own local cloud).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+echo "== UI: type check, unit tests, build"
+npm run check
+npm test
+npm run build
+
+echo "== Rust: format, lints, tests"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
