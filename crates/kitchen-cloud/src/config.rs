@@ -56,10 +56,12 @@ impl CloudConfig {
     /// The defaults, overridden by `KITCHEN_*` variables and `STORE_TIME_ZONE`.
     pub fn from_env() -> CloudConfig {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut config = CloudConfig::default();
-        config.region = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION"));
-        config.profile = var("AWS_PROFILE");
-        config.endpoint_url = var("AWS_ENDPOINT_URL");
+        let mut config = CloudConfig {
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            profile: var("AWS_PROFILE"),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            ..CloudConfig::default()
+        };
         let names = [
             ("KITCHEN_STACK", &mut config.stack_name),
             ("KITCHEN_BUS", &mut config.bus_name),

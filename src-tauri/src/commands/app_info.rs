@@ -3,8 +3,6 @@
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 
-use crate::data_dir;
-
 /// Mirrored by `AppInfo` in `ui/src/lib/backend/types.ts`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,6 +19,7 @@ pub async fn get_app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, Stri
     Ok(AppInfo {
         name: package.name.clone(),
         version: package.version.to_string(),
-        data_dir: data_dir::resolve(&app)?.display().to_string(),
+        // The same folder the `kitchen` CLI uses for this device.
+        data_dir: kitchen_store::resolve_data_dir(None).display().to_string(),
     })
 }
