@@ -1,8 +1,9 @@
 //! `kitchen`: the kitchen dashboard without a window. Provisions the cloud, taps
-//! statuses, simulates a day, runs the store worker and shows the outbox, over the
-//! same core as the desktop app.
+//! statuses, simulates a day, runs the store worker, shows the outbox, and syncs
+//! and verifies the mirror, over the same core as the desktop app.
 
 mod cloud_cmd;
+mod mirror_cmd;
 mod taps;
 
 use std::path::PathBuf;
@@ -119,6 +120,10 @@ enum Command {
     Outbox(taps::OutboxArgs),
     /// Run the store worker in the foreground: store queue → event table
     Worker(cloud_cmd::WorkerArgs),
+    /// Bring this device's mirror of the event table up to date
+    Sync(mirror_cmd::SyncArgs),
+    /// Compare the mirror with the event table for a day; fails when they differ
+    Verify(mirror_cmd::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -139,6 +144,8 @@ fn main() -> ExitCode {
             Command::Publish(args) => taps::publish(&cli.global, args).await,
             Command::Outbox(args) => taps::outbox(&cli.global, args),
             Command::Worker(args) => cloud_cmd::worker(&cli.global, args).await,
+            Command::Sync(args) => mirror_cmd::sync(&cli.global, args).await,
+            Command::Verify(args) => mirror_cmd::verify(&cli.global, args).await,
         }
     });
     match result {

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod local_cloud;
+pub mod mirror;
 pub mod provision;
 pub mod publisher;
 pub mod store_fn;

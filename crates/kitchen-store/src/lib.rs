@@ -2,6 +2,7 @@
 //! is shown as done, and the local tables that keep every screen working offline.
 
 mod migrations;
+mod mirror;
 mod outbox;
 
 use std::path::{Path, PathBuf};
@@ -10,6 +11,10 @@ use kitchen_domain::ContractError;
 use rusqlite::Connection;
 use thiserror::Error;
 
+pub use mirror::{
+    row_hash, ConvergenceSummary, DayViewRow, DayWindow, MirrorReplaceCounts, MirrorRow,
+    MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
+};
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
 
 /// The file name of a device's database inside its data folder.

@@ -74,6 +74,10 @@ const MIGRATIONS: &[&str] = &[
         error       TEXT NOT NULL
     );
     ",
+    // 2: a day's view reads this device's taps by time.
+    "
+    CREATE INDEX outbox_by_tapped_at ON outbox (tapped_at);
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.

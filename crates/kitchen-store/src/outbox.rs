@@ -22,7 +22,7 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn from_sql(text: &str) -> OutboxState {
+    pub(crate) fn from_sql(text: &str) -> OutboxState {
         match text {
             "published" => OutboxState::Published,
             "rejected" => OutboxState::Rejected,

@@ -1,14 +1,17 @@
 //! Shared by the integration tests: a local cloud per test, device databases,
-//! and reading queues and the table back.
+//! taps and publishing, and reading queues and the table back.
 #![allow(dead_code)]
 
 use std::path::Path;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::publisher::Publisher;
 use kitchen_cloud::table::{scan_all, TableRow};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_domain::{Status, Tap};
 use kitchen_store::Store;
 
 pub async fn local_cloud() -> LocalCloud {
@@ -85,4 +88,41 @@ pub async fn eventually<F: FnMut() -> bool>(within: Duration, mut check: F) -> b
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     check()
+}
+
+/// Taps each order through the six kitchen stages, one tap every `step` from `first_at`.
+pub fn tap_orders(
+    store: &mut Store,
+    device: &str,
+    orders: impl IntoIterator<Item = u32>,
+    first_at: DateTime<Utc>,
+    step: chrono::Duration,
+) -> Vec<Tap> {
+    let mut taps = Vec::new();
+    for order in orders {
+        for status in Status::KITCHEN {
+            let at = first_at + step * taps.len() as i32;
+            let tap = store
+                .record_tap(&order.to_string(), status, "Ana", device, at)
+                .expect("a valid tap");
+            taps.push(tap);
+        }
+    }
+    taps
+}
+
+/// Publishes everything in the device's outbox; returns how many were published.
+pub async fn publish_all(clients: &Clients, store: Store) -> usize {
+    let mut publisher = Publisher::new(clients.events.clone(), &clients.config.bus_name, store);
+    publisher.drain().await.expect("publish").published
+}
+
+/// Yesterday at `hour`:00 UTC: a whole day in the past, so no tap crosses midnight
+/// while a test runs.
+pub fn yesterday_at(hour: u32) -> DateTime<Utc> {
+    let yesterday = Utc::now().date_naive() - chrono::Duration::days(1);
+    yesterday
+        .and_hms_opt(hour, 0, 0)
+        .expect("a valid hour")
+        .and_utc()
 }

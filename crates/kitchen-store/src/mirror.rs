@@ -1,0 +1,712 @@
+//! The mirror: this device's copy of the event table, one row per (order, status),
+//! the per-day sync watermarks, a day's view that shows local taps at once, and
+//! the convergence summary both sides compute to prove the copy matches the table.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::{OutboxState, Store, StoreError};
+
+/// One mirrored item of the event table: the latest event of an (order, status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MirrorRow {
+    pub order: String,
+    pub status: String,
+    pub client: String,
+    /// RFC 3339, milliseconds, UTC: as the table keeps it.
+    pub time: String,
+    /// `YYYY-MM-DD` of `time` in the store's time zone, as the table keeps it.
+    pub day: String,
+    pub event_id: String,
+    pub device: Option<String>,
+    pub seq: Option<i64>,
+    pub version: String,
+    /// `<time>#<event_id>`: orders the events of one (order, status).
+    pub time_event_id: String,
+    /// The detail JSON as the table keeps it.
+    pub detail: String,
+}
+
+/// What writing one table row into the mirror did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorWrite {
+    /// No row for this (order, status) yet.
+    Inserted,
+    /// A newer event replaced the row.
+    Replaced,
+    /// The mirror already holds this very event.
+    Unchanged,
+    /// The mirror holds a newer event for the same (order, status): left as it is.
+    Older,
+}
+
+/// How many rows of one upsert fell in each case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MirrorWriteCounts {
+    pub inserted: u64,
+    pub replaced: u64,
+    pub unchanged: u64,
+    pub older: u64,
+}
+
+impl MirrorWriteCounts {
+    fn add(&mut self, write: MirrorWrite) {
+        match write {
+            MirrorWrite::Inserted => self.inserted += 1,
+            MirrorWrite::Replaced => self.replaced += 1,
+            MirrorWrite::Unchanged => self.unchanged += 1,
+            MirrorWrite::Older => self.older += 1,
+        }
+    }
+
+    /// Adds another upsert's counts, e.g. the next page's.
+    pub fn absorb(&mut self, other: MirrorWriteCounts) {
+        self.inserted += other.inserted;
+        self.replaced += other.replaced;
+        self.unchanged += other.unchanged;
+        self.older += other.older;
+    }
+
+    /// Rows whose content changed.
+    pub fn changed(&self) -> u64 {
+        self.inserted + self.replaced
+    }
+}
+
+/// What replacing a scope of the mirror with the table's rows did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MirrorReplaceCounts {
+    pub written: MirrorWriteCounts,
+    /// Local rows the table no longer has.
+    pub removed: u64,
+}
+
+/// How far a day has been synced: the highest `time#event_id` seen, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Watermark {
+    pub day: String,
+    pub time_event_id: String,
+    pub synced_at: String,
+}
+
+/// The instants a store-time-zone day covers, `[start, end)`: local taps carry
+/// only a UTC time, so the caller, who knows the zone, says where a day begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayWindow {
+    pub day: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// Row count and an order-independent checksum of a set of table rows.
+/// The mirror and the table compute it with the same function: equal summaries
+/// mean the same (order, status, event_id) rows, whatever order they came in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ConvergenceSummary {
+    pub count: u64,
+    pub checksum: u64,
+}
+
+impl ConvergenceSummary {
+    pub fn add(&mut self, order: &str, status: &str, event_id: &str) {
+        self.count += 1;
+        // A wrapping sum, not XOR: XOR would let two equal hashes cancel out.
+        self.checksum = self
+            .checksum
+            .wrapping_add(row_hash(order, status, event_id));
+    }
+
+    pub fn of<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> Self {
+        let mut summary = ConvergenceSummary::default();
+        for (order, status, event_id) in rows {
+            summary.add(order, status, event_id);
+        }
+        summary
+    }
+}
+
+/// FNV-1a (64 bit) of `order|status|event_id`: small, stable across builds and
+/// platforms, which `std`'s hasher does not promise.
+pub fn row_hash(order: &str, status: &str, event_id: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let parts = [
+        order.as_bytes(),
+        b"|",
+        status.as_bytes(),
+        b"|",
+        event_id.as_bytes(),
+    ];
+    for byte in parts.into_iter().flatten() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    hash
+}
+
+/// Where a row of a day's view comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "source", content = "state")]
+pub enum ViewSource {
+    /// The event table, through the mirror.
+    Table,
+    /// A tap of this device the mirror does not have yet.
+    Local(OutboxState),
+}
+
+/// One (order, status) of a day as the screens show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayViewRow {
+    pub order: String,
+    pub status: String,
+    pub client: String,
+    pub time: String,
+    pub event_id: String,
+    pub device: Option<String>,
+    pub time_event_id: String,
+    pub source: ViewSource,
+}
+
+const MIRROR_COLUMNS: &str = "order_id, status, client, time, day, event_id, device, seq, \
+                              version, time_event_id, detail";
+
+fn mirror_row(row: &Row<'_>) -> rusqlite::Result<MirrorRow> {
+    Ok(MirrorRow {
+        order: row.get(0)?,
+        status: row.get(1)?,
+        client: row.get(2)?,
+        time: row.get(3)?,
+        day: row.get(4)?,
+        event_id: row.get(5)?,
+        device: row.get(6)?,
+        seq: row.get(7)?,
+        version: row.get(8)?,
+        time_event_id: row.get(9)?,
+        detail: row.get(10)?,
+    })
+}
+
+fn timestamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Writes one row unless the mirror holds it or a newer event of its (order, status):
+/// the store function's rule, so the mirror never goes back in time.
+fn upsert_row(
+    tx: &Transaction<'_>,
+    row: &MirrorRow,
+    synced_at: &str,
+) -> rusqlite::Result<MirrorWrite> {
+    let existing: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT event_id, time_event_id FROM mirror_events WHERE order_id = ?1 AND status = ?2",
+        )?
+        .query_row(params![row.order, row.status], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let write = match existing {
+        None => MirrorWrite::Inserted,
+        Some((event_id, _)) if event_id == row.event_id => return Ok(MirrorWrite::Unchanged),
+        Some((_, time_event_id)) if time_event_id >= row.time_event_id => {
+            return Ok(MirrorWrite::Older)
+        }
+        Some(_) => MirrorWrite::Replaced,
+    };
+    write_row(tx, row, synced_at)?;
+    Ok(write)
+}
+
+fn write_row(tx: &Transaction<'_>, row: &MirrorRow, synced_at: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO mirror_events ({MIRROR_COLUMNS}, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    ))?
+    .execute(params![
+        row.order,
+        row.status,
+        row.client,
+        row.time,
+        row.day,
+        row.event_id,
+        row.device,
+        row.seq,
+        row.version,
+        row.time_event_id,
+        row.detail,
+        synced_at,
+    ])?;
+    Ok(())
+}
+
+/// Moves a day's watermark forward, never back.
+fn advance_watermark_in(
+    tx: &Transaction<'_>,
+    day: &str,
+    time_event_id: &str,
+    synced_at: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_watermarks (day, time_event_id, synced_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (day) DO UPDATE SET
+             time_event_id = max(time_event_id, excluded.time_event_id),
+             synced_at = excluded.synced_at",
+    )?
+    .execute(params![day, time_event_id, synced_at])?;
+    Ok(())
+}
+
+impl Store {
+    /// Writes table rows into the mirror, in one transaction. Idempotent on
+    /// `event_id`; an older event never replaces a newer one.
+    pub fn upsert_mirror_rows(
+        &mut self,
+        rows: &[MirrorRow],
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorWriteCounts, StoreError> {
+        let synced_at = timestamp(synced_at);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut counts = MirrorWriteCounts::default();
+        for row in rows {
+            counts.add(upsert_row(&tx, row, &synced_at)?);
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// Makes the mirror's rows of `day` exactly the table's `rows` of that day:
+    /// what a full resync does. The table is the authority here, so a row it no
+    /// longer has is removed and its row wins even when the mirror's looks newer.
+    pub fn replace_mirror_day(
+        &mut self,
+        day: &str,
+        rows: &[MirrorRow],
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorReplaceCounts, StoreError> {
+        self.replace_mirror(Some(day), rows, synced_at)
+    }
+
+    /// Makes the whole mirror exactly the table's `rows` (every day).
+    pub fn replace_mirror_all(
+        &mut self,
+        rows: &[MirrorRow],
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorReplaceCounts, StoreError> {
+        self.replace_mirror(None, rows, synced_at)
+    }
+
+    fn replace_mirror(
+        &mut self,
+        day: Option<&str>,
+        rows: &[MirrorRow],
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorReplaceCounts, StoreError> {
+        let synced_at = timestamp(synced_at);
+        let keep: HashSet<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.order.as_str(), r.status.as_str()))
+            .collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut counts = MirrorReplaceCounts::default();
+        let local: Vec<(String, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT order_id, status FROM mirror_events WHERE ?1 IS NULL OR day = ?1",
+            )?;
+            let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (order, status) in &local {
+            if !keep.contains(&(order.as_str(), status.as_str())) {
+                tx.prepare_cached("DELETE FROM mirror_events WHERE order_id = ?1 AND status = ?2")?
+                    .execute(params![order, status])?;
+                counts.removed += 1;
+            }
+        }
+        let mut highest: BTreeMap<&str, &str> = BTreeMap::new();
+        for row in rows {
+            let current: Option<String> = tx
+                .prepare_cached(
+                    "SELECT event_id FROM mirror_events WHERE order_id = ?1 AND status = ?2",
+                )?
+                .query_row(params![row.order, row.status], |r| r.get(0))
+                .optional()?;
+            let write = match current {
+                None => MirrorWrite::Inserted,
+                Some(event_id) if event_id == row.event_id => MirrorWrite::Unchanged,
+                Some(_) => MirrorWrite::Replaced,
+            };
+            if write != MirrorWrite::Unchanged {
+                write_row(&tx, row, &synced_at)?;
+            }
+            counts.written.add(write);
+            let top = highest.entry(&row.day).or_insert(&row.time_event_id);
+            if row.time_event_id.as_str() > *top {
+                *top = &row.time_event_id;
+            }
+        }
+        for (day, time_event_id) in highest {
+            advance_watermark_in(&tx, day, time_event_id, &synced_at)?;
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// The watermark of a day, if it was ever synced.
+    pub fn mirror_watermark(&self, day: &str) -> Result<Option<Watermark>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT day, time_event_id, synced_at FROM sync_watermarks WHERE day = ?1",
+            )?
+            .query_row([day], |r| {
+                Ok(Watermark {
+                    day: r.get(0)?,
+                    time_event_id: r.get(1)?,
+                    synced_at: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records that a day was synced up to `time_event_id`. The watermark only moves
+    /// forward: a sync that saw less (rows deleted since) never rewinds it.
+    pub fn advance_mirror_watermark(
+        &mut self,
+        day: &str,
+        time_event_id: &str,
+        synced_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        advance_watermark_in(&tx, day, time_event_id, &timestamp(synced_at))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// When the mirror last synced any day: what the UI shows as "last synced".
+    pub fn mirror_last_synced(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT max(synced_at) FROM sync_watermarks", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The mirrored rows of a day, oldest first.
+    pub fn mirror_rows(&self, day: &str) -> Result<Vec<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MIRROR_COLUMNS} FROM mirror_events WHERE day = ?1 ORDER BY time_event_id"
+        ))?;
+        let rows = stmt.query_map([day], mirror_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Count and checksum of the mirror's rows of a day.
+    pub fn mirror_summary(&self, day: &str) -> Result<ConvergenceSummary, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_id, status, event_id FROM mirror_events WHERE day = ?1",
+        )?;
+        let mut rows = stmt.query([day])?;
+        let mut summary = ConvergenceSummary::default();
+        while let Some(row) = rows.next()? {
+            let (order, status, event_id): (String, String, String) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            summary.add(&order, &status, &event_id);
+        }
+        Ok(summary)
+    }
+
+    /// A day as the screens show it: the mirror, plus this device's taps of that
+    /// day the mirror does not hold yet (pending or published; a refused tap is
+    /// not shown), the newest event of each (order, status) winning.
+    pub fn day_view(&self, window: &DayWindow) -> Result<Vec<DayViewRow>, StoreError> {
+        // One statement, so the mirror and the outbox are read from one snapshot.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_id, status, client, time, event_id, device, time_event_id, NULL
+             FROM mirror_events WHERE day = ?1
+             UNION ALL
+             SELECT o.order_id, o.status, o.client, o.tapped_at, o.event_id, o.device,
+                    o.tapped_at || '#' || o.event_id, o.state
+             FROM outbox o
+             WHERE o.tapped_at >= ?2 AND o.tapped_at < ?3 AND o.state != 'rejected'
+               AND NOT EXISTS (SELECT 1 FROM mirror_events m
+                               WHERE m.order_id = o.order_id AND m.status = o.status
+                                 AND m.event_id = o.event_id)",
+        )?;
+        let rows = stmt.query_map(
+            params![window.day, timestamp(window.start), timestamp(window.end)],
+            |r| {
+                let state: Option<String> = r.get(7)?;
+                Ok(DayViewRow {
+                    order: r.get(0)?,
+                    status: r.get(1)?,
+                    client: r.get(2)?,
+                    time: r.get(3)?,
+                    event_id: r.get(4)?,
+                    device: r.get(5)?,
+                    time_event_id: r.get(6)?,
+                    source: match state.as_deref() {
+                        None => ViewSource::Table,
+                        Some(state) => ViewSource::Local(OutboxState::from_sql(state)),
+                    },
+                })
+            },
+        )?;
+        let mut newest: BTreeMap<(String, String), DayViewRow> = BTreeMap::new();
+        for row in rows {
+            let row = row?;
+            match newest.get(&(row.order.clone(), row.status.clone())) {
+                Some(kept) if kept.time_event_id >= row.time_event_id => {}
+                _ => {
+                    newest.insert((row.order.clone(), row.status.clone()), row);
+                }
+            }
+        }
+        let mut view: Vec<DayViewRow> = newest.into_values().collect();
+        view.sort_by(|a, b| a.time_event_id.cmp(&b.time_event_id));
+        Ok(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use kitchen_domain::Status;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    fn row(order: &str, status: &str, time: &str, event_id: &str) -> MirrorRow {
+        MirrorRow {
+            order: order.into(),
+            status: status.into(),
+            client: "Ana".into(),
+            time: time.into(),
+            day: time[..10].into(),
+            event_id: event_id.into(),
+            device: Some("oven-1".into()),
+            seq: Some(1),
+            version: "1".into(),
+            time_event_id: format!("{time}#{event_id}"),
+            detail: "{}".into(),
+        }
+    }
+
+    fn window(day: &str) -> DayWindow {
+        let start = Utc.from_utc_datetime(
+            &chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+        );
+        DayWindow {
+            day: day.into(),
+            start,
+            end: start + Duration::days(1),
+        }
+    }
+
+    #[test]
+    fn upserting_is_idempotent_and_never_goes_back_in_time() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        let first = row("1", "ready", "2026-03-14T12:00:00.000Z", "e1");
+        let newer = row("1", "ready", "2026-03-14T12:05:00.000Z", "e2");
+        let counts = store
+            .upsert_mirror_rows(std::slice::from_ref(&first), now)
+            .unwrap();
+        assert_eq!(counts.inserted, 1);
+        let counts = store
+            .upsert_mirror_rows(std::slice::from_ref(&first), now)
+            .unwrap();
+        assert_eq!(
+            counts,
+            MirrorWriteCounts {
+                unchanged: 1,
+                ..Default::default()
+            }
+        );
+        let counts = store
+            .upsert_mirror_rows(std::slice::from_ref(&newer), now)
+            .unwrap();
+        assert_eq!(counts.replaced, 1);
+        let counts = store.upsert_mirror_rows(&[first], now).unwrap();
+        assert_eq!(counts.older, 1);
+        assert_eq!(store.mirror_rows("2026-03-14").unwrap(), vec![newer]);
+    }
+
+    #[test]
+    fn the_watermark_only_moves_forward() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        assert_eq!(store.mirror_watermark("2026-03-14").unwrap(), None);
+        assert_eq!(store.mirror_last_synced().unwrap(), None);
+        store
+            .advance_mirror_watermark("2026-03-14", "2026-03-14T12:00:00.000Z#b", now)
+            .unwrap();
+        store
+            .advance_mirror_watermark("2026-03-14", "2026-03-14T11:00:00.000Z#a", now)
+            .unwrap();
+        let mark = store.mirror_watermark("2026-03-14").unwrap().unwrap();
+        assert_eq!(mark.time_event_id, "2026-03-14T12:00:00.000Z#b");
+        assert!(store.mirror_last_synced().unwrap().is_some());
+    }
+
+    #[test]
+    fn the_summary_ignores_row_order_and_sees_any_difference() {
+        let a = ConvergenceSummary::of([("1", "ready", "e1"), ("2", "ready", "e2")]);
+        let b = ConvergenceSummary::of([("2", "ready", "e2"), ("1", "ready", "e1")]);
+        assert_eq!(a, b);
+        assert_eq!(a.count, 2);
+        assert_ne!(
+            a,
+            ConvergenceSummary::of([("1", "ready", "e1"), ("2", "ready", "e3")])
+        );
+        // Pinned (computed independently): the table side, on another machine or
+        // build, must compute the same number.
+        assert_eq!(row_hash("", "", ""), 0x08e3_4c07_b581_a8a5);
+        assert_eq!(
+            row_hash("42", "ready", "0190a1b2-0000-7000-8000-000000000001"),
+            0x0798_404d_d6e5_7c5c
+        );
+    }
+
+    #[test]
+    fn the_local_summary_matches_one_computed_from_the_rows() {
+        let (_dir, mut store) = store();
+        let rows = [
+            row("1", "ready", "2026-03-14T12:00:00.000Z", "e1"),
+            row("2", "preparing", "2026-03-14T12:01:00.000Z", "e2"),
+            row("3", "ready", "2026-03-15T00:01:00.000Z", "e3"),
+        ];
+        store.upsert_mirror_rows(&rows, Utc::now()).unwrap();
+        assert_eq!(
+            store.mirror_summary("2026-03-14").unwrap(),
+            ConvergenceSummary::of([("1", "ready", "e1"), ("2", "preparing", "e2")])
+        );
+    }
+
+    #[test]
+    fn replacing_a_day_removes_what_the_table_lost_and_leaves_other_days() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        let kept = row("1", "ready", "2026-03-14T12:00:00.000Z", "e1");
+        let lost = row("2", "ready", "2026-03-14T12:01:00.000Z", "e2");
+        let other_day = row("3", "ready", "2026-03-15T12:00:00.000Z", "e3");
+        store
+            .upsert_mirror_rows(&[kept.clone(), lost, other_day.clone()], now)
+            .unwrap();
+        let counts = store
+            .replace_mirror_day("2026-03-14", std::slice::from_ref(&kept), now)
+            .unwrap();
+        assert_eq!(counts.removed, 1);
+        assert_eq!(counts.written.unchanged, 1);
+        assert_eq!(store.mirror_rows("2026-03-14").unwrap(), vec![kept.clone()]);
+        assert_eq!(store.mirror_rows("2026-03-15").unwrap(), vec![other_day]);
+        assert_eq!(
+            store
+                .mirror_watermark("2026-03-14")
+                .unwrap()
+                .unwrap()
+                .time_event_id,
+            kept.time_event_id
+        );
+        let counts = store.replace_mirror_all(&[kept], now).unwrap();
+        assert_eq!(counts.removed, 1);
+        assert!(store.mirror_rows("2026-03-15").unwrap().is_empty());
+    }
+
+    #[test]
+    fn local_taps_show_at_once_and_give_way_to_the_mirror() {
+        let (_dir, mut store) = store();
+        let day = "2026-03-14";
+        let at = |h, m| Utc.with_ymd_and_hms(2026, 3, 14, h, m, 0).unwrap();
+        let tap = store
+            .record_tap("7", Status::OrderDone, "Bia", "oven-1", at(12, 0))
+            .unwrap();
+        store
+            .record_tap("8", Status::OrderDone, "Caio", "oven-1", at(23, 59))
+            .unwrap();
+        // Another day's tap is not in this day's view.
+        store
+            .record_tap(
+                "9",
+                Status::OrderDone,
+                "Duda",
+                "oven-1",
+                at(12, 0) + Duration::days(1),
+            )
+            .unwrap();
+        let view = store.day_view(&window(day)).unwrap();
+        assert_eq!(view.len(), 2);
+        assert_eq!(view[0].event_id, tap.event_id.to_string());
+        assert_eq!(view[0].source, ViewSource::Local(OutboxState::Pending));
+
+        // Once mirrored (the table keeps whole seconds), the table's row is shown.
+        let event_id = tap.event_id.to_string();
+        store
+            .upsert_mirror_rows(
+                &[row(
+                    "7",
+                    "order done",
+                    "2026-03-14T12:00:00.000Z",
+                    &event_id,
+                )],
+                Utc::now(),
+            )
+            .unwrap();
+        let view = store.day_view(&window(day)).unwrap();
+        assert_eq!(view.len(), 2);
+        assert_eq!(view[0].source, ViewSource::Table);
+        assert_eq!(view[0].event_id, event_id);
+
+        // A newer local tap of the same (order, status) wins over the mirror's row.
+        let newer = store
+            .record_tap("7", Status::OrderDone, "Bia", "oven-1", at(12, 30))
+            .unwrap();
+        let view = store.day_view(&window(day)).unwrap();
+        let seven: Vec<_> = view.iter().filter(|r| r.order == "7").collect();
+        assert_eq!(seven.len(), 1);
+        assert_eq!(seven[0].event_id, newer.event_id.to_string());
+
+        // A newer table row (another device's) wins over an older local tap.
+        store
+            .upsert_mirror_rows(
+                &[row("8", "order done", "2026-03-14T23:59:30.000Z", "other")],
+                Utc::now(),
+            )
+            .unwrap();
+        let view = store.day_view(&window(day)).unwrap();
+        let eight = view.iter().find(|r| r.order == "8").unwrap();
+        assert_eq!(
+            (eight.event_id.as_str(), eight.source),
+            ("other", ViewSource::Table)
+        );
+    }
+
+    #[test]
+    fn a_refused_tap_is_not_shown() {
+        let (_dir, mut store) = store();
+        let at = Utc.with_ymd_and_hms(2026, 3, 14, 12, 0, 0).unwrap();
+        let tap = store
+            .record_tap("7", Status::Ready, "Bia", "oven-1", at)
+            .unwrap();
+        store
+            .mark_rejected(&tap.event_id.to_string(), "MalformedDetail")
+            .unwrap();
+        assert!(store.day_view(&window("2026-03-14")).unwrap().is_empty());
+    }
+}
