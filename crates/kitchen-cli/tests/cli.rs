@@ -81,14 +81,7 @@ async fn simulating_100_orders_stores_600_events_and_sends_100_ready_orders_to_t
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("published 600"), "{stdout}");
 
-    let mut rows = Vec::new();
-    for _ in 0..120 {
-        rows = table_rows(&cloud.clients).await;
-        if rows.len() >= 600 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    let rows = table_rows_when(&cloud.clients, 600, Duration::from_secs(120)).await;
     assert_eq!(rows.len(), 600, "100 orders × 6 statuses");
     let outbox = kitchen_store::Store::open_in(dir.path())
         .unwrap()
@@ -155,14 +148,7 @@ async fn a_publisher_killed_mid_drain_loses_and_duplicates_nothing_after_restart
     assert!(String::from_utf8_lossy(&output.stdout).contains("0 not yet published"));
     assert_eq!(published_count(dir.path()), total);
 
-    let mut rows = Vec::new();
-    for _ in 0..240 {
-        rows = table_rows(&cloud.clients).await;
-        if rows.len() >= total as usize {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    let rows = table_rows_when(&cloud.clients, total as usize, Duration::from_secs(240)).await;
     assert_eq!(
         rows.len(),
         total as usize,
@@ -235,4 +221,46 @@ fn a_tap_while_the_cloud_is_unreachable_is_kept_and_shown_in_the_outbox() {
         stdout.contains("1 pending") && stdout.contains("order 42"),
         "{stdout}"
     );
+}
+
+#[test]
+fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = kitchen_cloud::local_cloud::free_port();
+    let cloud_dir = dir.path().join("cloud");
+    let local = |args: &[&str]| {
+        let mut command = kitchen(dir.path(), "");
+        command
+            .env("KITCHEN_CLOUD_DIR", &cloud_dir)
+            .env_remove("AWS_ENDPOINT_URL")
+            .args(args);
+        command
+    };
+    let first = run(&mut local(&["cloud", "up", "--port", &port.to_string()]));
+    let endpoint = String::from_utf8_lossy(&first.stdout).trim().to_owned();
+    assert_eq!(endpoint, format!("http://127.0.0.1:{port}"));
+    let state = || {
+        let text = std::fs::read_to_string(cloud_dir.join("local-cloud.json")).unwrap();
+        serde_json::from_str::<kitchen_cloud::local_cloud::LocalCloudState>(&text).unwrap()
+    };
+    let before = state();
+    let worker_pid = before.worker_pid.expect("the store worker runs");
+    assert!(
+        kitchen_cloud::local_cloud::pid_alive(before.moto_pid)
+            && kitchen_cloud::local_cloud::pid_alive(worker_pid)
+    );
+
+    let again = run(&mut local(&["cloud", "up", "--port", &port.to_string()]));
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), endpoint);
+    assert_eq!(state(), before, "a second `cloud up` reuses what runs");
+
+    // Other commands find the running local cloud on their own.
+    let tapped = run(&mut local(&["tap", "5", "ready", "--client", "Ana"]));
+    assert!(String::from_utf8_lossy(&tapped.stdout).contains("published 1"));
+
+    run(&mut local(&["cloud", "down"]));
+    assert!(!kitchen_cloud::local_cloud::pid_alive(before.moto_pid));
+    assert!(!kitchen_cloud::local_cloud::pid_alive(worker_pid));
+    let status = run(&mut local(&["cloud", "status"]));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("not running"));
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{Duration as Age, Utc};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
 use kitchen_cloud::publisher::Publisher;
-use kitchen_cloud::store_fn::{StoreFunction, Stored};
+use kitchen_cloud::store_fn::{QueueRecord, StoreFunction, Stored};
 use kitchen_cloud::CloudConfig;
 use kitchen_domain::{Status, Tap};
 use kitchen_store::OutboxState;
@@ -205,4 +205,44 @@ async fn taps_made_while_the_cloud_is_down_are_kept_and_published_when_it_return
         rows[0].time
     );
     let _ = Duration::from_secs(0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_reports_only_the_messages_it_could_not_store() {
+    // The handler behind both entry points: the Lambda returns these ids as
+    // batch item failures, the worker leaves them on the queue.
+    let cloud = local_cloud().await;
+    let function =
+        StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", "UTC").unwrap();
+    let good = Tap::new("11", Status::Ready, "Ana", "oven-1", 1, Utc::now()).unwrap();
+    let envelope = serde_json::json!({
+        "id": "e-1", "source": "com.pizza.status", "detail-type": "Change in Pizza",
+        "time": "2026-11-22T18:00:00Z", "detail": serde_json::from_str::<serde_json::Value>(&good.detail_json()).unwrap(),
+    });
+    let records = [
+        QueueRecord {
+            message_id: "m-good".into(),
+            body: envelope.to_string(),
+        },
+        QueueRecord {
+            message_id: "m-not-json".into(),
+            body: "{oops".into(),
+        },
+        QueueRecord {
+            message_id: "m-bad-status".into(),
+            body: envelope.to_string().replace("\"ready\"", "\"baking\""),
+        },
+    ];
+    let mut failed = function.handle_batch(&records).await;
+    failed.sort();
+    assert_eq!(
+        failed,
+        vec!["m-bad-status".to_owned(), "m-not-json".to_owned()]
+    );
+    let rows = table_rows(&cloud.clients).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].order.as_str(), rows[0].day.as_str()),
+        ("11", "2026-11-22")
+    );
 }

@@ -126,3 +126,20 @@ pub fn yesterday_at(hour: u32) -> DateTime<Utc> {
         .expect("a valid hour")
         .and_utc()
 }
+
+/// The table's rows once it holds `expected` of them (or whatever it holds after
+/// `within`). Scans are spaced out: each one is work for the local cloud too.
+pub async fn table_rows_when(
+    clients: &Clients,
+    expected: usize,
+    within: Duration,
+) -> Vec<TableRow> {
+    let started = std::time::Instant::now();
+    loop {
+        let rows = table_rows(clients).await;
+        if rows.len() >= expected || started.elapsed() > within {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+}
