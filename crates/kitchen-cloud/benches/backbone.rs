@@ -4,7 +4,8 @@
 //!   call per event (the original flow's way).
 //!
 //! `cargo bench -p kitchen-cloud --bench backbone`; sizes: BENCH_TAPS (10000),
-//! BENCH_BACKLOG (5000), BENCH_BASELINE_EVENTS (as many as the backlog).
+//! BENCH_BACKLOG (5000), BENCH_BASELINE_EVENTS (as many as the backlog). The
+//! store worker and a delivery-queue reader run throughout, as in service.
 
 use std::time::{Duration, Instant};
 
@@ -93,6 +94,38 @@ async fn cloud_with_worker() -> (LocalCloud, tokio::sync::watch::Sender<bool>) {
         .with_wait_seconds(1);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(worker.run(stopped));
+    // The drivers' side empties `waiting-delivery`, as it would in service.
+    let sqs = cloud.clients.sqs.clone();
+    let delivery = cloud
+        .clients
+        .queue_url("waiting-delivery")
+        .await
+        .expect("delivery queue");
+    let mut stopped = stop.subscribe();
+    tokio::spawn(async move {
+        while !*stopped.borrow_and_update() {
+            let Ok(out) = sqs
+                .receive_message()
+                .queue_url(&delivery)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+            else {
+                continue;
+            };
+            for message in out.messages() {
+                if let Some(handle) = message.receipt_handle() {
+                    let _ = sqs
+                        .delete_message()
+                        .queue_url(&delivery)
+                        .receipt_handle(handle)
+                        .send()
+                        .await;
+                }
+            }
+        }
+    });
     (cloud, stop)
 }
 
@@ -101,7 +134,8 @@ async fn drain_batched(backlog: usize) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
     fill(&mut store, backlog);
-    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store);
+    let mut publisher = Publisher::new(cloud.clients.events.clone(), "pizzaria", store)
+        .with_concurrency(size("BENCH_CONCURRENCY", 4));
     let started = Instant::now();
     let report = publisher.drain().await.expect("drain");
     let elapsed = started.elapsed();
