@@ -2,47 +2,23 @@
 
 #[path = "../../kitchen-cloud/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use kitchen_domain::parse_envelope;
 
 use common::*;
-
-const KITCHEN: &str = env!("CARGO_BIN_EXE_kitchen");
-
-/// `kitchen` for one device against one endpoint; nothing from the caller's setup leaks in.
-fn kitchen(data_dir: &Path, endpoint: &str) -> Command {
-    let mut command = Command::new(KITCHEN);
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", data_dir)
-        .env("KITCHEN_DATA_DIR", data_dir)
-        .env("KITCHEN_CLOUD_DIR", data_dir.join("no-local-cloud"))
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("KITCHEN_DEVICE", "oven-1");
-    command
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command.output().expect("kitchen runs");
-    assert!(
-        output.status.success(),
-        "kitchen failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
+use support::*;
 
 /// The store worker as its own process, stopped by pid when dropped.
 struct Worker(Child);
 
 impl Worker {
     fn start(data_dir: &Path, endpoint: &str) -> Worker {
-        let child = kitchen(data_dir, endpoint)
+        let child = kitchen(data_dir, "oven-1", endpoint)
             .arg("worker")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -77,7 +53,8 @@ async fn simulating_100_orders_stores_600_events_and_sends_100_ready_orders_to_t
     let endpoint = cloud.endpoint();
     let _worker = Worker::start(dir.path(), &endpoint);
 
-    let output = run(kitchen(dir.path(), &endpoint).args(["simulate", "--orders", "100"]));
+    let output =
+        run(kitchen(dir.path(), "oven-1", &endpoint).args(["simulate", "--orders", "100"]));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("published 600"), "{stdout}");
 
@@ -122,10 +99,15 @@ async fn a_publisher_killed_mid_drain_loses_and_duplicates_nothing_after_restart
     let dir = tempfile::tempdir().unwrap();
     let endpoint = cloud.endpoint();
     let _worker = Worker::start(dir.path(), &endpoint);
-    run(kitchen(dir.path(), &endpoint).args(["simulate", "--orders", "334", "--no-publish"]));
+    run(kitchen(dir.path(), "oven-1", &endpoint).args([
+        "simulate",
+        "--orders",
+        "334",
+        "--no-publish",
+    ]));
     let total = 334 * 6;
 
-    let mut publisher = kitchen(dir.path(), &endpoint)
+    let mut publisher = kitchen(dir.path(), "oven-1", &endpoint)
         .args(["publish", "--concurrency", "1"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -144,7 +126,7 @@ async fn a_publisher_killed_mid_drain_loses_and_duplicates_nothing_after_restart
         "killed in the middle, not after the end ({at_kill})"
     );
 
-    let output = run(kitchen(dir.path(), &endpoint).arg("publish"));
+    let output = run(kitchen(dir.path(), "oven-1", &endpoint).arg("publish"));
     assert!(String::from_utf8_lossy(&output.stdout).contains("0 not yet published"));
     assert_eq!(published_count(dir.path()), total);
 
@@ -177,7 +159,10 @@ fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
         (&["simulate", "--orders", "0"], "--orders"),
     ];
     for (args, field) in cases {
-        let output = kitchen(dir.path(), endpoint).args(*args).output().unwrap();
+        let output = kitchen(dir.path(), "oven-1", endpoint)
+            .args(*args)
+            .output()
+            .unwrap();
         assert!(!output.status.success(), "{args:?} should fail");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let lines: Vec<&str> = stderr.lines().collect();
@@ -188,7 +173,7 @@ fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
         );
     }
     let too_long = "x".repeat(201);
-    let output = kitchen(dir.path(), endpoint)
+    let output = kitchen(dir.path(), "oven-1", endpoint)
         .args(["tap", "1", "ready", "--client", &too_long])
         .output()
         .unwrap();
@@ -209,13 +194,14 @@ fn a_tap_while_the_cloud_is_unreachable_is_kept_and_shown_in_the_outbox() {
         kitchen_cloud::local_cloud::free_port()
     );
     let output =
-        run(kitchen(dir.path(), &endpoint).args(["tap", "42", "ready", "--client", "Ana"]));
+        run(kitchen(dir.path(), "oven-1", &endpoint)
+            .args(["tap", "42", "ready", "--client", "Ana"]));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("cloud unreachable") && stdout.contains("1 not yet published"),
         "{stdout}"
     );
-    let output = run(kitchen(dir.path(), &endpoint).arg("outbox"));
+    let output = run(kitchen(dir.path(), "oven-1", &endpoint).arg("outbox"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("1 pending") && stdout.contains("order 42"),
@@ -229,7 +215,7 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     let port = kitchen_cloud::local_cloud::free_port();
     let cloud_dir = dir.path().join("cloud");
     let local = |args: &[&str]| {
-        let mut command = kitchen(dir.path(), "");
+        let mut command = kitchen(dir.path(), "oven-1", "");
         command
             .env("KITCHEN_CLOUD_DIR", &cloud_dir)
             .env_remove("AWS_ENDPOINT_URL")
