@@ -109,6 +109,14 @@ impl Store {
     }
 }
 
+/// A database in a fresh temporary folder, for the unit tests of every module.
+#[cfg(test)]
+pub(crate) fn test_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

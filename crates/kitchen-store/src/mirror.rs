@@ -480,14 +480,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_store as store;
     use chrono::{Duration, TimeZone};
     use kitchen_domain::Status;
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
-        (dir, store)
-    }
 
     fn row(order: &str, status: &str, time: &str, event_id: &str) -> MirrorRow {
         MirrorRow {

@@ -274,13 +274,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_store as store;
     use chrono::Duration;
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
-        (dir, store)
-    }
 
     fn ids(batch: &[OutboxEntry]) -> Vec<(String, String)> {
         batch
