@@ -1,8 +1,11 @@
 //! The kitchen's AWS side: configuration and clients, the outbox publisher, the
 //! store function (one handler for the Lambda and the local worker), provisioning
-//! with the project's CloudFormation template, and the local cloud on moto.
+//! with the project's CloudFormation template, the local cloud on moto, and the
+//! drivers' delivery poller.
 
 pub mod config;
+pub mod delivery;
+pub mod live;
 pub mod local_cloud;
 pub mod mirror;
 pub mod provision;

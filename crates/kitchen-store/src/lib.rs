@@ -1,6 +1,7 @@
 //! The device's SQLite database: the outbox that makes a tap durable before it
 //! is shown as done, and the local tables that keep every screen working offline.
 
+mod deliveries;
 mod migrations;
 mod mirror;
 mod outbox;
@@ -11,11 +12,15 @@ use kitchen_domain::ContractError;
 use rusqlite::Connection;
 use thiserror::Error;
 
+pub use deliveries::{Delivery, QuarantinedMessage};
 pub use mirror::{
     row_hash, ConvergenceSummary, DayViewRow, DayWindow, MirrorReplaceCounts, MirrorRow,
     MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
+
+/// Where a device keeps its name in its database.
+const DEVICE_NAME_KEY: &str = "device_name";
 
 /// The file name of a device's database inside its data folder.
 pub const DATABASE_FILE: &str = "kitchen.sqlite3";
@@ -97,6 +102,24 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?)
+    }
+
+    /// This device's name: `explicit` (then remembered), else the remembered one,
+    /// else `kitchen-<hostname>` (remembered too), so its taps keep one name.
+    pub fn settle_device_name(&self, explicit: Option<&str>) -> Result<String, StoreError> {
+        if let Some(name) = explicit.filter(|d| !d.trim().is_empty()) {
+            let name = kitchen_domain::validate_device(name)?;
+            self.set_device_value(DEVICE_NAME_KEY, &name)?;
+            return Ok(name);
+        }
+        if let Some(name) = self.device_value(DEVICE_NAME_KEY)? {
+            return Ok(name);
+        }
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let name = kitchen_domain::validate_device(&format!("kitchen-{}", host.trim()))
+            .unwrap_or_else(|_| "kitchen".into());
+        self.set_device_value(DEVICE_NAME_KEY, &name)?;
+        Ok(name)
     }
 
     pub fn set_device_value(&self, key: &str, value: &str) -> Result<(), StoreError> {

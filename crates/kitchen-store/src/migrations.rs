@@ -78,6 +78,12 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE INDEX outbox_by_tapped_at ON outbox (tapped_at);
     ",
+    // 3: the drivers' list looks up each delivery's order in the deliveries and
+    // in this device's taps.
+    "
+    CREATE INDEX deliveries_by_order ON deliveries (order_id, ready_at);
+    CREATE INDEX outbox_by_order_status ON outbox (order_id, status);
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.

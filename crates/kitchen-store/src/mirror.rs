@@ -149,7 +149,7 @@ pub fn row_hash(order: &str, status: &str, event_id: &str) -> u64 {
 }
 
 /// Where a row of a day's view comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase", tag = "source", content = "state")]
 pub enum ViewSource {
     /// The event table, through the mirror.
@@ -159,7 +159,8 @@ pub enum ViewSource {
 }
 
 /// One (order, status) of a day as the screens show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct DayViewRow {
     pub order: String,
     pub status: String,

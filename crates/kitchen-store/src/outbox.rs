@@ -10,7 +10,7 @@ use crate::{Store, StoreError};
 
 const TAP_SEQ_KEY: &str = "tap_seq";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum OutboxState {
     /// Not yet accepted by the bus.

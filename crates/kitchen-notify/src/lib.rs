@@ -1,0 +1,139 @@
+//! Desktop notifications of ready orders: the text a driver reads, and the
+//! notifier that shows it through the desktop's notification service (D-Bus
+//! `org.freedesktop.Notifications` on Linux) for the delivery poller.
+
+use chrono::{DateTime, Utc};
+use kitchen_store::Delivery;
+use notify_rust::{Notification, Timeout, Urgency};
+
+pub use kitchen_cloud::delivery::{Notifier, NotifyError};
+
+/// The application name the notification service shows.
+pub const APP_NAME: &str = "Kitchen Dashboard";
+
+/// The summary and body of a ready order's notification at `now`:
+/// `Order 42 is ready` / `Ana · ready for 3 min`.
+pub fn ready_text(order: &Delivery, now: DateTime<Utc>) -> (String, String) {
+    let summary = format!("Order {} is ready", order.order);
+    let minutes = order.waiting_for(now).num_minutes();
+    let waited = match minutes {
+        0 => "ready now".to_owned(),
+        m if m < 60 => format!("ready for {m} min"),
+        m => format!("ready for {} h {} min", m / 60, m % 60),
+    };
+    (summary, format!("{} · {waited}", order.client))
+}
+
+/// Shows notifications on this desktop.
+#[derive(Debug, Clone)]
+pub struct DesktopNotifier {
+    app_name: String,
+}
+
+impl Default for DesktopNotifier {
+    fn default() -> Self {
+        DesktopNotifier::new(APP_NAME)
+    }
+}
+
+impl DesktopNotifier {
+    pub fn new(app_name: impl Into<String>) -> DesktopNotifier {
+        DesktopNotifier {
+            app_name: app_name.into(),
+        }
+    }
+}
+
+impl Notifier for DesktopNotifier {
+    fn notify(&self, order: &Delivery) -> Result<(), NotifyError> {
+        let (summary, body) = ready_text(order, Utc::now());
+        Notification::new()
+            .appname(&self.app_name)
+            .summary(&summary)
+            .body(&body)
+            .icon("dialog-information")
+            .urgency(Urgency::Normal)
+            .timeout(Timeout::Default)
+            .show()
+            .map(|_| ())
+            .map_err(|e| classify(&e.to_string()))
+    }
+}
+
+/// notify-rust hides the error's kind, so it is read from the text: no session bus,
+/// or nobody owning the notifications name, means this desktop has no service.
+fn classify(error: &str) -> NotifyError {
+    const NO_SERVICE: [&str; 7] = [
+        "org.freedesktop.DBus.Error.ServiceUnknown",
+        "org.freedesktop.DBus.Error.NameHasNoOwner",
+        "org.freedesktop.DBus.Error.Spawn",
+        "address error",
+        "failed to connect to",
+        "D-Bus handshake failed",
+        "I/O error",
+    ];
+    if NO_SERVICE
+        .iter()
+        .any(|needle| error.to_lowercase().contains(&needle.to_lowercase()))
+    {
+        NotifyError::NoService(error.to_owned())
+    } else {
+        NotifyError::Failed(error.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn delivery(ready_at: DateTime<Utc>) -> Delivery {
+        Delivery {
+            event_id: "e1".into(),
+            order: "42".into(),
+            client: "Ana".into(),
+            ready_at,
+            received_at: ready_at,
+            notified_at: None,
+        }
+    }
+
+    #[test]
+    fn the_text_names_the_order_the_client_and_the_wait() {
+        let now = Utc::now();
+        let order = delivery(now - Duration::seconds(3 * 60 + 20));
+        assert_eq!(
+            ready_text(&order, now),
+            (
+                "Order 42 is ready".to_owned(),
+                "Ana · ready for 3 min".to_owned()
+            )
+        );
+        assert_eq!(ready_text(&delivery(now), now).1, "Ana · ready now");
+        // A ready time a little ahead of this clock reads as "now", not negative.
+        assert_eq!(
+            ready_text(&delivery(now + Duration::seconds(5)), now).1,
+            "Ana · ready now"
+        );
+        assert_eq!(
+            ready_text(&delivery(now - Duration::minutes(65)), now).1,
+            "Ana · ready for 1 h 5 min"
+        );
+    }
+
+    #[test]
+    fn a_missing_service_is_told_apart_from_other_failures() {
+        assert!(matches!(
+            classify("org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable"),
+            NotifyError::NoService(_)
+        ));
+        assert!(matches!(
+            classify("I/O error: No such file or directory (os error 2)"),
+            NotifyError::NoService(_)
+        ));
+        assert!(matches!(
+            classify("org.freedesktop.DBus.Error.InvalidArgs: bad hints"),
+            NotifyError::Failed(_)
+        ));
+    }
+}

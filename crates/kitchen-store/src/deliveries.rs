@@ -1,0 +1,377 @@
+//! Ready orders taken from the delivery queue: recorded once per event, notified
+//! at most once per order on this device, listed while they wait for a driver;
+//! and the queue messages that could not be read, kept in quarantine.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use kitchen_domain::{ContractError, Status, StatusEvent};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::Serialize;
+
+use crate::{Store, StoreError};
+
+/// A ready order as the delivery queue handed it to this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub event_id: String,
+    pub order: String,
+    pub client: String,
+    /// The moment of the `ready` tap.
+    pub ready_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub notified_at: Option<DateTime<Utc>>,
+}
+
+impl Delivery {
+    /// How long the order has waited on the shelf at `now` (never negative).
+    pub fn waiting_for(&self, now: DateTime<Utc>) -> chrono::Duration {
+        (now - self.ready_at).max(chrono::Duration::zero())
+    }
+}
+
+/// A queue message that could not be read, kept with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantinedMessage {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    /// Where it came from, e.g. `waiting-delivery/<message id>`.
+    pub origin: String,
+    pub body: String,
+    pub error: String,
+}
+
+/// Statuses after which an order no longer waits for a driver.
+const PICKED_UP_OR_LATER: [Status; 3] = [Status::PickedUp, Status::Delivered, Status::Cancelled];
+
+const DELIVERY_COLUMNS: &str = "event_id, order_id, client, ready_at, received_at, notified_at";
+
+fn timestamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(index)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+        })
+}
+
+fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
+    let notified_at: Option<String> = row.get(5)?;
+    Ok(Delivery {
+        event_id: row.get(0)?,
+        order: row.get(1)?,
+        client: row.get(2)?,
+        ready_at: parse_time(row, 3)?,
+        received_at: parse_time(row, 4)?,
+        notified_at: match notified_at {
+            Some(_) => Some(parse_time(row, 5)?),
+            None => None,
+        },
+    })
+}
+
+/// The waiting orders' rows: the newest `ready` of each order that neither the
+/// mirror nor this device's own taps show as picked up, delivered or cancelled.
+fn waiting_sql(extra_filter: &str) -> String {
+    let later = PICKED_UP_OR_LATER
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {DELIVERY_COLUMNS} FROM deliveries d
+         WHERE d.ready_at = (SELECT MAX(ready_at) FROM deliveries WHERE order_id = d.order_id)
+           AND NOT EXISTS (SELECT 1 FROM mirror_events m
+                           WHERE m.order_id = d.order_id AND m.status IN ({later}))
+           AND NOT EXISTS (SELECT 1 FROM outbox o
+                           WHERE o.order_id = d.order_id AND o.status IN ({later})
+                             AND o.state != 'rejected')
+           {extra_filter}
+         GROUP BY d.order_id
+         ORDER BY d.ready_at, d.event_id"
+    )
+}
+
+impl Store {
+    /// Records a ready order received from the delivery queue. Idempotent on
+    /// `event_id`: returns `true` only the first time this event is seen.
+    pub fn record_delivery(
+        &mut self,
+        event: &StatusEvent,
+        received_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        if event.status != Status::Ready {
+            return Err(ContractError::Invalid {
+                field: "detail.status",
+                reason: format!(
+                    "a delivery must be `ready`, got {:?}",
+                    event.status.as_str()
+                ),
+            }
+            .into());
+        }
+        let inserted = self.conn.execute(
+            "INSERT INTO deliveries (event_id, order_id, client, ready_at, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (event_id) DO NOTHING",
+            params![
+                event.event_id,
+                event.order,
+                event.client,
+                event.time_key(),
+                timestamp(received_at),
+            ],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Claims the notification of a delivery's order. Returns `true` at most once
+    /// per order, across restarts: callers notify only when it does.
+    pub fn mark_notified(&mut self, event_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let order: Option<String> = tx
+            .query_row(
+                "SELECT order_id FROM deliveries WHERE event_id = ?1",
+                [event_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(order) = order else {
+            return Ok(false);
+        };
+        let already: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM deliveries
+                            WHERE order_id = ?1 AND notified_at IS NOT NULL)",
+            [&order],
+            |row| row.get(0),
+        )?;
+        if already {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE deliveries SET notified_at = ?2 WHERE event_id = ?1",
+            params![event_id, timestamp(at)],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Ready orders waiting for a driver, oldest first: one row per order.
+    pub fn waiting_deliveries(&self) -> Result<Vec<Delivery>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&waiting_sql(""))?;
+        let rows = stmt.query_map([], delivery_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Waiting orders no notification was shown for yet, oldest first: the new
+    /// ones, and any a crash left between recording and notifying.
+    pub fn deliveries_to_notify(&self) -> Result<Vec<Delivery>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&waiting_sql(
+            "AND NOT EXISTS (SELECT 1 FROM deliveries n
+                             WHERE n.order_id = d.order_id AND n.notified_at IS NOT NULL)",
+        ))?;
+        let rows = stmt.query_map([], delivery_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One delivery by event id.
+    pub fn delivery(&self, event_id: &str) -> Result<Option<Delivery>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ?1"),
+                [event_id],
+                delivery_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Keeps a message that could not be read, with the reason; returns its id.
+    pub fn quarantine(
+        &mut self,
+        origin: &str,
+        body: &str,
+        error: &str,
+        received_at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO quarantine (received_at, origin, body, error) VALUES (?1, ?2, ?3, ?4)",
+            params![timestamp(received_at), origin, body, error],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The quarantined messages, newest first.
+    pub fn quarantined(&self, limit: usize) -> Result<Vec<QuarantinedMessage>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, received_at, origin, body, error FROM quarantine
+             ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |row| {
+            Ok(QuarantinedMessage {
+                id: row.get(0)?,
+                received_at: parse_time(row, 1)?,
+                origin: row.get(2)?,
+                body: row.get(3)?,
+                error: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_store as store;
+    use crate::MirrorRow;
+    use chrono::Duration;
+    use kitchen_domain::Tap;
+
+    fn ready(order: &str, client: &str, at: DateTime<Utc>) -> StatusEvent {
+        Tap::new(order, Status::Ready, client, "oven-1", 1, at)
+            .unwrap()
+            .to_status_event()
+    }
+
+    fn mirror(order: &str, status: Status, at: DateTime<Utc>) -> MirrorRow {
+        let time = timestamp(at);
+        MirrorRow {
+            order: order.into(),
+            status: status.as_str().into(),
+            client: "Ana".into(),
+            day: time[..10].into(),
+            event_id: format!("e-{order}-{}", status.as_str()),
+            device: Some("driver-1".into()),
+            seq: Some(1),
+            version: "1".into(),
+            time_event_id: format!("{time}#e"),
+            detail: "{}".into(),
+            time,
+        }
+    }
+
+    #[test]
+    fn a_delivery_is_recorded_once_per_event_and_survives_a_restart() {
+        let (dir, mut store) = store();
+        let now = Utc::now();
+        let event = ready("42", "Ana", now - Duration::minutes(3));
+        assert!(store.record_delivery(&event, now).unwrap());
+        assert!(!store.record_delivery(&event, now).unwrap(), "a redelivery");
+        drop(store);
+        let store = Store::open_in(dir.path()).unwrap();
+        let waiting = store.waiting_deliveries().unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(
+            (waiting[0].order.as_str(), waiting[0].client.as_str()),
+            ("42", "Ana")
+        );
+        assert_eq!(waiting[0].event_id, event.event_id);
+        assert_eq!(waiting[0].waiting_for(now).num_minutes(), 3);
+    }
+
+    #[test]
+    fn only_ready_events_are_deliveries() {
+        let (_dir, mut store) = store();
+        let mut event = ready("1", "Ana", Utc::now());
+        event.status = Status::Preparing;
+        let err = store.record_delivery(&event, Utc::now()).unwrap_err();
+        assert!(err.to_string().contains("detail.status"), "{err}");
+        assert!(store.waiting_deliveries().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_order_notifies_at_most_once_even_when_ready_twice() {
+        let (dir, mut store) = store();
+        let now = Utc::now();
+        let first = ready("7", "Bia", now);
+        let again = ready("7", "Bia", now + Duration::seconds(30));
+        store.record_delivery(&first, now).unwrap();
+        assert_eq!(store.deliveries_to_notify().unwrap().len(), 1);
+        assert!(store.mark_notified(&first.event_id, now).unwrap());
+        assert!(!store.mark_notified(&first.event_id, now).unwrap());
+        store.record_delivery(&again, now).unwrap();
+        drop(store);
+        let mut store = Store::open_in(dir.path()).unwrap();
+        assert!(store.deliveries_to_notify().unwrap().is_empty());
+        assert!(!store.mark_notified(&again.event_id, now).unwrap());
+        assert!(!store.mark_notified("no-such-event", now).unwrap());
+        let waiting = store.waiting_deliveries().unwrap();
+        assert_eq!(waiting.len(), 1, "one row per order");
+        assert_eq!(waiting[0].event_id, again.event_id, "the newest ready");
+        assert!(store
+            .delivery(&first.event_id)
+            .unwrap()
+            .unwrap()
+            .notified_at
+            .is_some());
+    }
+
+    #[test]
+    fn waiting_orders_are_oldest_first_and_leave_once_picked_up() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        for (order, minutes) in [("1", 2), ("2", 9), ("3", 5), ("4", 1)] {
+            store
+                .record_delivery(&ready(order, "Ana", now - Duration::minutes(minutes)), now)
+                .unwrap();
+        }
+        let orders = |store: &Store| {
+            store
+                .waiting_deliveries()
+                .unwrap()
+                .into_iter()
+                .map(|d| d.order)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(orders(&store), ["2", "3", "1", "4"]);
+        // Picked up on another device (seen through the mirror), on this one, or cancelled.
+        store
+            .upsert_mirror_rows(&[mirror("2", Status::PickedUp, now)], now)
+            .unwrap();
+        store
+            .record_tap("3", Status::PickedUp, "Ana", "driver-1", now)
+            .unwrap();
+        store
+            .upsert_mirror_rows(&[mirror("4", Status::Cancelled, now)], now)
+            .unwrap();
+        assert_eq!(orders(&store), ["1"]);
+        let to_notify: Vec<String> = store
+            .deliveries_to_notify()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.order)
+            .collect();
+        assert_eq!(to_notify, ["1"]);
+    }
+
+    #[test]
+    fn a_quarantined_message_is_kept_with_its_reason() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        let id = store
+            .quarantine(
+                "waiting-delivery/m-1",
+                "not json",
+                "the body is not JSON",
+                now,
+            )
+            .unwrap();
+        let kept = store.quarantined(10).unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].id, id);
+        assert_eq!(
+            (
+                kept[0].origin.as_str(),
+                kept[0].body.as_str(),
+                kept[0].error.as_str()
+            ),
+            ("waiting-delivery/m-1", "not json", "the body is not JSON")
+        );
+        assert!(store.waiting_deliveries().unwrap().is_empty());
+    }
+}
