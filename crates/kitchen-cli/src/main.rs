@@ -3,14 +3,15 @@
 //! and verifies the mirror, over the same core as the desktop app.
 
 mod cloud_cmd;
+mod drivers_cmd;
 mod mirror_cmd;
 mod taps;
+mod timeline_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use kitchen_cloud::local_cloud::LocalCloudState;
 use kitchen_cloud::CloudConfig;
 
 #[derive(Parser)]
@@ -86,15 +87,10 @@ struct Global {
 
 impl Global {
     fn cloud_config(&self) -> CloudConfig {
-        let endpoint_url = self
-            .endpoint_url
-            .clone()
-            .filter(|e| !e.is_empty())
-            .or_else(|| LocalCloudState::load(&LocalCloudState::dir()).map(|s| s.endpoint));
         CloudConfig {
             region: self.region.clone().filter(|r| !r.is_empty()),
             profile: self.profile.clone().filter(|p| !p.is_empty()),
-            endpoint_url,
+            endpoint_url: self.endpoint_url.clone().filter(|e| !e.is_empty()),
             stack_name: self.stack.clone(),
             bus_name: self.bus.clone(),
             table_name: self.table.clone(),
@@ -102,6 +98,7 @@ impl Global {
             delivery_queue: self.delivery_queue.clone(),
             store_time_zone: self.store_time_zone.clone(),
         }
+        .or_running_local_cloud()
     }
 }
 
@@ -124,6 +121,10 @@ enum Command {
     Sync(mirror_cmd::SyncArgs),
     /// Compare the mirror with the event table for a day; fails when they differ
     Verify(mirror_cmd::VerifyArgs),
+    /// Each order of a day with the time of each stage, from this device's mirror
+    Timeline(timeline_cmd::TimelineArgs),
+    /// Ready orders waiting for a driver; `--poll` takes them from the delivery queue
+    Drivers(drivers_cmd::DriversArgs),
 }
 
 fn main() -> ExitCode {
@@ -146,6 +147,8 @@ fn main() -> ExitCode {
             Command::Worker(args) => cloud_cmd::worker(&cli.global, args).await,
             Command::Sync(args) => mirror_cmd::sync(&cli.global, args).await,
             Command::Verify(args) => mirror_cmd::verify(&cli.global, args).await,
+            Command::Timeline(args) => timeline_cmd::timeline(&cli.global, args),
+            Command::Drivers(args) => drivers_cmd::drivers(&cli.global, args).await,
         }
     });
     match result {

@@ -12,7 +12,6 @@ use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
 use crate::Global;
 
-const DEVICE_NAME_KEY: &str = "device_name";
 /// Clients the simulation picks from.
 const CLIENTS: &[&str] = &[
     "Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Heitor", "Iara", "João", "Karen",
@@ -78,23 +77,7 @@ pub fn open_device(global: &Global) -> Result<(Store, String)> {
     let dir = resolve_data_dir(global.data_dir.as_deref());
     let store = Store::open_in(&dir)
         .with_context(|| format!("opening the database in {}", dir.display()))?;
-    let device = match global.device.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(name) => {
-            let name = kitchen_domain::validate_device(name)?;
-            store.set_device_value(DEVICE_NAME_KEY, &name)?;
-            name
-        }
-        None => match store.device_value(DEVICE_NAME_KEY)? {
-            Some(name) => name,
-            None => {
-                let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-                let name = kitchen_domain::validate_device(&format!("kitchen-{}", host.trim()))
-                    .unwrap_or_else(|_| "kitchen".into());
-                store.set_device_value(DEVICE_NAME_KEY, &name)?;
-                name
-            }
-        },
-    };
+    let device = store.settle_device_name(global.device.as_deref())?;
     Ok((store, device))
 }
 

@@ -78,6 +78,15 @@ impl CloudConfig {
         config
     }
 
+    /// Without an endpoint, the one of a running local cloud (`kitchen cloud up`),
+    /// so the CLI and the app reach it with no setting.
+    pub fn or_running_local_cloud(mut self) -> CloudConfig {
+        if self.endpoint_url.is_none() {
+            self.endpoint_url = crate::local_cloud::running_endpoint();
+        }
+        self
+    }
+
     /// True when the endpoint is this machine: the local cloud.
     pub fn is_local(&self) -> bool {
         self.endpoint_url.as_deref().is_some_and(is_loopback_url)

@@ -216,6 +216,11 @@ pub fn stop_pid(pid: u32) {
     }
 }
 
+/// The endpoint of the local cloud `kitchen cloud up` left running, if there is one.
+pub fn running_endpoint() -> Option<String> {
+    LocalCloudState::load(&LocalCloudState::dir()).map(|state| state.endpoint)
+}
+
 /// What `kitchen cloud up` started, so `kitchen cloud down` can stop it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalCloudState {

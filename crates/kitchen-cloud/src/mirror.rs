@@ -74,12 +74,7 @@ pub struct MirrorSync {
 impl MirrorSync {
     /// Fails when the configured store time zone is not an IANA name.
     pub fn new(clients: &Clients) -> Result<MirrorSync, CloudError> {
-        let zone = &clients.config.store_time_zone;
-        let time_zone = zone.parse::<Tz>().map_err(|e| {
-            CloudError::LocalCloud(format!(
-                "STORE_TIME_ZONE {zone:?} is not an IANA time zone: {e}"
-            ))
-        })?;
+        let time_zone = store_time_zone(&clients.config.store_time_zone)?;
         Ok(MirrorSync {
             clients: clients.clone(),
             time_zone,
@@ -113,11 +108,7 @@ impl MirrorSync {
 
     /// The instants of `day` in the store's time zone, for the day's view of local taps.
     pub fn day_window(&self, day: NaiveDate) -> DayWindow {
-        DayWindow {
-            day: day_key(day),
-            start: start_of_day(self.time_zone, day),
-            end: start_of_day(self.time_zone, day.succ_opt().unwrap_or(day)),
-        }
+        day_window_in(self.time_zone, day)
     }
 
     /// Incremental sync of today and `extra`.
@@ -345,6 +336,25 @@ pub async fn verify_day(
     day: NaiveDate,
 ) -> Result<VerifyReport, CloudError> {
     MirrorSync::new(clients)?.verify_day(store, day).await
+}
+
+/// The store's time zone by IANA name (`STORE_TIME_ZONE`).
+pub fn store_time_zone(name: &str) -> Result<Tz, CloudError> {
+    name.parse::<Tz>().map_err(|e| {
+        CloudError::LocalCloud(format!(
+            "STORE_TIME_ZONE {name:?} is not an IANA time zone: {e}"
+        ))
+    })
+}
+
+/// The instants of `day` in `zone`: what a day's view holds of the local taps.
+/// Needs no cloud, so offline readers of a day use it directly.
+pub fn day_window_in(zone: Tz, day: NaiveDate) -> DayWindow {
+    DayWindow {
+        day: day_key(day),
+        start: start_of_day(zone, day),
+        end: start_of_day(zone, day.succ_opt().unwrap_or(day)),
+    }
 }
 
 /// The table's `day` attribute for a date: `YYYY-MM-DD`.

@@ -2,19 +2,22 @@
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
+use ts_rs::TS;
 
-/// Mirrored by `AppInfo` in `ui/src/lib/backend/types.ts`.
-#[derive(Debug, Clone, Serialize)]
+use crate::error::CommandError;
+
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
+    /// Folder where this device keeps its database.
     pub data_dir: String,
 }
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub async fn get_app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, String> {
+pub async fn get_app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, CommandError> {
     let package = app.package_info();
     Ok(AppInfo {
         name: package.name.clone(),

@@ -20,3 +20,20 @@ describe("MockBackend", () => {
     expect(info.name).toBe("Kitchen Dashboard");
   });
 });
+
+describe("MockBackend taps", () => {
+  it("keeps a tap for its day and tells listeners the day changed", async () => {
+    const backend = new MockBackend();
+    const days: string[] = [];
+    await backend.on("mirror-updated", (update) => days.push(update.day));
+    const receipt = await backend.tapStatus("42", "in the oven", "Ana");
+    const day = receipt.time.slice(0, 10);
+    expect(days).toEqual([day]);
+    const rows = await backend.listDay(day);
+    expect(rows.map((r) => [r.order, r.status])).toEqual([["42", "in the oven"]]);
+  });
+
+  it("refuses an unknown status with a code the screen can act on", async () => {
+    await expect(new MockBackend().tapStatus("42", "baking", "Ana")).rejects.toMatchObject({ code: "invalid_input" });
+  });
+});

@@ -2,7 +2,17 @@ import { MockBackend } from "./mock";
 import { TauriBackend } from "./tauri";
 import type { Backend } from "./types";
 
-export type { AppInfo, Backend } from "./types";
+export type {
+  AppInfo,
+  Backend,
+  ConnectionState,
+  ConnectionStatus,
+  DayViewRow,
+  ErrorCode,
+  Events,
+  TapReceipt,
+} from "./types";
+export { BackendError } from "./error";
 export { MockBackend } from "./mock";
 export { TauriBackend } from "./tauri";
 

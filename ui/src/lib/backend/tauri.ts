@@ -1,21 +1,38 @@
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
-import type { AppInfo, Backend } from "./types";
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { Commands } from "./bindings/commands";
+import { toBackendError } from "./error";
+import type { AppInfo, Backend, ConnectionState, DayViewRow, Events, TapReceipt } from "./types";
 
-/** Talks to the Rust shell over Tauri IPC. */
+/** Talks to the Rust shell over Tauri IPC; names and shapes come from the generated bindings. */
 export class TauriBackend implements Backend {
   readonly kind = "tauri";
 
   getAppInfo(): Promise<AppInfo> {
-    return call<AppInfo>("get_app_info");
+    return call("get_app_info", {});
+  }
+
+  getConnectionState(): Promise<ConnectionState> {
+    return call("get_connection_state", {});
+  }
+
+  tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
+    return call("tap_status", { order, status, client });
+  }
+
+  listDay(day: string): Promise<DayViewRow[]> {
+    return call("list_day", { day });
+  }
+
+  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
+    return listen<Events[E]>(event, (e) => handler(e.payload));
   }
 }
 
-// Commands reject with a bare string; screens expect an Error with a message.
-async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+async function call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[C]["result"]>(command, args);
   } catch (error) {
-    if (error instanceof Error) throw error;
-    throw new Error(typeof error === "string" ? error : JSON.stringify(error));
+    throw toBackendError(error);
   }
 }

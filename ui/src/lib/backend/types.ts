@@ -1,14 +1,28 @@
-/** What the shell reports about this installation (Rust: `commands::app_info::AppInfo`). */
-export interface AppInfo {
-  name: string;
-  version: string;
-  /** Folder where this device keeps its database and logs. */
-  dataDir: string;
-}
+import type { AppInfo } from "./bindings/AppInfo";
+import type { ConnectionState } from "./bindings/ConnectionState";
+import type { DayViewRow } from "./bindings/DayViewRow";
+import type { Events } from "./bindings/events";
+import type { TapReceipt } from "./bindings/TapReceipt";
+
+// The shapes are generated from the Rust types (src-tauri/src/bindings.rs); never written here.
+export type { AppInfo } from "./bindings/AppInfo";
+export type { ConnectionState } from "./bindings/ConnectionState";
+export type { ConnectionStatus } from "./bindings/ConnectionStatus";
+export type { DayViewRow } from "./bindings/DayViewRow";
+export type { ErrorCode } from "./bindings/ErrorCode";
+export type { Events } from "./bindings/events";
+export type { TapReceipt } from "./bindings/TapReceipt";
 
 /** Everything the screens may ask of the desktop shell; one implementation per runtime. */
 export interface Backend {
   /** "mock" when running in a plain browser, so screens can say their data is not real. */
   readonly kind: "tauri" | "mock";
   getAppInfo(): Promise<AppInfo>;
+  getConnectionState(): Promise<ConnectionState>;
+  /** Durable when it resolves; rejects with a `BackendError` ("invalid_input" names the field). */
+  tapStatus(order: string, status: string, client: string): Promise<TapReceipt>;
+  /** A day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
+  listDay(day: string): Promise<DayViewRow[]>;
+  /** Calls `handler` with each payload of `event`; resolves to the function that stops it. */
+  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void>;
 }

@@ -1,0 +1,141 @@
+//! A live device against the local cloud: what the status bar shows as taps are
+//! published, as the cloud goes away, and as it comes back.
+
+mod common;
+
+use std::time::Duration;
+
+use kitchen_cloud::live::{Change, ConnectionState, ConnectionStatus, LiveDevice};
+use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
+use kitchen_cloud::CloudConfig;
+use tokio::sync::watch;
+
+use common::*;
+
+/// Waits until the connection state satisfies `check`; fails with the last state seen.
+async fn state_when(
+    states: &mut watch::Receiver<ConnectionState>,
+    within: Duration,
+    what: &str,
+    check: impl FnMut(&ConnectionState) -> bool,
+) -> ConnectionState {
+    let found = tokio::time::timeout(within, states.wait_for(check))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|state| state.clone());
+    match found {
+        Some(state) => state,
+        None => panic!(
+            "no connection state with {what} within {within:?}; last: {:?}",
+            *states.borrow()
+        ),
+    }
+}
+
+fn online(state: &ConnectionState) -> bool {
+    state.status == ConnectionStatus::Online
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
+    let cloud = local_cloud().await;
+    let port = cloud.server.port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = CloudConfig {
+        endpoint_url: Some(cloud.endpoint()),
+        ..CloudConfig::default()
+    };
+    let live = LiveDevice::start(dir.path(), config.clone(), Some("oven-1"))
+        .await
+        .expect("the loops start");
+    let mut states = live.watch_connection();
+    state_when(&mut states, Duration::from_secs(20), "online", online).await;
+
+    // A tap shows as not yet published at once, then as published.
+    let mut changes = live.subscribe();
+    let receipt = live.record_tap("42", "in the oven", "Ana").unwrap();
+    assert_eq!(
+        (receipt.order.as_str(), receipt.device.as_str()),
+        ("42", "oven-1")
+    );
+    let mut told = Vec::new();
+    let published = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if let Ok(Change::Connection(state)) = changes.recv().await {
+                told.push(state.unpublished);
+                if told.contains(&1) && state.unpublished == 0 {
+                    return state;
+                }
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the tap is shown waiting, then published: {told:?}"));
+    assert!(online(&published), "{published:?}");
+
+    // An invalid tap is refused, naming the field, and changes nothing.
+    let err = live.record_tap("42", "baking", "Ana").unwrap_err();
+    assert!(err.to_string().contains("status"), "{err}");
+    assert_eq!(live.connection().unpublished, 0);
+
+    // The cloud goes away: offline, and taps are kept and counted.
+    let mut server = cloud.server;
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+    let state = state_when(&mut states, Duration::from_secs(30), "offline", |s| {
+        matches!(s.status, ConnectionStatus::Offline { .. })
+    })
+    .await;
+    assert_eq!(state.unpublished, 0);
+    live.record_tap("42", "left the oven", "Ana").unwrap();
+    live.record_tap("43", "preparing", "Bruno").unwrap();
+    let state = state_when(&mut states, Duration::from_secs(5), "2 unpublished", |s| {
+        s.unpublished == 2
+    })
+    .await;
+    assert!(matches!(state.status, ConnectionStatus::Offline { .. }));
+
+    // It comes back on the same port: online again, and the taps go out.
+    let server = tokio::task::spawn_blocking(move || MotoServer::start_on(port, None))
+        .await
+        .unwrap()
+        .expect("moto restarts on its port");
+    let _cloud = LocalCloud::deploy_on(server, config)
+        .await
+        .expect("the template deploys again");
+    let state = state_when(
+        &mut states,
+        Duration::from_secs(60),
+        "online with nothing unpublished",
+        |s| online(s) && s.unpublished == 0,
+    )
+    .await;
+    assert!(state.last_sync.is_some());
+
+    tokio::time::timeout(Duration::from_secs(10), live.stop())
+        .await
+        .expect("the loops stop promptly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_view_shows_a_tap_at_once() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = CloudConfig {
+        endpoint_url: Some(cloud.endpoint()),
+        ..CloudConfig::default()
+    };
+    let live = LiveDevice::start(dir.path(), config, Some("oven-1"))
+        .await
+        .unwrap();
+    live.record_tap("7", "preparing", "Carla").unwrap();
+    let view = live.day_view(live.today()).unwrap();
+    assert_eq!(view.len(), 1);
+    assert_eq!(
+        (view[0].order.as_str(), view[0].status.as_str()),
+        ("7", "preparing")
+    );
+    live.stop().await;
+}

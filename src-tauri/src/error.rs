@@ -1,0 +1,49 @@
+//! What a failed command tells the UI: a code it can act on and a message to show.
+
+use kitchen_cloud::CloudError;
+use kitchen_store::StoreError;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input was refused; the message names the field. Nothing was stored.
+    InvalidInput,
+    /// Anything else: the message says what.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn invalid_input(message: impl Into<String>) -> CommandError {
+        CommandError {
+            code: ErrorCode::InvalidInput,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<CloudError> for CommandError {
+    fn from(err: CloudError) -> CommandError {
+        let code = match err {
+            CloudError::Store(StoreError::Contract(_)) => ErrorCode::InvalidInput,
+            _ => ErrorCode::Internal,
+        };
+        CommandError {
+            code,
+            message: err.to_string(),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import type { CommandError } from "./bindings/CommandError";
+import type { ErrorCode } from "./bindings/ErrorCode";
+
+/** A failed command: `code` is what a screen acts on, `message` what it shows. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(error: CommandError) {
+    super(error.message);
+    this.name = "BackendError";
+    this.code = error.code;
+  }
+}
+
+/** Commands reject with `{code, message}`; anything else becomes an internal error. */
+export function toBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
+    return new BackendError(error as CommandError);
+  }
+  const message = error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error);
+  return new BackendError({ code: "internal", message });
+}
