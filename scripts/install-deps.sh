@@ -8,7 +8,7 @@ MOTO_VERSION="5.2.5"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth dbus dbus-x11 python3-dbusmock python3-venv libnotify-bin
+  xvfb xauth dbus dbus-x11 python3-dbusmock python3-venv libnotify-bin libglib2.0-bin
   webkit2gtk-driver chromium imagemagick
 )
 
