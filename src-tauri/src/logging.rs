@@ -23,6 +23,8 @@ pub fn init(log_dir: Option<&Path>) {
         Err(_) => (EnvFilter::new(DEFAULT_LEVEL), None),
     };
     let file = log_dir.map(|dir| {
+        // The appender prunes old files on start and complains if the folder is missing.
+        let _ = std::fs::create_dir_all(dir);
         RollingFileAppender::builder()
             .rotation(Rotation::DAILY)
             .filename_prefix("kitchen-desktop")

@@ -1,7 +1,7 @@
 //! The kitchen's AWS side: configuration and clients, the outbox publisher, the
 //! store function (one handler for the Lambda and the local worker), provisioning
-//! with the project's CloudFormation template, the local cloud on moto, and the
-//! drivers' delivery poller.
+//! with the project's CloudFormation template, the local cloud on moto, the
+//! drivers' delivery poller, and the loops that keep a running device live.
 
 pub mod config;
 pub mod delivery;
