@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use kitchen_cloud::check::ResourceCheck;
 use kitchen_cloud::live::{Change, ConnectionState, TapReceipt};
-use kitchen_store::DayViewRow;
+use kitchen_store::{Claim, DayViewRow, DeviceSettings};
 use ts_rs::{Config, TS};
 
 use crate::commands::{self, AppInfo};
@@ -29,6 +30,9 @@ fn generate(dir: &Path) {
     Change::export_all(&cfg).unwrap();
     TapReceipt::export_all(&cfg).unwrap();
     DayViewRow::export_all(&cfg).unwrap();
+    DeviceSettings::export_all(&cfg).unwrap();
+    ResourceCheck::export_all(&cfg).unwrap();
+    Claim::export_all(&cfg).unwrap();
     CommandError::export_all(&cfg).unwrap();
 
     let mut commands_ts = String::from(

@@ -11,22 +11,35 @@ mod error;
 mod events;
 mod logging;
 
-use kitchen_cloud::live::LiveDevice;
+use std::sync::Arc;
+
+use kitchen_cloud::live::{LiveDevice, LiveOptions};
 use kitchen_cloud::CloudConfig;
+use kitchen_notify::DesktopNotifier;
 use tauri::{Manager, RunEvent};
 
 /// The device's data folder and cloud as the CLI finds them: `KITCHEN_DATA_DIR`,
-/// `KITCHEN_DEVICE`, the AWS and `KITCHEN_*` variables, else a running local cloud.
-async fn start_device() -> Result<LiveDevice, kitchen_cloud::CloudError> {
+/// `KITCHEN_DEVICE`, `KITCHEN_ROLE`, the AWS and `KITCHEN_*` variables, else a
+/// running local cloud; the settings saved in the app win over them.
+async fn start_device() -> Result<LiveDevice, Box<dyn std::error::Error>> {
     let data_dir = kitchen_store::resolve_data_dir(None);
     let config = CloudConfig::from_env().or_running_local_cloud();
-    let device = std::env::var("KITCHEN_DEVICE").ok();
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let role = var("KITCHEN_ROLE")
+        .map(|role| role.parse())
+        .transpose()
+        .map_err(|err| format!("KITCHEN_ROLE: {err}"))?;
+    let options = LiveOptions {
+        device: var("KITCHEN_DEVICE"),
+        role,
+        notifier: Some(Arc::new(DesktopNotifier::default())),
+    };
     tracing::info!(
         data_dir = %data_dir.display(),
         endpoint = config.endpoint_url.as_deref().unwrap_or("AWS"),
         "starting the device"
     );
-    LiveDevice::start(&data_dir, config, device.as_deref()).await
+    Ok(LiveDevice::start(&data_dir, config, options).await?)
 }
 
 fn main() {

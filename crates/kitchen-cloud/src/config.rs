@@ -7,6 +7,9 @@ use std::time::Duration;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use kitchen_store::{
+    DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
+};
 use serde::{Deserialize, Serialize};
 
 /// Names and location of the cloud resources. Defaults are the SPEC's names.
@@ -85,6 +88,42 @@ impl CloudConfig {
             self.endpoint_url = crate::local_cloud::running_endpoint();
         }
         self
+    }
+
+    /// Saved settings win over the environment; their blank fields (profile,
+    /// region, endpoint) keep what the environment and the default chain say.
+    pub fn with_settings(mut self, settings: &DeviceSettings) -> CloudConfig {
+        if settings.aws_profile.is_some() {
+            self.profile = settings.aws_profile.clone();
+        }
+        if settings.aws_region.is_some() {
+            self.region = settings.aws_region.clone();
+        }
+        if settings.endpoint_url.is_some() {
+            self.endpoint_url = settings.endpoint_url.clone();
+        }
+        self.bus_name = settings.bus_name.clone();
+        self.table_name = settings.table_name.clone();
+        self.delivery_queue = settings.delivery_queue_name.clone();
+        self
+    }
+
+    /// The settings form of a device that has saved none: this configuration,
+    /// `role`, and the default thresholds.
+    pub fn as_settings(&self, device_name: &str, role: DeviceRole) -> DeviceSettings {
+        DeviceSettings {
+            device_name: device_name.to_owned(),
+            role,
+            aws_profile: self.profile.clone(),
+            aws_region: self.region.clone(),
+            endpoint_url: None,
+            bus_name: self.bus_name.clone(),
+            table_name: self.table_name.clone(),
+            delivery_queue_name: self.delivery_queue.clone(),
+            warn_after_minutes: DEFAULT_WARN_AFTER_MINUTES,
+            late_after_minutes: DEFAULT_LATE_AFTER_MINUTES,
+            ready_sound: true,
+        }
     }
 
     /// True when the endpoint is this machine: the local cloud.

@@ -31,6 +31,12 @@ pub enum NotifyError {
 pub trait Notifier: Send + Sync {
     /// Called from a blocking thread: an implementation may block on its service.
     fn notify(&self, order: &Delivery) -> Result<(), NotifyError>;
+
+    /// Whether notifications can be shown at all, asked once when polling starts
+    /// so the screens can warn before the first ready order. Blocking, like `notify`.
+    fn check(&self) -> Result<(), NotifyError> {
+        Ok(())
+    }
 }
 
 /// A message that was quarantined, and why.

@@ -2,19 +2,20 @@
 //! the publisher (woken by each tap), the mirror of today's events, and the
 //! connection state the screens show — all reported as [`Change`]s.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use kitchen_domain::{Status, Tap};
-use kitchen_store::{DayViewRow, Store, StoreError};
+use kitchen_store::{Claim, DayViewRow, DeviceRole, DeviceSettings, Store, StoreError};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
+use crate::delivery::{DeliveryPoller, DeliveryReport, Notifier, NotifyError};
 use crate::mirror::{day_window_in, store_time_zone, MirrorSync};
 use crate::publisher::{Publisher, PublisherHealth};
 use crate::{Clients, CloudConfig, CloudError};
@@ -85,6 +86,22 @@ pub struct ConnectionState {
     pub last_sync: Option<DateTime<Utc>>,
     /// When the delivery queue was last polled (driver stations only).
     pub last_poll: Option<DateTime<Utc>>,
+    /// Whether ready orders can be shown as desktop notifications here.
+    pub notifications: NotificationHealth,
+}
+
+/// Desktop notifications of ready orders on this device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum NotificationHealth {
+    /// Not a driver station: this device does not notify.
+    #[default]
+    Off,
+    Ok,
+    /// No notification service (or it failed): the screens must say so.
+    Unavailable {
+        reason: String,
+    },
 }
 
 /// The mirror wrote new or newer rows for a day.
@@ -139,6 +156,7 @@ struct Outcomes {
     delivery: Option<ConnectionStatus>,
     last_sync: Option<DateTime<Utc>>,
     last_poll: Option<DateTime<Utc>>,
+    notifications: NotificationHealth,
 }
 
 impl Outcomes {
@@ -163,7 +181,8 @@ struct Shared {
     changes: broadcast::Sender<Change>,
     publish_now: Arc<Notify>,
     mirror_now: Notify,
-    device: String,
+    /// Changes only when the settings are saved.
+    device: Mutex<String>,
     time_zone: Tz,
 }
 
@@ -186,6 +205,7 @@ impl Shared {
             rejected: counts.rejected,
             last_sync: outcomes.last_sync,
             last_poll: outcomes.last_poll,
+            notifications: outcomes.notifications.clone(),
         };
         let previous = self.state.borrow().clone();
         if state != previous {
@@ -207,44 +227,84 @@ impl Shared {
     }
 }
 
+/// How a device starts: the name and role given on the command line or in the
+/// environment (else the saved ones), and how it shows ready orders.
+#[derive(Clone, Default)]
+pub struct LiveOptions {
+    pub device: Option<String>,
+    pub role: Option<DeviceRole>,
+    /// Driver stations notify through it; without one they do not poll the queue.
+    pub notifier: Option<Arc<dyn Notifier>>,
+}
+
+impl LiveOptions {
+    pub fn device(name: &str) -> LiveOptions {
+        LiveOptions {
+            device: Some(name.to_owned()),
+            ..LiveOptions::default()
+        }
+    }
+
+    pub fn driver_station(mut self, notifier: Arc<dyn Notifier>) -> LiveOptions {
+        self.role = Some(DeviceRole::DriverStation);
+        self.notifier = Some(notifier);
+        self
+    }
+}
+
+/// The loops of one configuration, replaced when the settings change.
+struct Running {
+    clients: Clients,
+    settings: DeviceSettings,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
 /// A device while the app runs: its database and the background loops that
-/// publish its taps, mirror today's events and track the connection. Dropping it
-/// stops the loops; [`LiveDevice::stop`] also waits for them.
+/// publish its taps, mirror today's events, poll the delivery queue (driver
+/// stations) and track the connection. Dropping it stops the loops;
+/// [`LiveDevice::stop`] also waits for them.
 pub struct LiveDevice {
     shared: Arc<Shared>,
-    clients: Clients,
-    shutdown: watch::Sender<bool>,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    data_dir: PathBuf,
+    /// The configuration from the environment, under the saved settings.
+    base_config: CloudConfig,
+    notifier: Option<Arc<dyn Notifier>>,
+    running: Mutex<Running>,
+    /// One reconfiguration at a time.
+    reconfiguring: tokio::sync::Mutex<()>,
 }
 
 impl LiveDevice {
     /// Opens the device's database in `data_dir` and starts its loops on the
-    /// current tokio runtime. `device`: this device's name, else the remembered one.
+    /// current tokio runtime, with `config` under the settings saved on the device.
     pub async fn start(
         data_dir: &Path,
         config: CloudConfig,
-        device: Option<&str>,
+        options: LiveOptions,
     ) -> Result<LiveDevice, CloudError> {
         let time_zone = store_time_zone(&config.store_time_zone)?;
         let store = Store::open_in(data_dir)?;
-        let device = store.settle_device_name(device)?;
+        let device = store.settle_device_name(options.device.as_deref())?;
+        let mut settings = store
+            .saved_settings()?
+            .unwrap_or_else(|| config.as_settings(&device, DeviceRole::default()));
+        settings.device_name = device.clone();
+        if let Some(role) = options.role {
+            settings.role = role;
+        }
         let last_sync = store
             .mirror_last_synced()?
             .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
             .map(|time| time.with_timezone(&Utc));
         let counts = store.outbox_counts()?;
-        // Each loop has its own connection: WAL lets them work side by side.
-        let publisher_store = Store::open_in(data_dir)?;
-        let mirror_store = Store::open_in(data_dir)?;
-
-        let clients = Clients::new(&config).await;
-        let mirror = MirrorSync::new(&clients)?;
         let (state, _) = watch::channel(ConnectionState {
             status: ConnectionStatus::Connecting,
             unpublished: counts.pending,
             rejected: counts.rejected,
             last_sync,
             last_poll: None,
+            notifications: NotificationHealth::Off,
         });
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
@@ -256,44 +316,80 @@ impl LiveDevice {
             changes: broadcast::channel(CHANGE_BUFFER).0,
             publish_now: Arc::new(Notify::new()),
             mirror_now: Notify::new(),
-            device,
+            device: Mutex::new(device),
             time_zone,
         });
-        let (shutdown, shutdown_rx) = watch::channel(false);
-        let (health, health_rx) = watch::channel(PublisherHealth::Online);
-
-        let publisher = Publisher::new(clients.events.clone(), &config.bus_name, publisher_store);
-        let tasks = vec![
-            tokio::spawn(publisher.run(shared.publish_now.clone(), shutdown_rx.clone(), health)),
-            tokio::spawn(mirror_loop(
-                shared.clone(),
-                mirror,
-                mirror_store,
-                health_rx.clone(),
-                shutdown_rx.clone(),
-            )),
-            tokio::spawn(follow_publisher(shared.clone(), health_rx, shutdown_rx)),
-            // DELIVERY POLLER: on a device set up as a driver station, the delivery
-            // poller (crate::delivery) starts here with `clients.sqs_long_poll` and
-            // a `shutdown` receiver, and reports each poll through
-            // `LiveDevice::record_delivery_poll`.
-        ];
+        let running = spawn_loops(
+            &shared,
+            data_dir,
+            config.clone().with_settings(&settings),
+            settings,
+            options.notifier.clone(),
+        )
+        .await?;
         Ok(LiveDevice {
             shared,
-            clients,
-            shutdown,
-            tasks: Mutex::new(tasks),
+            data_dir: data_dir.to_owned(),
+            base_config: config,
+            notifier: options.notifier,
+            running: Mutex::new(running),
+            reconfiguring: tokio::sync::Mutex::new(()),
         })
     }
 
     /// This device's name, as its taps carry it.
-    pub fn device(&self) -> &str {
-        &self.shared.device
+    pub fn device(&self) -> String {
+        lock(&self.shared.device).clone()
     }
 
     /// The SDK clients the loops use, for loops started beside them.
-    pub fn clients(&self) -> &Clients {
-        &self.clients
+    pub fn clients(&self) -> Clients {
+        lock(&self.running).clients.clone()
+    }
+
+    /// The settings the loops run with.
+    pub fn settings(&self) -> DeviceSettings {
+        lock(&self.running).settings.clone()
+    }
+
+    /// The cloud configuration the loops run with.
+    pub fn config(&self) -> CloudConfig {
+        self.clients().config
+    }
+
+    /// The cloud configuration `settings` would give, for "test connection".
+    pub fn config_for(&self, settings: &DeviceSettings) -> CloudConfig {
+        self.base_config.clone().with_settings(settings)
+    }
+
+    /// Validates and saves `settings`, then restarts the loops with them; the
+    /// outbox is untouched, so no tap waits longer than the restart. Invalid
+    /// settings change nothing and leave the loops running.
+    pub async fn reconfigure(
+        &self,
+        settings: &DeviceSettings,
+    ) -> Result<DeviceSettings, CloudError> {
+        let _one_at_a_time = self.reconfiguring.lock().await;
+        let saved = lock(&self.shared.store).save_settings(settings)?;
+        self.stop().await;
+        *lock(&self.shared.device) = saved.device_name.clone();
+        self.shared.refresh_or_log(|outcomes| {
+            let last_sync = outcomes.last_sync;
+            *outcomes = Outcomes {
+                last_sync,
+                ..Outcomes::default()
+            };
+        });
+        let running = spawn_loops(
+            &self.shared,
+            &self.data_dir,
+            self.config_for(&saved),
+            saved.clone(),
+            self.notifier.clone(),
+        )
+        .await?;
+        *lock(&self.running) = running;
+        Ok(saved)
     }
 
     /// The connection state now.
@@ -320,13 +416,9 @@ impl LiveDevice {
         client: &str,
     ) -> Result<TapReceipt, CloudError> {
         let status: Status = status.parse().map_err(StoreError::from)?;
-        let tap = lock(&self.shared.store).record_tap(
-            order,
-            status,
-            client,
-            &self.shared.device,
-            Utc::now(),
-        )?;
+        let device = self.device();
+        let tap =
+            lock(&self.shared.store).record_tap(order, status, client, &device, Utc::now())?;
         self.shared.refresh_or_log(|_| {});
         self.shared.publish_now.notify_one();
         Ok(tap.into())
@@ -338,6 +430,16 @@ impl LiveDevice {
         Ok(lock(&self.shared.store).day_view(&window)?)
     }
 
+    /// Takes an order for this driver station (kept on the station).
+    pub fn claim(&self, order: &str) -> Result<Claim, CloudError> {
+        Ok(lock(&self.shared.store).claim(order, Utc::now())?)
+    }
+
+    /// The orders this station has taken.
+    pub fn claims(&self) -> Result<Vec<Claim>, CloudError> {
+        Ok(lock(&self.shared.store).claims()?)
+    }
+
     /// Today in the store's time zone.
     pub fn today(&self) -> NaiveDate {
         Utc::now()
@@ -345,26 +447,14 @@ impl LiveDevice {
             .date_naive()
     }
 
-    /// For the delivery poller: the outcome of one poll of the queue.
-    pub fn record_delivery_poll(&self, outcome: Result<(), &CloudError>) {
-        let status = match outcome {
-            Ok(()) => ConnectionStatus::Online,
-            Err(err) => ConnectionStatus::of_error(err),
-        };
-        let online = status == ConnectionStatus::Online;
-        self.shared.refresh_or_log(|outcomes| {
-            outcomes.delivery = Some(status);
-            if online {
-                outcomes.last_poll = Some(Utc::now());
-            }
-        });
-    }
-
     /// Stops the loops and waits for them; a loop stuck in a call is abandoned
     /// after a few seconds (its taps stay in the outbox). Safe to call twice.
     pub async fn stop(&self) {
-        self.shutdown.send_replace(true);
-        let tasks = std::mem::take(&mut *lock(&self.tasks));
+        let tasks = {
+            let mut running = lock(&self.running);
+            running.shutdown.send_replace(true);
+            std::mem::take(&mut running.tasks)
+        };
         for mut task in tasks {
             if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
                 tracing::warn!("a background loop did not stop in time; abandoning it");
@@ -372,6 +462,67 @@ impl LiveDevice {
             }
         }
     }
+}
+
+impl Drop for LiveDevice {
+    fn drop(&mut self) {
+        lock(&self.running).shutdown.send_replace(true);
+    }
+}
+
+/// Starts the publisher, the mirror, and on a driver station with a notifier the
+/// delivery poller, each on its own connection (WAL lets them work side by side).
+async fn spawn_loops(
+    shared: &Arc<Shared>,
+    data_dir: &Path,
+    config: CloudConfig,
+    settings: DeviceSettings,
+    notifier: Option<Arc<dyn Notifier>>,
+) -> Result<Running, CloudError> {
+    let publisher_store = Store::open_in(data_dir)?;
+    let mirror_store = Store::open_in(data_dir)?;
+    let clients = Clients::new(&config).await;
+    let mirror = MirrorSync::new(&clients)?;
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let (health, health_rx) = watch::channel(PublisherHealth::Online);
+
+    let publisher = Publisher::new(clients.events.clone(), &config.bus_name, publisher_store);
+    let mut tasks = vec![
+        tokio::spawn(publisher.run(shared.publish_now.clone(), shutdown_rx.clone(), health)),
+        tokio::spawn(mirror_loop(
+            shared.clone(),
+            mirror,
+            mirror_store,
+            health_rx.clone(),
+            shutdown_rx.clone(),
+        )),
+        tokio::spawn(follow_publisher(
+            shared.clone(),
+            health_rx,
+            shutdown_rx.clone(),
+        )),
+    ];
+    match (settings.role, notifier) {
+        (DeviceRole::DriverStation, Some(notifier)) => {
+            let poller = DeliveryPoller::new(&clients, Store::open_in(data_dir)?, notifier.clone());
+            tasks.push(tokio::spawn(delivery_loop(
+                shared.clone(),
+                poller,
+                notifier,
+                shutdown_rx,
+            )));
+        }
+        (DeviceRole::DriverStation, None) => {
+            tracing::warn!("a driver station without a notifier does not poll the delivery queue")
+        }
+        _ => {}
+    }
+    Ok(Running {
+        clients,
+        settings,
+        shutdown,
+        tasks,
+    })
 }
 
 /// Turns the publisher's health reports into connection state; each report
@@ -388,6 +539,55 @@ async fn follow_publisher(
         }
         let status = ConnectionStatus::from(health.borrow_and_update().clone());
         shared.refresh_or_log(|outcomes| outcomes.publisher = Some(status));
+    }
+}
+
+/// Polls the delivery queue until shutdown, reporting each poll and whether
+/// notifications can be shown.
+async fn delivery_loop(
+    shared: Arc<Shared>,
+    poller: DeliveryPoller,
+    notifier: Arc<dyn Notifier>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let probe = tokio::task::spawn_blocking(move || notifier.check()).await;
+    let health = match probe {
+        Ok(Ok(())) => NotificationHealth::Ok,
+        Ok(Err(error)) => NotificationHealth::Unavailable {
+            reason: error.to_string(),
+        },
+        Err(error) => NotificationHealth::Unavailable {
+            reason: format!("the notification check failed: {error}"),
+        },
+    };
+    shared.refresh_or_log(|outcomes| outcomes.notifications = health);
+    poller
+        .run_with(shutdown, |poll| {
+            shared.refresh_or_log(|outcomes| record_poll(outcomes, poll, Utc::now()))
+        })
+        .await
+}
+
+/// What one poll of the delivery queue says about the connection and the notifications.
+fn record_poll(
+    outcomes: &mut Outcomes,
+    poll: &Result<DeliveryReport, CloudError>,
+    now: DateTime<Utc>,
+) {
+    match poll {
+        Ok(report) => {
+            outcomes.delivery = Some(ConnectionStatus::Online);
+            outcomes.last_poll = Some(now);
+            let failure = report.notify_failures.last().map(|f| &f.error);
+            if let Some(NotifyError::NoService(reason) | NotifyError::Failed(reason)) = failure {
+                outcomes.notifications = NotificationHealth::Unavailable {
+                    reason: reason.clone(),
+                };
+            } else if !report.notified.is_empty() {
+                outcomes.notifications = NotificationHealth::Ok;
+            }
+        }
+        Err(err) => outcomes.delivery = Some(ConnectionStatus::of_error(err)),
     }
 }
 
@@ -483,6 +683,7 @@ mod tests {
             rejected: 0,
             last_sync: None,
             last_poll: None,
+            notifications: NotificationHealth::Off,
         };
         assert_eq!(
             serde_json::to_value(&state).unwrap()["status"],

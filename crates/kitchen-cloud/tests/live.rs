@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use kitchen_cloud::live::{Change, ConnectionState, ConnectionStatus, LiveDevice};
+use kitchen_cloud::live::{Change, ConnectionState, ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
 use kitchen_cloud::CloudConfig;
 use tokio::sync::watch;
@@ -46,7 +46,7 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
         endpoint_url: Some(cloud.endpoint()),
         ..CloudConfig::default()
     };
-    let live = LiveDevice::start(dir.path(), config.clone(), Some("oven-1"))
+    let live = LiveDevice::start(dir.path(), config.clone(), LiveOptions::device("oven-1"))
         .await
         .expect("the loops start");
     let mut states = live.watch_connection();
@@ -127,7 +127,7 @@ async fn the_day_view_shows_a_tap_at_once() {
         endpoint_url: Some(cloud.endpoint()),
         ..CloudConfig::default()
     };
-    let live = LiveDevice::start(dir.path(), config, Some("oven-1"))
+    let live = LiveDevice::start(dir.path(), config, LiveOptions::device("oven-1"))
         .await
         .unwrap();
     live.record_tap("7", "preparing", "Carla").unwrap();

@@ -58,6 +58,13 @@ impl Notifier for DesktopNotifier {
             .map(|_| ())
             .map_err(|e| classify(&e.to_string()))
     }
+
+    /// Asks the service who it is: no answer means no notifications here.
+    fn check(&self) -> Result<(), NotifyError> {
+        notify_rust::get_server_information()
+            .map(|_| ())
+            .map_err(|e| classify(&e.to_string()))
+    }
 }
 
 /// notify-rust hides the error's kind, so it is read from the text: no session bus,

@@ -5,6 +5,7 @@ mod deliveries;
 mod migrations;
 mod mirror;
 mod outbox;
+mod settings;
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,9 @@ pub use mirror::{
     MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
+pub use settings::{
+    Claim, DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
+};
 
 /// Where a device keeps its name in its database.
 const DEVICE_NAME_KEY: &str = "device_name";

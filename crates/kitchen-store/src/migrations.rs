@@ -84,6 +84,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_by_order ON deliveries (order_id, ready_at);
     CREATE INDEX outbox_by_order_status ON outbox (order_id, status);
     ",
+    // 4: orders a driver station has taken (kept on the station only).
+    "
+    CREATE TABLE claims (
+        order_id   TEXT PRIMARY KEY,
+        claimed_at TEXT NOT NULL
+    );
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.

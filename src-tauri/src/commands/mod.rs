@@ -1,8 +1,10 @@
 //! Every command the UI can invoke, one module per feature.
 
 mod app_info;
+mod claims;
 mod connection;
 mod day;
+mod settings;
 mod taps;
 
 use tauri::{ipc::Invoke, Runtime};
@@ -14,6 +16,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         connection::get_connection_state,
         taps::tap_status,
         day::list_day,
+        settings::get_settings,
+        settings::save_settings,
+        settings::test_connection,
+        claims::claim_order,
+        claims::list_claims,
     ]
 }
 
@@ -21,8 +28,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
 /// `commands.ts`; kept next to [`handler`], which lists the same commands.
 #[cfg(test)]
 pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, String)> {
+    use kitchen_cloud::check::ResourceCheck;
     use kitchen_cloud::live::{ConnectionState, TapReceipt};
-    use kitchen_store::DayViewRow;
+    use kitchen_store::{Claim, DayViewRow, DeviceSettings};
     use ts_rs::TS;
     vec![
         ("get_app_info", "{}", app_info::AppInfo::name(cfg)),
@@ -33,6 +41,19 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
             TapReceipt::name(cfg),
         ),
         ("list_day", "{ day: string }", Vec::<DayViewRow>::name(cfg)),
+        ("get_settings", "{}", DeviceSettings::name(cfg)),
+        (
+            "save_settings",
+            "{ settings: DeviceSettings }",
+            DeviceSettings::name(cfg),
+        ),
+        (
+            "test_connection",
+            "{ settings: DeviceSettings }",
+            Vec::<ResourceCheck>::name(cfg),
+        ),
+        ("claim_order", "{ order: string }", Claim::name(cfg)),
+        ("list_claims", "{}", Vec::<Claim>::name(cfg)),
     ]
 }
 

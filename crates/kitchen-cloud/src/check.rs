@@ -1,0 +1,244 @@
+//! "Test connection": asks the cloud, with only the calls the desktop role may
+//! make, whether each resource the app needs is there and reachable, and says
+//! which one is missing or forbidden.
+
+use aws_credential_types::provider::ProvideCredentials;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{Clients, CloudConfig, CloudError};
+
+/// The day nobody's orders are on: a query for it reads the index and no rows.
+const EMPTY_DAY: &str = "1970-01-01";
+
+/// What one check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum CheckOutcome {
+    Ok,
+    /// The resource does not exist under that name (or the credentials do not).
+    Missing {
+        message: String,
+    },
+    /// It exists, but these credentials may not use it.
+    Forbidden {
+        message: String,
+    },
+    /// The cloud did not answer.
+    Unreachable {
+        message: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
+/// One resource and what its check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceCheck {
+    /// "credentials", "bus", "table", "index" or "queue".
+    pub resource: String,
+    pub name: String,
+    pub outcome: CheckOutcome,
+}
+
+impl CheckOutcome {
+    fn of(result: Result<(), CloudError>) -> CheckOutcome {
+        let err = match result {
+            Ok(()) => return CheckOutcome::Ok,
+            Err(err) => err,
+        };
+        let message = err.to_string();
+        match &err {
+            CloudError::Unreachable { .. } => CheckOutcome::Unreachable { message },
+            CloudError::Missing(_) => CheckOutcome::Missing { message },
+            CloudError::Service { code, .. } if is_missing(code) => {
+                CheckOutcome::Missing { message }
+            }
+            CloudError::Service { code, .. } if is_forbidden(code) => {
+                CheckOutcome::Forbidden { message }
+            }
+            _ => CheckOutcome::Error { message },
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        matches!(self, CheckOutcome::Ok)
+    }
+}
+
+fn is_missing(code: &str) -> bool {
+    code.contains("NotFound") || code.contains("NonExistent") || code.contains("DoesNotExist")
+}
+
+fn is_forbidden(code: &str) -> bool {
+    [
+        "AccessDenied",
+        "Unauthorized",
+        "Forbidden",
+        "ExpiredToken",
+        "InvalidClientTokenId",
+        "UnrecognizedClient",
+        "InvalidSignature",
+        "SignatureDoesNotMatch",
+    ]
+    .iter()
+    .any(|needle| code.contains(needle))
+}
+
+/// Checks credentials, the bus, the table and its `by-day` index, and the
+/// delivery queue, in that order; each check runs even if an earlier one failed.
+pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
+    let clients = Clients::new(config).await;
+    let check = |resource: &str, name: &str, result| ResourceCheck {
+        resource: resource.into(),
+        name: name.into(),
+        outcome: CheckOutcome::of(result),
+    };
+    let credentials_name = config
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default chain".into());
+    vec![
+        check(
+            "credentials",
+            &credentials_name,
+            credentials(&clients).await,
+        ),
+        check("bus", &config.bus_name, bus(&clients).await),
+        check("table", &config.table_name, table(&clients).await),
+        check(
+            "index",
+            &format!("{}/by-day", config.table_name),
+            index(&clients).await,
+        ),
+        check("queue", &config.delivery_queue, queue(&clients).await),
+    ]
+}
+
+async fn credentials(clients: &Clients) -> Result<(), CloudError> {
+    let sdk = clients.config.load_sdk_config().await;
+    let provider = sdk
+        .credentials_provider()
+        .ok_or_else(|| CloudError::Missing("credentials: no provider in the chain".into()))?;
+    provider
+        .provide_credentials()
+        .await
+        .map(|_| ())
+        .map_err(|err| CloudError::Missing(format!("credentials: {err}")))
+}
+
+/// On AWS, PutEvents to a bus that does not exist may still succeed: ask for it.
+async fn bus(clients: &Clients) -> Result<(), CloudError> {
+    let name = &clients.config.bus_name;
+    clients
+        .events
+        .describe_event_bus()
+        .name(name)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| CloudError::call("DescribeEventBus", name, e))
+}
+
+async fn table(clients: &Clients) -> Result<(), CloudError> {
+    let name = &clients.config.table_name;
+    clients
+        .dynamodb
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| CloudError::call("DescribeTable", name, e))
+}
+
+/// The query the mirror makes, for a day with no orders.
+async fn index(clients: &Clients) -> Result<(), CloudError> {
+    let table = &clients.config.table_name;
+    let result = clients
+        .dynamodb
+        .query()
+        .table_name(table)
+        .index_name("by-day")
+        .key_condition_expression("#day = :day")
+        .expression_attribute_names("#day", "day")
+        .expression_attribute_values(
+            ":day",
+            aws_sdk_dynamodb::types::AttributeValue::S(EMPTY_DAY.into()),
+        )
+        .limit(1)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| CloudError::call("Query", format!("{table}/by-day"), e));
+    match result {
+        // A table without the index answers ValidationException naming it.
+        Err(CloudError::Service { code, message, .. })
+            if code == "ValidationException" && message.to_lowercase().contains("index") =>
+        {
+            Err(CloudError::Missing(format!(
+                "index by-day on {table}: {message}"
+            )))
+        }
+        other => other,
+    }
+}
+
+async fn queue(clients: &Clients) -> Result<(), CloudError> {
+    let name = &clients.config.delivery_queue;
+    let url = clients.queue_url(name).await?;
+    clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| CloudError::call("GetQueueAttributes", name, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: &str) -> Result<(), CloudError> {
+        Err(CloudError::Service {
+            operation: "DescribeTable",
+            resource: "t".into(),
+            code: code.into(),
+            message: "m".into(),
+        })
+    }
+
+    #[test]
+    fn answers_are_sorted_into_what_a_person_can_fix() {
+        assert!(CheckOutcome::of(Ok(())).is_ok());
+        assert!(matches!(
+            CheckOutcome::of(service("ResourceNotFoundException")),
+            CheckOutcome::Missing { .. }
+        ));
+        assert!(matches!(
+            CheckOutcome::of(service("AWS.SimpleQueueService.NonExistentQueue")),
+            CheckOutcome::Missing { .. }
+        ));
+        assert!(matches!(
+            CheckOutcome::of(service("AccessDeniedException")),
+            CheckOutcome::Forbidden { .. }
+        ));
+        assert!(matches!(
+            CheckOutcome::of(service("ThrottlingException")),
+            CheckOutcome::Error { .. }
+        ));
+        let outcome = serde_json::to_value(CheckOutcome::Forbidden {
+            message: "no".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            outcome,
+            serde_json::json!({"state": "forbidden", "message": "no"})
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! The settings screen: the device's name and role, its cloud, the thresholds,
+//! and "test connection".
+
+use kitchen_cloud::check::{test_connection as check_resources, ResourceCheck};
+use kitchen_cloud::live::LiveDevice;
+use kitchen_store::DeviceSettings;
+use tauri::State;
+
+use crate::error::CommandError;
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_settings(live: State<'_, LiveDevice>) -> Result<DeviceSettings, CommandError> {
+    Ok(live.settings())
+}
+
+/// Saves the settings and restarts the loops with them; invalid ones change nothing.
+#[tauri::command]
+#[tracing::instrument(skip(live), err)]
+pub async fn save_settings(
+    live: State<'_, LiveDevice>,
+    settings: DeviceSettings,
+) -> Result<DeviceSettings, CommandError> {
+    Ok(live.reconfigure(&settings).await?)
+}
+
+/// Checks the cloud the form's settings name, before they are saved.
+#[tauri::command]
+#[tracing::instrument(skip(live), err)]
+pub async fn test_connection(
+    live: State<'_, LiveDevice>,
+    settings: DeviceSettings,
+) -> Result<Vec<ResourceCheck>, CommandError> {
+    let settings = settings
+        .validated()
+        .map_err(|err| CommandError::invalid_input(err.to_string()))?;
+    Ok(check_resources(&live.config_for(&settings)).await)
+}
