@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { TapReceipt } from "../backend";
+import { at, row } from "./fixtures";
+import { applyReceipt, groupOrders, matchesQuery, reconcile } from "./orders";
+import { nextKitchenStage, stageLabel } from "./stages";
+
+function receipt(order: string, status: string, time: string): TapReceipt {
+  return { eventId: `r-${order}-${status}`, order, status, client: "Ana", device: "oven-1", seq: 1, time };
+}
+
+describe("groupOrders", () => {
+  it("puts an order at the status with the latest time", () => {
+    const [order] = groupOrders([
+      row("42", "preparing", at(12, 3)),
+      row("42", "order done", at(12, 0)),
+      row("42", "in the oven", at(12, 9)),
+    ]);
+    expect(order.current).toBe("in the oven");
+    expect(order.createdAt).toBe(Date.parse(at(12, 0)));
+    expect(order.events.map((e) => e.status)).toEqual(["order done", "preparing", "in the oven"]);
+  });
+
+  it("sends an order back when its previous stage is tapped again (undo)", () => {
+    // "in the oven" at 12:09, then undo: "preparing" tapped again at 12:10.
+    const [order] = groupOrders([
+      row("42", "order done", at(12, 0)),
+      row("42", "preparing", at(12, 10)),
+      row("42", "in the oven", at(12, 9)),
+    ]);
+    expect(order.current).toBe("preparing");
+  });
+
+  it("breaks a tie in time by the stage order", () => {
+    const [order] = groupOrders([row("7", "ready", at(13, 0)), row("7", "packing for delivery", at(13, 0))]);
+    expect(order.current).toBe("ready");
+  });
+
+  it("cancels a new order by undoing its creation", () => {
+    const [order] = groupOrders([row("8", "order done", at(13, 0)), row("8", "cancelled", at(13, 0, 5))]);
+    expect(order.current).toBe("cancelled");
+  });
+
+  it("takes the client from the latest row and skips statuses it does not know", () => {
+    const [order] = groupOrders([
+      row("9", "order done", at(14, 0), "Ana"),
+      row("9", "preparing", at(14, 2), "Ana Maria"),
+      row("9", "tasting", at(14, 5)),
+    ]);
+    expect(order.client).toBe("Ana Maria");
+    expect(order.current).toBe("preparing");
+  });
+
+  it("lists orders by when they were entered", () => {
+    const orders = groupOrders([row("2", "order done", at(12, 5)), row("10", "order done", at(12, 1))]);
+    expect(orders.map((o) => o.order)).toEqual(["10", "2"]);
+  });
+});
+
+describe("applyReceipt and reconcile", () => {
+  it("replaces the row of the same order and status", () => {
+    const rows = applyReceipt([row("42", "preparing", at(12, 0))], receipt("42", "preparing", at(12, 5)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].time).toBe(at(12, 5));
+    expect(rows[0].source).toEqual({ source: "local", state: "pending" });
+  });
+
+  it("keeps a tap over a reload that started before it, drops it once a later reload has it", () => {
+    const tap = { receipt: receipt("42", "in the oven", at(12, 9)), seenFrom: 3 };
+    const stale = reconcile([row("42", "preparing", at(12, 3))], [tap], 2);
+    expect(groupOrders(stale.rows)[0].current).toBe("in the oven");
+    expect(stale.pending).toHaveLength(1);
+    const fresh = reconcile([row("42", "preparing", at(12, 3)), row("42", "in the oven", at(12, 9))], stale.pending, 3);
+    expect(fresh.pending).toHaveLength(0);
+    expect(fresh.rows).toHaveLength(2);
+  });
+});
+
+describe("matchesQuery", () => {
+  it("matches the order id or the client, ignoring case and spaces around", () => {
+    const order = { order: "142", client: "Mei Lin" };
+    expect(matchesQuery(order, "")).toBe(true);
+    expect(matchesQuery(order, "14")).toBe(true);
+    expect(matchesQuery(order, " mei ")).toBe(true);
+    expect(matchesQuery(order, "ana")).toBe(false);
+  });
+});
+
+describe("stages", () => {
+  it("moves one kitchen stage at a time and stops at ready", () => {
+    expect(nextKitchenStage("order done")).toBe("preparing");
+    expect(nextKitchenStage("packing for delivery")).toBe("ready");
+    expect(nextKitchenStage("ready")).toBeNull();
+    expect(stageLabel("in the oven")).toBe("In the oven");
+  });
+});

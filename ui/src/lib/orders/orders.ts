@@ -1,0 +1,110 @@
+import type { DayViewRow, TapReceipt } from "../backend";
+import { isStatus, stageRank } from "./stages";
+
+/** One status of an order as the day view keeps it: the latest tap of that status. */
+export interface OrderEvent {
+  status: string;
+  /** Milliseconds since the epoch. */
+  time: number;
+}
+
+/** An order of the day, worked out once per day view. */
+export interface Order {
+  order: string;
+  client: string;
+  /** Sorted by time; ties in stage order, so the later stage counts as the later tap. */
+  events: OrderEvent[];
+  /** The status of the latest event: where the order is now. */
+  current: string;
+  currentAt: number;
+  /** When the order was entered ("order done"), or its first event if that row is missing. */
+  createdAt: number;
+  /** The time of each status the order reached (the latest tap of it). */
+  times: Partial<Record<string, number>>;
+}
+
+export function compareEvents(a: OrderEvent, b: OrderEvent): number {
+  return a.time - b.time || stageRank(a.status) - stageRank(b.status);
+}
+
+/**
+ * Groups a day's rows into orders. Undo is a later re-tap of an earlier stage,
+ * so "current" is simply the status with the latest time. Statuses this UI does
+ * not know (a newer schema) are left out rather than guessed at.
+ */
+export function groupOrders(rows: readonly DayViewRow[]): Order[] {
+  const byOrder = new Map<string, { rows: { row: DayViewRow; event: OrderEvent }[] }>();
+  for (const row of rows) {
+    if (!isStatus(row.status)) continue;
+    const time = Date.parse(row.time);
+    if (Number.isNaN(time)) continue;
+    let entry = byOrder.get(row.order);
+    if (entry === undefined) {
+      entry = { rows: [] };
+      byOrder.set(row.order, entry);
+    }
+    entry.rows.push({ row, event: { status: row.status, time } });
+  }
+  const orders: Order[] = [];
+  for (const [order, entry] of byOrder) {
+    entry.rows.sort((a, b) => compareEvents(a.event, b.event));
+    const events = entry.rows.map((r) => r.event);
+    const last = entry.rows[entry.rows.length - 1];
+    const times: Partial<Record<string, number>> = {};
+    for (const event of events) times[event.status] = event.time;
+    orders.push({
+      order,
+      client: last.row.client,
+      events,
+      current: last.event.status,
+      currentAt: last.event.time,
+      createdAt: times["order done"] ?? events[0].time,
+      times,
+    });
+  }
+  orders.sort((a, b) => a.createdAt - b.createdAt || a.order.localeCompare(b.order, undefined, { numeric: true }));
+  return orders;
+}
+
+/** The day's rows with a tap applied, as the core's day view will show it once it has the tap. */
+export function applyReceipt(rows: readonly DayViewRow[], receipt: TapReceipt): DayViewRow[] {
+  const kept = rows.filter((r) => !(r.order === receipt.order && r.status === receipt.status));
+  kept.push({
+    order: receipt.order,
+    status: receipt.status,
+    client: receipt.client,
+    time: receipt.time,
+    eventId: receipt.eventId,
+    device: receipt.device,
+    timeEventId: `${receipt.time}#${receipt.eventId}`,
+    source: { source: "local", state: "pending" },
+  });
+  return kept;
+}
+
+/** Case-insensitive match on the order id or the client's name; an empty query matches all. */
+export function matchesQuery(order: { order: string; client: string }, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === "") return true;
+  return order.order.toLowerCase().includes(q) || order.client.toLowerCase().includes(q);
+}
+
+/** A tap shown before the day view had it, and the first reload that will include it. */
+export interface PendingTap {
+  receipt: TapReceipt;
+  /** Reloads numbered this or later started after the tap was durable. */
+  seenFrom: number;
+}
+
+/**
+ * A reload's rows with the taps it could not have seen laid over them, so a
+ * slow reload started before a tap never takes the tap off the screen.
+ */
+export function reconcile(
+  rows: readonly DayViewRow[],
+  pending: readonly PendingTap[],
+  reload: number,
+): { rows: DayViewRow[]; pending: PendingTap[] } {
+  const still = pending.filter((tap) => tap.seenFrom > reload);
+  return { rows: still.reduce((acc, tap) => applyReceipt(acc, tap.receipt), [...rows]), pending: still };
+}
