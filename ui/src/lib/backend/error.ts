@@ -21,3 +21,14 @@ export function toBackendError(error: unknown): BackendError {
   const message = error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error);
   return new BackendError({ code: "internal", message });
 }
+
+/** The field an "invalid_input" error names (the core says "field `client` is empty"), if any. */
+export function errorField(error: unknown): string | null {
+  if (!(error instanceof BackendError) || error.code !== "invalid_input") return null;
+  return /field `([^`]+)`/.exec(error.message)?.[1] ?? null;
+}
+
+/** What a screen shows for a failed command. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

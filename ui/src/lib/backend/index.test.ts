@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { localDay } from "../time/day";
 import { createBackend, MockBackend } from "./index";
 
 describe("createBackend", () => {
@@ -27,7 +28,7 @@ describe("MockBackend taps", () => {
     const days: string[] = [];
     await backend.on("mirror-updated", (update) => days.push(update.day));
     const receipt = await backend.tapStatus("42", "in the oven", "Ana");
-    const day = receipt.time.slice(0, 10);
+    const day = localDay(new Date(receipt.time));
     expect(days).toEqual([day]);
     const rows = await backend.listDay(day);
     expect(rows.map((r) => [r.order, r.status])).toEqual([["42", "in the oven"]]);

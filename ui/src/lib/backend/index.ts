@@ -5,14 +5,20 @@ import type { Backend } from "./types";
 export type {
   AppInfo,
   Backend,
+  CheckOutcome,
+  Claim,
   ConnectionState,
   ConnectionStatus,
   DayViewRow,
+  DeviceRole,
+  DeviceSettings,
   ErrorCode,
   Events,
+  NotificationHealth,
+  ResourceCheck,
   TapReceipt,
 } from "./types";
-export { BackendError } from "./error";
+export { BackendError, errorField, errorMessage } from "./error";
 export { MockBackend } from "./mock";
 export { TauriBackend } from "./tauri";
 

@@ -1,10 +1,37 @@
+import { localDay } from "../time/day";
+import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
-import type { AppInfo, Backend, ConnectionState, DayViewRow, Events, TapReceipt } from "./types";
+import type {
+  AppInfo,
+  Backend,
+  Claim,
+  ConnectionState,
+  DayViewRow,
+  DeviceSettings,
+  Events,
+  ResourceCheck,
+  TapReceipt,
+} from "./types";
 
 const SAMPLE_APP_INFO: AppInfo = {
   name: "Kitchen Dashboard",
   version: "0.0.0-preview",
   dataDir: "(browser preview: nothing is stored)",
+};
+
+/** The core's defaults (kitchen_store::settings). */
+export const DEFAULT_SETTINGS: DeviceSettings = {
+  deviceName: "browser-preview",
+  role: "kitchen",
+  awsProfile: null,
+  awsRegion: null,
+  endpointUrl: null,
+  busName: "pizzaria",
+  tableName: "pizzaria-events",
+  deliveryQueueName: "waiting-delivery",
+  warnAfterMinutes: 15,
+  lateAfterMinutes: 25,
+  readySound: true,
 };
 
 /** The statuses the core accepts (kitchen_domain::Status). */
@@ -20,7 +47,115 @@ const STATUSES = [
   "cancelled",
 ];
 
+const MAX_ORDER_CHARS = 64;
+const MAX_CLIENT_CHARS = 200;
+const MAX_DEVICE_CHARS = 64;
+const MAX_THRESHOLD_MINUTES = 24 * 60;
+
 type Handlers = { [E in keyof Events]: Set<(payload: Events[E]) => void> };
+
+function invalid(message: string): BackendError {
+  return new BackendError({ code: "invalid_input", message });
+}
+
+function required(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed === "") throw invalid(`field \`${field}\` is empty`);
+  const len = [...trimmed].length;
+  if (len > max) throw invalid(`field \`${field}\` is too long: ${len} characters, at most ${max}`);
+  return trimmed;
+}
+
+function optional(value: string | null): string | null {
+  const trimmed = value?.trim() ?? "";
+  return trimmed === "" ? null : trimmed;
+}
+
+function resourceName(value: string, field: string): string {
+  const name = required(value, field, 256);
+  const bad = [...name].find((c) => !/[A-Za-z0-9._-]/.test(c));
+  if (bad !== undefined) {
+    throw invalid(`field \`${field}\` is invalid: "${bad}" is not allowed (letters, digits, '-', '_' and '.')`);
+  }
+  return name;
+}
+
+/** The same checks as the core's `DeviceSettings::validated`, with the same field names. */
+export function validateSettings(settings: DeviceSettings): DeviceSettings {
+  const deviceName = required(settings.deviceName, "deviceName", MAX_DEVICE_CHARS);
+  const awsRegion = optional(settings.awsRegion);
+  if (awsRegion !== null && !(/^[a-z0-9-]+$/.test(awsRegion) && awsRegion.includes("-"))) {
+    throw invalid(`field \`awsRegion\` is invalid: "${awsRegion}" is not a region name like eu-west-1`);
+  }
+  const awsProfile = optional(settings.awsProfile);
+  if (awsProfile !== null && /\s/.test(awsProfile)) {
+    throw invalid("field `awsProfile` is invalid: a profile name has no spaces");
+  }
+  for (const field of ["warnAfterMinutes", "lateAfterMinutes"] as const) {
+    const minutes = settings[field];
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_THRESHOLD_MINUTES) {
+      throw invalid(`field \`${field}\` is invalid: ${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
+    }
+  }
+  if (settings.warnAfterMinutes >= settings.lateAfterMinutes) {
+    throw invalid(
+      `field \`warnAfterMinutes\` is invalid: the warning (${settings.warnAfterMinutes} min) must come before the order is late (${settings.lateAfterMinutes} min)`,
+    );
+  }
+  let endpointUrl = optional(settings.endpointUrl);
+  if (endpointUrl !== null) {
+    const rest = /^https?:\/\/(.*)$/.exec(endpointUrl)?.[1];
+    if (rest === undefined) {
+      throw invalid(`field \`endpointUrl\` is invalid: "${endpointUrl}" must start with http:// or https://`);
+    }
+    const host = rest.split(/[/?#]/)[0];
+    if (host === "" || /\s/.test(host)) throw invalid(`field \`endpointUrl\` is invalid: "${endpointUrl}" has no host`);
+    endpointUrl = endpointUrl.replace(/\/+$/, "");
+  }
+  return {
+    deviceName,
+    role: settings.role,
+    awsProfile,
+    awsRegion,
+    endpointUrl,
+    busName: resourceName(settings.busName, "busName"),
+    tableName: resourceName(settings.tableName, "tableName"),
+    deliveryQueueName: resourceName(settings.deliveryQueueName, "deliveryQueueName"),
+    warnAfterMinutes: settings.warnAfterMinutes,
+    lateAfterMinutes: settings.lateAfterMinutes,
+    readySound: settings.readySound,
+  };
+}
+
+/**
+ * The mock's stand-in for probing the cloud, deterministic so tests can ask for
+ * each answer: an endpoint URL containing "unreachable" makes every resource
+ * unreachable; otherwise a name starting with "missing-" is missing and one
+ * starting with "forbidden-" is forbidden (the profile decides the credentials
+ * line the same way); everything else is ok.
+ */
+export function mockChecks(settings: DeviceSettings): ResourceCheck[] {
+  const lines: [string, string][] = [
+    ["credentials", settings.awsProfile ?? "default chain"],
+    ["bus", settings.busName],
+    ["table", settings.tableName],
+    ["index", `${settings.tableName}/by-day`],
+    ["queue", settings.deliveryQueueName],
+  ];
+  const unreachable = settings.endpointUrl?.includes("unreachable") ?? false;
+  return lines.map(([resource, name]): ResourceCheck => {
+    if (unreachable) {
+      return { resource, name, outcome: { state: "unreachable", message: `cannot reach ${settings.endpointUrl}` } };
+    }
+    if (name.startsWith("missing-")) {
+      return { resource, name, outcome: { state: "missing", message: `${resource} ${name} does not exist` } };
+    }
+    if (name.startsWith("forbidden-")) {
+      return { resource, name, outcome: { state: "forbidden", message: `access denied to ${resource} ${name}` } };
+    }
+    return { resource, name, outcome: { state: "ok" } };
+  });
+}
 
 /** In-memory stand-in for the shell, so every screen runs in a plain browser and in tests. */
 export class MockBackend implements Backend {
@@ -32,8 +167,12 @@ export class MockBackend implements Backend {
     rejected: 0,
     lastSync: new Date().toISOString(),
     lastPoll: null,
+    notifications: { state: "off" },
   };
-  #rows: DayViewRow[] = [];
+  #settings: DeviceSettings = { ...DEFAULT_SETTINGS };
+  /** Rows by local day, so a day's view does not scan the others. */
+  #days = new Map<string, DayViewRow[]>();
+  #claims = new Map<string, Claim>();
   #seq = 0;
   #handlers: Handlers = { "connection-changed": new Set(), "mirror-updated": new Set() };
 
@@ -52,34 +191,66 @@ export class MockBackend implements Backend {
 
   async tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
     if (!STATUSES.includes(status)) {
-      throw new BackendError({ code: "invalid_input", message: `field \`status\`: unknown status "${status}"` });
+      throw invalid(`field \`status\`: unknown status "${status}"`);
     }
-    if (order.trim() === "") throw new BackendError({ code: "invalid_input", message: "field `order` is empty" });
-    if (client.trim() === "") throw new BackendError({ code: "invalid_input", message: "field `client` is empty" });
+    order = required(order, "order", MAX_ORDER_CHARS);
+    client = required(client, "client", MAX_CLIENT_CHARS);
     this.#seq += 1;
     const time = new Date().toISOString();
     const eventId = `mock-${this.#seq}`;
-    // Newest event of each (order, status) wins, as in the core's day view.
-    this.#rows = this.#rows.filter((r) => !(r.order === order && r.status === status));
-    this.#rows.push({
+    const day = localDay(new Date(time));
+    const device = this.#settings.deviceName;
+    // Newest event of each (order, status) of a day wins, as in the core's day view.
+    const rows = (this.#days.get(day) ?? []).filter((r) => !(r.order === order && r.status === status));
+    this.#days.set(day, rows);
+    rows.push({
       order,
       status,
       client,
       time,
       eventId,
-      device: "browser",
+      device,
       timeEventId: `${time}#${eventId}`,
       source: { source: "local", state: "published" },
     });
-    this.#emit("mirror-updated", { day: time.slice(0, 10) });
-    return { eventId, order, status, client, device: "browser", seq: this.#seq, time };
+    this.#emit("mirror-updated", { day });
+    return { eventId, order, status, client, device, seq: this.#seq, time };
   }
 
   async listDay(day: string): Promise<DayViewRow[]> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
-      throw new BackendError({ code: "invalid_input", message: `field \`day\`: expected YYYY-MM-DD, got "${day}"` });
+      throw invalid(`field \`day\`: expected YYYY-MM-DD, got "${day}"`);
     }
-    return this.#rows.filter((r) => r.time.startsWith(day)).map((r) => structuredClone(r));
+    // Copies, so a screen that edits a row cannot change what the next caller sees.
+    return (this.#days.get(day) ?? []).map((r) => ({ ...r, source: { ...r.source } }));
+  }
+
+  async getSettings(): Promise<DeviceSettings> {
+    return { ...this.#settings };
+  }
+
+  async saveSettings(settings: DeviceSettings): Promise<DeviceSettings> {
+    this.#settings = validateSettings(settings);
+    return { ...this.#settings };
+  }
+
+  async testConnection(settings: DeviceSettings): Promise<ResourceCheck[]> {
+    return mockChecks(validateSettings(settings));
+  }
+
+  async claimOrder(order: string): Promise<Claim> {
+    order = required(order, "order", MAX_ORDER_CHARS);
+    // Claiming twice keeps the first claim's time.
+    let claim = this.#claims.get(order);
+    if (claim === undefined) {
+      claim = { order, claimedAt: new Date().toISOString() };
+      this.#claims.set(order, claim);
+    }
+    return { ...claim };
+  }
+
+  async listClaims(): Promise<Claim[]> {
+    return [...this.#claims.values()].map((claim) => ({ ...claim }));
   }
 
   async on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
@@ -92,6 +263,23 @@ export class MockBackend implements Backend {
   setConnection(state: Partial<ConnectionState>): void {
     this.#connection = { ...this.#connection, ...state };
     this.#emit("connection-changed", structuredClone(this.#connection));
+  }
+
+  /**
+   * For previews, browser tests and the benchmark: adds a made-up day (see
+   * `demoDay`) and tells the listeners; returns the number of rows added.
+   */
+  seedDay(day: string, orders: number, now: Date = new Date(), options: DemoDayOptions = {}): number {
+    const rows = demoDay(day, orders, now, options);
+    // Days are the local clock's, as the core files them in the store's time zone.
+    for (const row of rows) {
+      const rowDay = localDay(new Date(row.time));
+      let kept = this.#days.get(rowDay);
+      if (kept === undefined) this.#days.set(rowDay, (kept = []));
+      kept.push(row);
+    }
+    this.#emit("mirror-updated", { day });
+    return rows.length;
   }
 
   #emit<E extends keyof Events>(event: E, payload: Events[E]): void {

@@ -2,7 +2,17 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { Commands } from "./bindings/commands";
 import { toBackendError } from "./error";
-import type { AppInfo, Backend, ConnectionState, DayViewRow, Events, TapReceipt } from "./types";
+import type {
+  AppInfo,
+  Backend,
+  Claim,
+  ConnectionState,
+  DayViewRow,
+  DeviceSettings,
+  Events,
+  ResourceCheck,
+  TapReceipt,
+} from "./types";
 
 /** Talks to the Rust shell over Tauri IPC; names and shapes come from the generated bindings. */
 export class TauriBackend implements Backend {
@@ -22,6 +32,26 @@ export class TauriBackend implements Backend {
 
   listDay(day: string): Promise<DayViewRow[]> {
     return call("list_day", { day });
+  }
+
+  getSettings(): Promise<DeviceSettings> {
+    return call("get_settings", {});
+  }
+
+  saveSettings(settings: DeviceSettings): Promise<DeviceSettings> {
+    return call("save_settings", { settings });
+  }
+
+  testConnection(settings: DeviceSettings): Promise<ResourceCheck[]> {
+    return call("test_connection", { settings });
+  }
+
+  claimOrder(order: string): Promise<Claim> {
+    return call("claim_order", { order });
+  }
+
+  listClaims(): Promise<Claim[]> {
+    return call("list_claims", {});
   }
 
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {

@@ -1,16 +1,25 @@
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Claim } from "./bindings/Claim";
 import type { ConnectionState } from "./bindings/ConnectionState";
 import type { DayViewRow } from "./bindings/DayViewRow";
+import type { DeviceSettings } from "./bindings/DeviceSettings";
 import type { Events } from "./bindings/events";
+import type { ResourceCheck } from "./bindings/ResourceCheck";
 import type { TapReceipt } from "./bindings/TapReceipt";
 
 // The shapes are generated from the Rust types (src-tauri/src/bindings.rs); never written here.
 export type { AppInfo } from "./bindings/AppInfo";
+export type { CheckOutcome } from "./bindings/CheckOutcome";
+export type { Claim } from "./bindings/Claim";
 export type { ConnectionState } from "./bindings/ConnectionState";
 export type { ConnectionStatus } from "./bindings/ConnectionStatus";
 export type { DayViewRow } from "./bindings/DayViewRow";
+export type { DeviceRole } from "./bindings/DeviceRole";
+export type { DeviceSettings } from "./bindings/DeviceSettings";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
+export type { NotificationHealth } from "./bindings/NotificationHealth";
+export type { ResourceCheck } from "./bindings/ResourceCheck";
 export type { TapReceipt } from "./bindings/TapReceipt";
 
 /** Everything the screens may ask of the desktop shell; one implementation per runtime. */
@@ -23,6 +32,14 @@ export interface Backend {
   tapStatus(order: string, status: string, client: string): Promise<TapReceipt>;
   /** A day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
   listDay(day: string): Promise<DayViewRow[]>;
+  getSettings(): Promise<DeviceSettings>;
+  /** Validates, saves and restarts the cloud loops; resolves to the settings as saved (trimmed). */
+  saveSettings(settings: DeviceSettings): Promise<DeviceSettings>;
+  /** Checks each cloud resource the given (unsaved) settings name; one line per resource. */
+  testConnection(settings: DeviceSettings): Promise<ResourceCheck[]>;
+  /** A driver station takes an order; the claim stays on this station, it is not a status event. */
+  claimOrder(order: string): Promise<Claim>;
+  listClaims(): Promise<Claim[]>;
   /** Calls `handler` with each payload of `event`; resolves to the function that stops it. */
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void>;
 }

@@ -3,7 +3,15 @@ import type { ConnectionState } from "../backend";
 import { clockTime, summarize } from "./connection";
 
 function state(overrides: Partial<ConnectionState> = {}): ConnectionState {
-  return { status: { state: "online" }, unpublished: 0, rejected: 0, lastSync: null, lastPoll: null, ...overrides };
+  return {
+    status: { state: "online" },
+    unpublished: 0,
+    rejected: 0,
+    lastSync: null,
+    lastPoll: null,
+    notifications: { state: "off" },
+    ...overrides,
+  };
 }
 
 describe("summarize", () => {

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { groupOrders } from "../orders/orders";
+import { isKitchenStage } from "../orders/stages";
+import { dayStart, localDay } from "../time/day";
+import { DEFAULT_SETTINGS, MockBackend } from "./mock";
+import type { DeviceSettings } from "./types";
+
+async function saving(changes: Partial<DeviceSettings>) {
+  return new MockBackend().saveSettings({ ...DEFAULT_SETTINGS, ...changes });
+}
+
+describe("MockBackend settings", () => {
+  it("saves valid settings trimmed, and reads them back", async () => {
+    const backend = new MockBackend();
+    const saved = await backend.saveSettings({
+      ...DEFAULT_SETTINGS,
+      deviceName: "  oven-2 ",
+      awsRegion: " ",
+      endpointUrl: "http://127.0.0.1:4566/",
+      role: "manager",
+    });
+    expect(saved).toMatchObject({ deviceName: "oven-2", awsRegion: null, endpointUrl: "http://127.0.0.1:4566" });
+    expect(await backend.getSettings()).toEqual(saved);
+  });
+
+  it.each([
+    [{ deviceName: " " }, "deviceName"],
+    [{ warnAfterMinutes: 0 }, "warnAfterMinutes"],
+    [{ lateAfterMinutes: 2.5 }, "lateAfterMinutes"],
+    [{ warnAfterMinutes: 30, lateAfterMinutes: 30 }, "warnAfterMinutes"],
+    [{ endpointUrl: "localhost:4566" }, "endpointUrl"],
+    [{ endpointUrl: "http://" }, "endpointUrl"],
+    [{ awsRegion: "Frankfurt" }, "awsRegion"],
+    [{ busName: "my bus" }, "busName"],
+    [{ deliveryQueueName: "" }, "deliveryQueueName"],
+  ])("refuses %o naming the field %s", async (changes, field) => {
+    await expect(saving(changes)).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining(`field \`${field}\``),
+    });
+  });
+
+  it("keeps the saved settings when new ones are refused", async () => {
+    const backend = new MockBackend();
+    await expect(backend.saveSettings({ ...DEFAULT_SETTINGS, deviceName: "" })).rejects.toThrow();
+    expect(await backend.getSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe("MockBackend testConnection", () => {
+  it("finds everything with the defaults", async () => {
+    const checks = await new MockBackend().testConnection(DEFAULT_SETTINGS);
+    expect(checks.map((c) => [c.resource, c.outcome.state])).toEqual([
+      ["credentials", "ok"],
+      ["bus", "ok"],
+      ["table", "ok"],
+      ["index", "ok"],
+      ["queue", "ok"],
+    ]);
+  });
+
+  it("answers missing, forbidden and unreachable on request", async () => {
+    const backend = new MockBackend();
+    const checks = await backend.testConnection({
+      ...DEFAULT_SETTINGS,
+      busName: "missing-bus",
+      deliveryQueueName: "forbidden-queue",
+    });
+    expect(checks.find((c) => c.resource === "bus")?.outcome.state).toBe("missing");
+    expect(checks.find((c) => c.resource === "queue")?.outcome.state).toBe("forbidden");
+    const offline = await backend.testConnection({ ...DEFAULT_SETTINGS, endpointUrl: "http://unreachable.invalid" });
+    expect(offline.every((c) => c.outcome.state === "unreachable")).toBe(true);
+  });
+
+  it("checks the settings first", async () => {
+    await expect(new MockBackend().testConnection({ ...DEFAULT_SETTINGS, busName: "" })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+  });
+});
+
+describe("MockBackend claims", () => {
+  it("keeps one claim per order, with the first claim's time", async () => {
+    const backend = new MockBackend();
+    const first = await backend.claimOrder("42");
+    const again = await backend.claimOrder("42");
+    expect(again).toEqual(first);
+    expect(await backend.listClaims()).toEqual([first]);
+    await expect(backend.claimOrder(" ")).rejects.toMatchObject({ code: "invalid_input" });
+  });
+});
+
+describe("MockBackend seedDay", () => {
+  const day = "2026-03-14";
+  const evening = new Date(2026, 2, 14, 21, 0);
+
+  it("makes the same day every time, within the day and not after now", async () => {
+    const backend = new MockBackend();
+    const added = backend.seedDay(day, 200, evening);
+    const rows = await backend.listDay(day);
+    expect(rows).toHaveLength(added);
+    expect(rows.every((r) => Date.parse(r.time) <= evening.getTime())).toBe(true);
+    expect(rows.every((r) => localDay(new Date(r.time)) === day)).toBe(true);
+    const again = new MockBackend();
+    again.seedDay(day, 200, evening);
+    expect(await again.listDay(day)).toEqual(rows);
+  });
+
+  it("has orders in every state: open, delivered, cancelled, late", async () => {
+    const backend = new MockBackend();
+    backend.seedDay(day, 300, evening);
+    const orders = groupOrders(await backend.listDay(day));
+    expect(orders).toHaveLength(300);
+    const current = (status: string) => orders.filter((o) => o.current === status).length;
+    expect(current("delivered")).toBeGreaterThan(100);
+    expect(current("cancelled")).toBeGreaterThan(0);
+    expect(orders.filter((o) => isKitchenStage(o.current)).length).toBeGreaterThanOrEqual(12);
+    const slow = orders.filter((o) => (o.times["ready"] ?? 0) - o.createdAt > 25 * 60_000);
+    expect(slow.length).toBeGreaterThan(5);
+  });
+
+  it("puts the requested number of open orders on the kitchen board", async () => {
+    const backend = new MockBackend();
+    backend.seedDay(day, 300, evening, { open: 300 });
+    const orders = groupOrders(await backend.listDay(day));
+    expect(orders.filter((o) => isKitchenStage(o.current))).toHaveLength(300);
+  });
+
+  it("seeds nothing for a day that has not started", () => {
+    expect(new MockBackend().seedDay(day, 10, new Date(dayStart(day) - 1))).toBe(0);
+  });
+});
