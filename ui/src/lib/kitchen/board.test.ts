@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { ageTone, boardColumns, undoTap, type BoardOrder } from "./board";
+
+const thresholds = { warnAfterMinutes: 15, lateAfterMinutes: 25 };
+const MIN = 60_000;
+
+function order(id: string, current: string, createdAt: number, client = "Ana"): BoardOrder {
+  return { order: id, client, current, createdAt };
+}
+
+describe("ageTone", () => {
+  it("turns amber at the warning threshold and red at the late one", () => {
+    expect(ageTone(14 * MIN + 59_000, thresholds)).toBe("fresh");
+    expect(ageTone(15 * MIN, thresholds)).toBe("warn");
+    expect(ageTone(24 * MIN, thresholds)).toBe("warn");
+    expect(ageTone(25 * MIN, thresholds)).toBe("late");
+  });
+});
+
+describe("boardColumns", () => {
+  const orders = [
+    order("1", "preparing", 300),
+    order("2", "preparing", 100, "Bruno"),
+    order("3", "ready", 50),
+    order("4", "picked up", 10),
+    order("5", "delivered", 10),
+    order("6", "cancelled", 10),
+  ];
+
+  it("has the six kitchen columns, oldest order first, and nothing that left the kitchen", () => {
+    const columns = boardColumns(orders);
+    expect(columns.map((c) => c.stage)).toEqual([
+      "order done",
+      "preparing",
+      "in the oven",
+      "left the oven",
+      "packing for delivery",
+      "ready",
+    ]);
+    expect(columns[1].orders.map((o) => o.order)).toEqual(["2", "1"]);
+    expect(columns[5].orders.map((o) => o.order)).toEqual(["3"]);
+    expect(columns.flatMap((c) => c.orders)).toHaveLength(3);
+  });
+
+  it("keeps only the cards that match the search", () => {
+    const columns = boardColumns(orders, "bru");
+    expect(columns.flatMap((c) => c.orders).map((o) => o.order)).toEqual(["2"]);
+  });
+});
+
+describe("undoTap", () => {
+  it("taps the stage the order was at before", () => {
+    expect(undoTap({ order: "42", client: "Ana", from: "preparing", to: "in the oven" })).toEqual({
+      order: "42",
+      client: "Ana",
+      status: "preparing",
+    });
+  });
+
+  it("cancels an order whose creation is undone", () => {
+    expect(undoTap({ order: "42", client: "Ana", from: null, to: "order done" }).status).toBe("cancelled");
+  });
+});

@@ -1,0 +1,70 @@
+import { matchesQuery } from "../orders/orders";
+import { isKitchenStage, KITCHEN_STAGES, type KitchenStage } from "../orders/stages";
+
+/** What a card needs: the live board and the replay both produce these. */
+export interface BoardOrder {
+  order: string;
+  client: string;
+  current: string;
+  /** When the order was entered; the aging timer counts from here. */
+  createdAt: number;
+}
+
+export interface BoardColumn<O extends BoardOrder = BoardOrder> {
+  stage: KitchenStage;
+  orders: O[];
+}
+
+export interface Thresholds {
+  warnAfterMinutes: number;
+  lateAfterMinutes: number;
+}
+
+export type AgeTone = "fresh" | "warn" | "late";
+
+/** The colour of an aging timer: amber from the warning threshold, red from the late one. */
+export function ageTone(ageMs: number, thresholds: Thresholds): AgeTone {
+  const minutes = ageMs / 60_000;
+  if (minutes >= thresholds.lateAfterMinutes) return "late";
+  if (minutes >= thresholds.warnAfterMinutes) return "warn";
+  return "fresh";
+}
+
+/**
+ * The six kitchen columns, oldest order first in each. Orders picked up,
+ * delivered or cancelled have left the kitchen and are not on the board.
+ */
+export function boardColumns<O extends BoardOrder>(orders: readonly O[], query = ""): BoardColumn<O>[] {
+  const columns = new Map<KitchenStage, O[]>(KITCHEN_STAGES.map((stage) => [stage, []]));
+  for (const order of orders) {
+    if (!isKitchenStage(order.current) || !matchesQuery(order, query)) continue;
+    columns.get(order.current)?.push(order);
+  }
+  return KITCHEN_STAGES.map((stage) => ({
+    stage,
+    orders: (columns.get(stage) ?? []).sort((a, b) => a.createdAt - b.createdAt),
+  }));
+}
+
+/** A tap this screen made: enough to undo it. */
+export interface LastTap {
+  order: string;
+  client: string;
+  /** The order's stage before the tap; null when the tap created the order. */
+  from: string | null;
+  to: string;
+}
+
+export interface TapRequest {
+  order: string;
+  status: string;
+  client: string;
+}
+
+/**
+ * Undo is a new, later tap of the stage the order was at before, so the order
+ * goes back everywhere; undoing a new order cancels it.
+ */
+export function undoTap(last: LastTap): TapRequest {
+  return { order: last.order, client: last.client, status: last.from ?? "cancelled" };
+}
