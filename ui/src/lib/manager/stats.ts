@@ -1,0 +1,89 @@
+import type { Order } from "../orders/orders";
+import { DELIVERY_STAGES, KITCHEN_STAGES } from "../orders/stages";
+
+/** The stages that have a duration: every one but the last ("delivered" ends the order). */
+export const TIMED_STAGES = [...KITCHEN_STAGES, "picked up"] as const;
+const FLOW: readonly string[] = [...KITCHEN_STAGES, ...DELIVERY_STAGES];
+
+/**
+ * How long each order spent in each stage, in milliseconds: from the stage's
+ * time to the time of the next stage the order reached (stages it skipped
+ * are passed over). Negative spans, from clocks that disagree or an undo, say
+ * nothing about the kitchen and are left out.
+ */
+export function stageDurations(orders: readonly Order[]): Map<string, number[]> {
+  const durations = new Map<string, number[]>(TIMED_STAGES.map((stage) => [stage, []]));
+  for (const order of orders) {
+    let previous: string | null = null;
+    for (const stage of FLOW) {
+      const time = order.times[stage];
+      if (time === undefined) continue;
+      if (previous !== null) {
+        const span = time - (order.times[previous] as number);
+        if (span >= 0) durations.get(previous)?.push(span);
+      }
+      previous = stage;
+    }
+  }
+  return durations;
+}
+
+/** The p-th percentile (0–1) of values sorted ascending, interpolating between ranks; null when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = (sorted.length - 1) * Math.min(1, Math.max(0, p));
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+}
+
+export interface StageStat {
+  stage: string;
+  /** How many orders have a duration for this stage. */
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export function stageStats(orders: readonly Order[]): StageStat[] {
+  const durations = stageDurations(orders);
+  return TIMED_STAGES.map((stage) => {
+    const sorted = (durations.get(stage) ?? []).slice().sort((a, b) => a - b);
+    return { stage, count: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
+  });
+}
+
+/** Orders entered in each hour of the local day, 0–23. */
+export function ordersPerHour(orders: readonly Order[]): number[] {
+  const counts = new Array<number>(24).fill(0);
+  for (const order of orders) counts[new Date(order.createdAt).getHours()] += 1;
+  return counts;
+}
+
+export interface LateOrder {
+  order: string;
+  client: string;
+  createdAt: number;
+  /** When it became ready; null while it is not ready yet. */
+  readyAt: number | null;
+  /** From "order done" to ready, or to now while not ready. */
+  waited: number;
+}
+
+/**
+ * Orders that took longer than `lateAfterMinutes` from "order done" to
+ * ready, or that are older than that and still not ready; longest first.
+ * Cancelled orders that never became ready are not late, they are gone.
+ */
+export function lateOrders(orders: readonly Order[], lateAfterMinutes: number, now: number): LateOrder[] {
+  const limit = lateAfterMinutes * 60_000;
+  const late: LateOrder[] = [];
+  for (const order of orders) {
+    // An order picked up or delivered without a "ready" tap was ready by then.
+    const readyAt = order.times["ready"] ?? order.times["picked up"] ?? order.times["delivered"] ?? null;
+    if (readyAt === null && order.times["cancelled"] !== undefined) continue;
+    const waited = (readyAt ?? now) - order.createdAt;
+    if (waited > limit) late.push({ order: order.order, client: order.client, createdAt: order.createdAt, readyAt, waited });
+  }
+  return late.sort((a, b) => b.waited - a.waited);
+}

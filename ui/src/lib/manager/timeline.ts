@@ -1,0 +1,62 @@
+import type { Order } from "../orders/orders";
+
+export interface Segment {
+  status: string;
+  start: number;
+  end: number;
+}
+
+export interface TimelineRow {
+  order: string;
+  client: string;
+  segments: Segment[];
+  /** Whether the order ended the way orders should (delivered) or was cancelled; null while open. */
+  outcome: "delivered" | "cancelled" | null;
+}
+
+export interface Timeline {
+  rows: TimelineRow[];
+  /** The span the chart shows, on whole hours around the day's events. */
+  start: number;
+  end: number;
+}
+
+const HOUR = 3_600_000;
+
+function hourFloor(time: number): number {
+  const date = new Date(time);
+  date.setMinutes(0, 0, 0);
+  return date.getTime();
+}
+
+/**
+ * Each order's stages as bars: a stage lasts from its tap to the order's next
+ * tap. An open order's last stage runs to `until` (now, for today), or to the
+ * day's last event if that is later.
+ */
+export function timeline(orders: readonly Order[], until: number): Timeline {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const order of orders) {
+    first = Math.min(first, order.events[0].time);
+    last = Math.max(last, order.currentAt);
+  }
+  if (!Number.isFinite(first)) return { rows: [], start: 0, end: HOUR };
+  const openUntil = Math.max(last, until);
+  const rows = orders.map((order): TimelineRow => {
+    const segments: Segment[] = [];
+    const events = order.events;
+    for (let i = 0; i < events.length; i++) {
+      const status = events[i].status;
+      if (status === "delivered" || status === "cancelled") break;
+      const end = i + 1 < events.length ? events[i + 1].time : openUntil;
+      segments.push({ status, start: events[i].time, end });
+    }
+    const outcome = order.current === "delivered" || order.current === "cancelled" ? order.current : null;
+    return { order: order.order, client: order.client, segments, outcome };
+  });
+  // Whole hours of the local clock (some time zones are half an hour off UTC's hours).
+  const start = hourFloor(first);
+  const end = Math.max(start + HOUR, hourFloor(openUntil) === openUntil ? openUntil : hourFloor(openUntil) + HOUR);
+  return { rows, start, end };
+}
