@@ -5,9 +5,11 @@ mod common;
 
 use std::time::Duration;
 
+use kitchen_cloud::check::{test_connection, CheckOutcome};
 use kitchen_cloud::live::{Change, ConnectionState, ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
 use kitchen_cloud::CloudConfig;
+use kitchen_store::DeviceRole;
 use tokio::sync::watch;
 
 use common::*;
@@ -138,4 +140,102 @@ async fn the_day_view_shows_a_tap_at_once() {
         ("7", "preparing")
     );
     live.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_names_what_is_missing() {
+    let cloud = local_cloud().await;
+    let config = cloud.clients.config.clone();
+    let checks = test_connection(&config).await;
+    let resources: Vec<&str> = checks.iter().map(|c| c.resource.as_str()).collect();
+    assert_eq!(resources, ["credentials", "bus", "table", "index", "queue"]);
+    assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
+
+    let wrong = CloudConfig {
+        bus_name: "no-such-bus".into(),
+        delivery_queue: "no-such-queue".into(),
+        ..config.clone()
+    };
+    let checks = test_connection(&wrong).await;
+    let outcome = |resource: &str| {
+        checks
+            .iter()
+            .find(|c| c.resource == resource)
+            .map(|c| c.outcome.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(outcome("bus"), CheckOutcome::Missing { .. }),
+        "{checks:#?}"
+    );
+    assert!(
+        matches!(outcome("queue"), CheckOutcome::Missing { .. }),
+        "{checks:#?}"
+    );
+    assert!(outcome("table").is_ok());
+
+    // A stopped cloud is told apart from a missing resource.
+    let port = cloud.server.port();
+    drop(cloud);
+    let gone = CloudConfig {
+        endpoint_url: Some(kitchen_cloud::local_cloud::endpoint_for(port)),
+        ..config
+    };
+    let checks = test_connection(&gone).await;
+    assert!(
+        checks[1..]
+            .iter()
+            .all(|c| matches!(c.outcome, CheckOutcome::Unreachable { .. })),
+        "{checks:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_settings_restart_the_loops_and_bad_ones_change_nothing() {
+    let cloud = local_cloud().await;
+    let dir = tempfile::tempdir().unwrap();
+    let live = LiveDevice::start(
+        dir.path(),
+        cloud.clients.config.clone(),
+        LiveOptions::device("oven-1"),
+    )
+    .await
+    .unwrap();
+    let before = live.settings();
+    assert_eq!(
+        (before.role, before.bus_name.as_str()),
+        (DeviceRole::Kitchen, "pizzaria")
+    );
+
+    let mut bad = before.clone();
+    bad.warn_after_minutes = 40;
+    let err = live.reconfigure(&bad).await.unwrap_err();
+    assert!(err.to_string().contains("warnAfterMinutes"), "{err}");
+    assert_eq!(live.settings(), before);
+
+    let mut wanted = before.clone();
+    wanted.device_name = "oven-2".into();
+    wanted.warn_after_minutes = 8;
+    let saved = live.reconfigure(&wanted).await.unwrap();
+    assert_eq!(live.settings(), saved);
+    let receipt = live.record_tap("7", "preparing", "Ana").unwrap();
+    assert_eq!(receipt.device, "oven-2");
+    let mut states = live.watch_connection();
+    state_when(&mut states, Duration::from_secs(30), "published", |s| {
+        online(s) && s.unpublished == 0
+    })
+    .await;
+    live.stop().await;
+    drop(live);
+
+    // The next start reads them back.
+    let again = LiveDevice::start(
+        dir.path(),
+        cloud.clients.config.clone(),
+        LiveOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.settings(), saved);
+    again.stop().await;
 }

@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use kitchen_notify::{DesktopNotifier, Notifier, NotifyError};
+use std::sync::Arc;
+
+use kitchen_cloud::live::{LiveDevice, LiveOptions, NotificationHealth};
+use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::CloudConfig;
 use kitchen_store::Delivery;
 
 /// Set in the re-run test process: it is inside the environment its parent prepared.
@@ -184,6 +189,7 @@ fn each_notification_reaches_the_desktop_service_with_the_order_and_the_wait() {
     }
     let daemon = MockDaemon::start();
     let notifier = DesktopNotifier::default();
+    notifier.check().expect("the service answers");
     notifier.notify(&ready("42", "Ana", 3)).expect("shown");
     notifier.notify(&ready("43", "Bia", 0)).expect("shown");
 
@@ -207,6 +213,10 @@ fn a_session_bus_without_a_notification_service_is_reported_not_a_crash() {
         return;
     }
     assert!(!name_has_owner(NOTIFICATIONS), "a private, empty bus");
+    assert!(matches!(
+        DesktopNotifier::default().check(),
+        Err(NotifyError::NoService(_))
+    ));
     let err = DesktopNotifier::default()
         .notify(&ready("42", "Ana", 1))
         .unwrap_err();
@@ -225,8 +235,74 @@ fn a_desktop_without_a_session_bus_is_reported_not_a_crash() {
     ) {
         return;
     }
+    assert!(matches!(
+        DesktopNotifier::default().check(),
+        Err(NotifyError::NoService(_))
+    ));
     let err = DesktopNotifier::default()
         .notify(&ready("42", "Ana", 1))
         .unwrap_err();
     assert!(matches!(err, NotifyError::NoService(_)), "{err:?}");
+}
+
+/// The whole path: a ready tap on a kitchen device goes through the bus and the
+/// delivery queue of a local cloud to a driver station, which shows it once.
+#[test]
+fn a_ready_tap_on_the_kitchen_notifies_the_driver_station_once() {
+    require_tool("dbus-run-session", "dbus-daemon (or dbus)");
+    if !inside(
+        "a_ready_tap_on_the_kitchen_notifies_the_driver_station_once",
+        Some("dbus-run-session"),
+        &[],
+    ) {
+        return;
+    }
+    let daemon = MockDaemon::start();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let cloud = LocalCloud::start(CloudConfig::default())
+            .await
+            .expect("the local cloud starts");
+        let config = cloud.clients.config.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let kitchen = LiveDevice::start(
+            &dir.path().join("oven"),
+            config.clone(),
+            LiveOptions::device("oven-1"),
+        )
+        .await
+        .unwrap();
+        let station = LiveDevice::start(
+            &dir.path().join("drivers"),
+            config,
+            LiveOptions::device("drivers-1").driver_station(Arc::new(DesktopNotifier::default())),
+        )
+        .await
+        .unwrap();
+        for status in ["packing for delivery", "ready"] {
+            kitchen.record_tap("42", status, "Ana").unwrap();
+        }
+        let started = Instant::now();
+        while daemon.notify_calls().is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no notification within 60 s: {:?}",
+                station.connection()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // Room for a duplicate to show up, if the poller let one through.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let calls = daemon.notify_calls();
+        assert_eq!(calls.len(), 1, "one notification: {calls:#?}");
+        assert!(calls[0].contains("'Order 42 is ready'"), "{}", calls[0]);
+        assert!(calls[0].contains("'Ana · ready now'"), "{}", calls[0]);
+        assert_eq!(station.connection().notifications, NotificationHealth::Ok);
+        kitchen.stop().await;
+        station.stop().await;
+    });
 }

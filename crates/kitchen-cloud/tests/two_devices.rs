@@ -1,0 +1,230 @@
+//! Several live devices on one local cloud, as in a pizzeria: a kitchen screen
+//! that taps, driver stations that poll the delivery queue, and the mirror that
+//! shows every device the same day — also after the cloud has been away.
+
+mod common;
+
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kitchen_cloud::delivery::{Notifier, NotifyError};
+use kitchen_cloud::live::{ConnectionStatus, LiveDevice, LiveOptions};
+use kitchen_cloud::mirror::MirrorSync;
+use kitchen_cloud::worker::StoreWorker;
+use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_store::{Delivery, Store, ViewSource};
+use tokio::sync::watch;
+
+use common::*;
+
+const KITCHEN_STAGES: [&str; 6] = [
+    "order done",
+    "preparing",
+    "in the oven",
+    "left the oven",
+    "packing for delivery",
+    "ready",
+];
+
+/// A driver station's notifications, as the desktop would show them.
+#[derive(Default)]
+struct Shown(Mutex<Vec<String>>);
+
+impl Notifier for Shown {
+    fn notify(&self, order: &Delivery) -> Result<(), NotifyError> {
+        self.0.lock().unwrap().push(order.order.clone());
+        Ok(())
+    }
+}
+
+impl Shown {
+    fn orders(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// The store function as the local cloud runs it, until the returned sender is dropped.
+async fn store_worker(clients: &Clients) -> watch::Sender<bool> {
+    let worker = StoreWorker::connect(clients)
+        .await
+        .expect("the store worker connects")
+        .with_wait_seconds(1);
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(worker.run(stopped));
+    stop
+}
+
+async fn kitchen(dir: &std::path::Path, config: &CloudConfig, name: &str) -> LiveDevice {
+    LiveDevice::start(&dir.join(name), config.clone(), LiveOptions::device(name))
+        .await
+        .expect("the kitchen device starts")
+}
+
+async fn driver_station(
+    dir: &std::path::Path,
+    config: &CloudConfig,
+    name: &str,
+    shown: Arc<Shown>,
+) -> LiveDevice {
+    let options = LiveOptions::device(name).driver_station(shown);
+    LiveDevice::start(&dir.join(name), config.clone(), options)
+        .await
+        .expect("the driver station starts")
+}
+
+/// The (order, status) pairs of today's view that came back through the table.
+fn mirrored(device: &LiveDevice) -> Vec<(String, String)> {
+    let mut rows: Vec<_> = device
+        .day_view(device.today())
+        .expect("the day view reads")
+        .into_iter()
+        .filter(|row| row.source == ViewSource::Table)
+        .map(|row| (row.order, row.status))
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
+    let cloud = local_cloud().await;
+    let _worker = store_worker(&cloud.clients).await;
+    let config = cloud.clients.config.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let a = kitchen(dir.path(), &config, "oven-1").await;
+    let (shown_b, shown_c) = (Arc::new(Shown::default()), Arc::new(Shown::default()));
+    let b = driver_station(dir.path(), &config, "drivers-1", shown_b.clone()).await;
+    let c = driver_station(dir.path(), &config, "drivers-2", shown_c.clone()).await;
+
+    for status in KITCHEN_STAGES {
+        a.record_tap("42", status, "Ana").unwrap();
+    }
+    let expected: Vec<(String, String)> = {
+        let mut rows: Vec<_> = KITCHEN_STAGES
+            .iter()
+            .map(|s| ("42".to_owned(), s.to_string()))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let everywhere = eventually(Duration::from_secs(60), || {
+        [&a, &b, &c].iter().all(|d| mirrored(d) == expected)
+            && shown_b.orders().len() + shown_c.orders().len() == 1
+    })
+    .await;
+    assert!(
+        everywhere,
+        "every device mirrors the six taps of A, and one station is notified: \
+         a {:?}, b {:?}, c {:?}, shown {:?} / {:?}",
+        mirrored(&a),
+        mirrored(&b),
+        mirrored(&c),
+        shown_b.orders(),
+        shown_c.orders()
+    );
+    // Long enough for a second delivery or a redelivery to show up, if there were one.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut shown = shown_b.orders();
+    shown.extend(shown_c.orders());
+    assert_eq!(shown, vec!["42".to_owned()], "exactly one notification");
+    // The station that received the message has polled and shown it; the other
+    // may still be in its first 20-second long poll.
+    let notified = if shown_b.orders().is_empty() { &c } else { &b };
+    assert_eq!(
+        notified.connection().notifications,
+        kitchen_cloud::live::NotificationHealth::Ok
+    );
+    assert!(notified.connection().last_poll.is_some());
+    assert_eq!(
+        a.connection().notifications,
+        kitchen_cloud::live::NotificationHealth::Off,
+        "a kitchen device does not poll the queue"
+    );
+    for device in [&a, &b, &c] {
+        device.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
+    let cloud = local_cloud().await;
+    let moto = cloud.server.pid();
+    let _worker = store_worker(&cloud.clients).await;
+    let config = cloud.clients.config.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let a = kitchen(dir.path(), &config, "oven-1").await;
+    let b = kitchen(dir.path(), &config, "counter-1").await;
+    a.record_tap("1", "order done", "Ana").unwrap();
+    assert!(
+        eventually(Duration::from_secs(30), || mirrored(&b).len() == 1).await,
+        "B sees A's first tap"
+    );
+
+    // The cloud stops answering: calls hang until their timeouts, as on a dead network.
+    signal(moto, "-STOP");
+    let mut states = a.watch_connection();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        states.wait_for(|s| matches!(s.status, ConnectionStatus::Offline { .. })),
+    )
+    .await
+    .expect("A shows offline")
+    .unwrap();
+    let mut taps = 1;
+    for order in 1..=8 {
+        for status in &KITCHEN_STAGES[..4] {
+            if (order, *status) == (1, "order done") {
+                continue;
+            }
+            a.record_tap(&order.to_string(), status, "Bruno").unwrap();
+            taps += 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert_eq!(
+        a.connection().unpublished,
+        taps - 1,
+        "every offline tap is kept"
+    );
+    signal(moto, "-CONT");
+
+    // Back: A publishes everything, both mirrors match the table.
+    tokio::time::timeout(
+        Duration::from_secs(90),
+        states.wait_for(|s| s.status == ConnectionStatus::Online && s.unpublished == 0),
+    )
+    .await
+    .expect("A is online with nothing unpublished")
+    .unwrap();
+    let expected = taps as usize;
+    let converged = eventually(Duration::from_secs(60), || {
+        mirrored(&a).len() == expected && mirrored(&b).len() == expected
+    })
+    .await;
+    assert!(
+        converged,
+        "both mirrors hold the {expected} taps: a {}, b {}",
+        mirrored(&a).len(),
+        mirrored(&b).len()
+    );
+    let rows = table_rows(&cloud.clients).await;
+    assert_eq!(rows.len(), expected, "each tap once in the table");
+    let check = MirrorSync::new(&cloud.clients).unwrap();
+    for name in ["oven-1", "counter-1"] {
+        let store = Store::open_in(&dir.path().join(name)).unwrap();
+        let report = check.verify_day(&store, check.today()).await.unwrap();
+        assert!(report.converged(), "{name}: {report:?}");
+        assert_eq!(report.local.count as usize, expected, "{name}");
+    }
+    a.stop().await;
+    b.stop().await;
+}
