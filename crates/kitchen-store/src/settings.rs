@@ -314,32 +314,22 @@ mod tests {
     fn each_bad_field_is_named_and_nothing_changes() {
         let (_dir, store) = crate::test_store();
         let good = store.save_settings(&settings()).unwrap();
-        let cases: Vec<(&str, Box<dyn Fn(&mut DeviceSettings)>)> = vec![
-            ("deviceName", Box::new(|s| s.device_name = "  ".into())),
-            (
-                "awsRegion",
-                Box::new(|s| s.aws_region = Some("Europe".into())),
-            ),
-            (
-                "awsProfile",
-                Box::new(|s| s.aws_profile = Some("my profile".into())),
-            ),
-            (
-                "endpointUrl",
-                Box::new(|s| s.endpoint_url = Some("localhost:4566".into())),
-            ),
-            ("busName", Box::new(|s| s.bus_name = "pizza bus".into())),
-            ("tableName", Box::new(|s| s.table_name = "".into())),
-            (
-                "deliveryQueueName",
-                Box::new(|s| s.delivery_queue_name = "q/1".into()),
-            ),
-            ("warnAfterMinutes", Box::new(|s| s.warn_after_minutes = 0)),
-            (
-                "lateAfterMinutes",
-                Box::new(|s| s.late_after_minutes = 100_000),
-            ),
-            ("warnAfterMinutes", Box::new(|s| s.warn_after_minutes = 30)),
+        type Break = fn(&mut DeviceSettings);
+        let cases: [(&str, Break); 10] = [
+            ("deviceName", |s| s.device_name = "  ".into()),
+            ("awsRegion", |s| s.aws_region = Some("Europe".into())),
+            ("awsProfile", |s| s.aws_profile = Some("my profile".into())),
+            ("endpointUrl", |s| {
+                s.endpoint_url = Some("localhost:4566".into())
+            }),
+            ("busName", |s| s.bus_name = "pizza bus".into()),
+            ("tableName", |s| s.table_name = "".into()),
+            ("deliveryQueueName", |s| {
+                s.delivery_queue_name = "q/1".into()
+            }),
+            ("warnAfterMinutes", |s| s.warn_after_minutes = 0),
+            ("lateAfterMinutes", |s| s.late_after_minutes = 100_000),
+            ("warnAfterMinutes", |s| s.warn_after_minutes = 30),
         ];
         for (field, break_it) in cases {
             let mut bad = settings();
