@@ -86,10 +86,13 @@ export function demoDay(day: string, orders: number, now: Date, options: DemoDay
   };
   const arrival = () => {
     if (evenly) return between(opensAt, closesAt);
-    const pick = rand();
-    const t =
-      pick < 0.35 ? lunch + normal() * 45 * MINUTE : pick < 0.85 ? dinner + normal() * 60 * MINUTE : between(opensAt, closesAt);
-    return Math.min(closesAt, Math.max(opensAt, t));
+    // Draws again rather than clamping, which would pile orders up at opening and closing time.
+    for (let tries = 0; tries < 8; tries++) {
+      const pick = rand();
+      const t = pick < 0.35 ? lunch + normal() * 45 * MINUTE : pick < 0.85 ? dinner + normal() * 60 * MINUTE : between(opensAt, closesAt);
+      if (t >= opensAt && t <= closesAt) return t;
+    }
+    return between(opensAt, closesAt);
   };
 
   const created: { time: number; open: boolean }[] = [];

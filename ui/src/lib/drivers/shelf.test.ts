@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { at, row } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
-import { driverLists, newlyReady } from "./shelf";
+import { driverLists, newlyReady, shelfTone } from "./shelf";
 
 describe("driverLists", () => {
   const orders = groupOrders([
@@ -39,5 +39,13 @@ describe("newlyReady", () => {
   it("announces the orders that were not ready before", () => {
     expect(newlyReady(new Set(["1"]), shelf("1", "2", "3"))).toEqual(["2", "3"]);
     expect(newlyReady(new Set(["1", "2"]), shelf("2"))).toEqual([]);
+  });
+});
+
+describe("shelfTone", () => {
+  it("turns amber after five minutes on the shelf and red after ten", () => {
+    expect(shelfTone(4 * 60_000)).toBe("fresh");
+    expect(shelfTone(5 * 60_000)).toBe("warn");
+    expect(shelfTone(10 * 60_000)).toBe("late");
   });
 });

@@ -28,6 +28,17 @@ export function driverLists(orders: readonly Order[]): DriverLists {
   return { ready: ready.sort(oldestFirst), onTheRoad: onTheRoad.sort(oldestFirst) };
 }
 
+/** A pizza on the shelf cools in minutes: amber from 5, red from 10. */
+export const SHELF_WARN_MINUTES = 5;
+export const SHELF_LATE_MINUTES = 10;
+
+export function shelfTone(waitMs: number): "fresh" | "warn" | "late" {
+  const minutes = waitMs / 60_000;
+  if (minutes >= SHELF_LATE_MINUTES) return "late";
+  if (minutes >= SHELF_WARN_MINUTES) return "warn";
+  return "fresh";
+}
+
 /**
  * Orders ready now that were not ready at the last look. The first look
  * (`before` null) announces nothing: those orders were there before the screen.
