@@ -1,0 +1,337 @@
+// @ts-check
+/**
+ * Every screen and button of the built UI in Chromium, against the in-memory
+ * backend: an order goes from the counter to the customer, then the manager
+ * looks at the day and the settings are saved and tested.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { launchBrowser, localDay, screenshot, startPreview } from "./harness.mjs";
+
+/** @typedef {import("playwright-core").Page} Page */
+
+const today = localDay();
+const yesterdayDate = new Date();
+yesterdayDate.setDate(yesterdayDate.getDate() - 1);
+const yesterday = localDay(yesterdayDate);
+
+/** @type {Awaited<ReturnType<typeof startPreview>>} */
+let server;
+/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+let browser;
+/** @type {Page} */
+let page;
+/** @type {string[]} */
+const pageErrors = [];
+
+/**
+ * Runs a function body in the page with `mock` (the page's in-memory backend,
+ * `window.kitchenMock`) and `arg`; resolves to what it returns.
+ * @param {string} body
+ * @param {unknown} [arg]
+ */
+function withMock(body, arg = null) {
+  return page.evaluate(
+    ({ source, value }) => new Function("mock", "arg", source)(/** @type {any} */ (window).kitchenMock, value),
+    { source: body, value: arg },
+  );
+}
+
+const card = (/** @type {string} */ order) => page.locator(`.board .card[data-order="${order}"]`);
+const column = (/** @type {string} */ stage) => page.locator(`.column[data-stage="${stage}"]`);
+const tab = (/** @type {string} */ name) => page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name });
+
+before(async () => {
+  server = await startPreview();
+  browser = await launchBrowser();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  // Counts the beeps: each one starts oscillators on the page's AudioContext.
+  await page.addInitScript(() => {
+    const w = /** @type {any} */ (window);
+    w.beeps = 0;
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+      w.beeps += 1;
+      return create.call(this);
+    };
+  });
+  await page.goto(server.url);
+  // A quiet day in the background, so the board looks like a kitchen's (orders 101–140).
+  await withMock("return mock.seedDay(arg, 40, new Date())", today);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("kitchen", () => {
+  it("opens on the kitchen screen for a kitchen device, with the status bar", async () => {
+    assert.equal(await tab("Kitchen").getAttribute("aria-current"), "page");
+    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
+    assert.equal(await page.locator(".column").count(), 6);
+  });
+
+  it("shows the backend's error next to the field it names", async () => {
+    const form = page.getByRole("form", { name: "New order" });
+    await form.getByLabel("Order number").fill("501");
+    await form.getByRole("button", { name: "Add order" }).click();
+    const error = page.locator("#new-order-client-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /field `client` is empty/);
+    assert.equal(await card("501").count(), 0);
+  });
+
+  it("adds orders at the first stage", async () => {
+    const form = page.getByRole("form", { name: "New order" });
+    for (const [order, client] of [
+      ["501", 'Zoë, "Boss"'],
+      ["502", "Bruno Brandão"],
+    ]) {
+      await form.getByLabel("Order number").fill(order);
+      await form.getByLabel("Client").fill(client);
+      await form.getByRole("button", { name: "Add order" }).click();
+      await column("order-done").locator(`[data-order="${order}"]`).waitFor();
+    }
+    assert.equal(await form.getByLabel("Order number").inputValue(), "");
+    assert.match(await card("501").innerText(), /Zoë, "Boss"/);
+  });
+
+  it("refuses an order number already used today", async () => {
+    const form = page.getByRole("form", { name: "New order" });
+    await form.getByLabel("Order number").fill("501");
+    await form.getByLabel("Client").fill("Someone else");
+    await form.getByRole("button", { name: "Add order" }).click();
+    await page.locator("#new-order-order-error").filter({ hasText: "already exists" }).waitFor();
+    await form.getByLabel("Order number").fill("");
+    await form.getByLabel("Client").fill("");
+  });
+
+  it("moves an order through every kitchen stage with one button per card", async () => {
+    const steps = [
+      ["Preparing", "preparing"],
+      ["In the oven", "in-the-oven"],
+      ["Left the oven", "left-the-oven"],
+      ["Packing for delivery", "packing-for-delivery"],
+      ["Ready", "ready"],
+    ];
+    for (const [label, stage] of steps) {
+      await card("501").getByRole("button", { name: `→ ${label}` }).click();
+      await column(stage).locator('[data-order="501"]').waitFor();
+    }
+    // Ready orders wait for a driver: no button left on the card.
+    assert.equal(await card("501").getByRole("button").count(), 0);
+    assert.match(await card("501").innerText(), /Waiting for a driver/);
+  });
+
+  it("undoes the last tap by sending the order back one stage", async () => {
+    await card("502").getByRole("button", { name: "→ Preparing" }).click();
+    await column("preparing").locator('[data-order="502"]').waitFor();
+    const undo = page.getByRole("button", { name: /Undo #502/ });
+    await undo.click();
+    await column("order-done").locator('[data-order="502"]').waitFor();
+    assert.ok(await page.getByRole("button", { name: "↶ Undo" }).isDisabled());
+  });
+
+  it("undoes a new order by cancelling it", async () => {
+    const form = page.getByRole("form", { name: "New order" });
+    await form.getByLabel("Order number").fill("503");
+    await form.getByLabel("Client").fill("Mistake");
+    await form.getByRole("button", { name: "Add order" }).click();
+    await card("503").waitFor();
+    await page.getByRole("button", { name: /Undo #503 \(cancel order\)/ }).click();
+    await card("503").waitFor({ state: "detached" });
+  });
+
+  it("filters the cards by order number or client", async () => {
+    const search = page.getByRole("searchbox");
+    await search.fill("brandão");
+    await page.getByText("1 open order matching").waitFor();
+    assert.equal(await page.locator(".board .card").count(), 1);
+    assert.equal(await card("502").count(), 1);
+    await search.fill("501");
+    await card("502").waitFor({ state: "detached" });
+    assert.equal(await card("501").count(), 1);
+    await search.fill("");
+    await screenshot(page, "kitchen");
+  });
+});
+
+describe("drivers", () => {
+  it("lists the ready order with its time on the shelf", async () => {
+    await tab("Drivers").click();
+    const row = page.locator('.row.ready[data-order="501"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /On the shelf\s+\d+:\d\d/);
+  });
+
+  it("beeps and says so when an order becomes ready while the screen is open", async () => {
+    const before = await page.evaluate(() => /** @type {any} */ (window).beeps);
+    await withMock(
+      `return (async () => {
+        for (const status of ["preparing", "in the oven", "left the oven", "packing for delivery", "ready"]) {
+          await mock.tapStatus("502", status, "Bruno Brandão");
+        }
+      })()`,
+    );
+    await page.getByText("Order 502 is ready").waitFor();
+    await page.locator('.row.ready[data-order="502"]').waitFor();
+    const after = await page.evaluate(() => /** @type {any} */ (window).beeps);
+    assert.ok(after > before, "a beep was played");
+  });
+
+  it("claims an order on this station", async () => {
+    const row = page.locator('.row.ready[data-order="501"]');
+    await row.getByRole("button", { name: "Claim" }).click();
+    await row.getByText("Claimed here").waitFor();
+    assert.equal(await row.getByRole("button", { name: "Claim" }).count(), 0);
+  });
+
+  it("warns when desktop notifications cannot be shown", async () => {
+    await withMock(
+      `mock.setConnection({ notifications: { state: "unavailable", reason: "no notification service on the session bus" } })`,
+    );
+    await page.getByRole("alert").filter({ hasText: "no notification service on the session bus" }).waitFor();
+    await screenshot(page, "drivers");
+  });
+
+  it("marks the order picked up, then delivered", async () => {
+    await page.locator('.row.ready[data-order="501"]').getByRole("button", { name: "Picked up" }).click();
+    const road = page.locator('.row.road[data-order="501"]');
+    await road.waitFor();
+    await page.locator('.row.ready[data-order="501"]').waitFor({ state: "detached" });
+    await road.getByRole("button", { name: "Delivered" }).click();
+    await road.waitFor({ state: "detached" });
+    await tab("Kitchen").click();
+    await card("502").waitFor();
+    assert.equal(await card("501").count(), 0, "a delivered order has left the board");
+  });
+});
+
+describe("manager", () => {
+  it("draws the delivered order's timeline with one bar per stage", async () => {
+    await tab("Manager").click();
+    const scroll = page.locator(".gantt .scroll");
+    await scroll.waitFor();
+    // The timeline draws only the rows in view; the newest orders are at the bottom.
+    await scroll.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const row = page.locator('.gantt .row[data-order="501"]');
+    await row.waitFor();
+    const stages = await row.locator("rect title").allTextContents();
+    assert.deepEqual(
+      stages.map((t) => t.split(":")[0]),
+      ["order done", "preparing", "in the oven", "left the oven", "packing for delivery", "ready", "picked up"],
+    );
+  });
+
+  it("exports the day's events as CSV", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `kitchen-${today}.csv`);
+    const text = await readFile(await download.path(), "utf8");
+    const lines = text.split("\r\n");
+    assert.equal(lines[0], "order,status,client,time,event_id,device");
+    const delivered = lines.find((l) => l.startsWith("501,delivered,"));
+    assert.ok(delivered, "the delivery of 501 is exported");
+    assert.match(delivered, /^501,delivered,"Zoë, ""Boss""",\d{4}-\d\d-\d\dT[^,]+,[^,]+,browser-preview$/);
+    assert.equal(lines.filter((l) => l.startsWith("501,")).length, 8);
+  });
+
+  it("shows another day's figures, late orders and replay", async () => {
+    const seeded = await withMock(
+      "return mock.seedDay(arg, 80, new Date(Date.parse(arg + 'T00:00:00') + 86_399_000))",
+      yesterday,
+    );
+    assert.ok(Number(seeded) > 400);
+    await page.getByRole("button", { name: "Previous day" }).click();
+    await page.getByText(`80 orders · ${seeded} events`).waitFor();
+    assert.equal(await page.locator('input[type="date"]').inputValue(), yesterday);
+    const oven = page.locator('tr[data-stage="in the oven"] td');
+    assert.match(await oven.nth(1).innerText(), /^\d+:\d\d$/, "a median for the oven");
+    assert.ok((await page.locator(".late li").count()) > 0, "a slow order is listed as late");
+    assert.ok((await page.locator('svg[aria-label="Orders per hour"] rect').count()) >= 6);
+    await screenshot(page, "manager");
+  });
+
+  it("replays the board minute by minute", async () => {
+    const slider = page.getByRole("slider", { name: "Minute of the day" });
+    const replay = page.getByRole("region", { name: /Kitchen board at/ });
+    await slider.focus();
+    await page.keyboard.press("Home");
+    await page.getByText("Board at 00:00").waitFor();
+    assert.equal(await replay.locator(".card").count(), 0);
+    // Dinner time: the seeded day's busiest hour.
+    await slider.evaluate((el) => {
+      const input = /** @type {HTMLInputElement} */ (el);
+      input.value = String(19 * 60 + 30);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.getByText("Board at 19:30").waitFor();
+    const atDinner = await replay.locator(".card").count();
+    assert.ok(atDinner > 0, "orders on the board at dinner time");
+    await page.getByRole("button", { name: "15 minutes later" }).click();
+    await page.getByText("Board at 19:45").waitFor();
+    await page.getByRole("button", { name: "1 minute earlier" }).click();
+    await page.getByText("Board at 19:44").waitFor();
+    assert.equal(await replay.getByRole("button").count(), 0, "the replayed board is read-only");
+    await replay.scrollIntoViewIfNeeded();
+    await screenshot(page, "manager-replay");
+  });
+});
+
+describe("settings", () => {
+  it("shows the core's error under the field it names and keeps the old settings", async () => {
+    await tab("Settings").click();
+    const warn = page.getByLabel("Amber after (minutes)");
+    await warn.fill("30");
+    await page.getByRole("button", { name: "Save" }).click();
+    const field = page.locator("label.field", { has: warn });
+    await field.getByRole("alert").filter({ hasText: "field `warnAfterMinutes`" }).waitFor();
+    assert.equal(await warn.getAttribute("aria-invalid"), "true");
+    const stored = await withMock("return mock.getSettings()");
+    assert.equal(/** @type {any} */ (stored).warnAfterMinutes, 15);
+
+    const endpoint = page.getByLabel("Endpoint override");
+    await warn.fill("10");
+    await endpoint.fill("localhost:4566");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator("label.field", { has: endpoint }).getByRole("alert").filter({ hasText: "endpointUrl" }).waitFor();
+    await screenshot(page, "settings-error");
+  });
+
+  it("saves the settings and the role", async () => {
+    await page.getByLabel("Endpoint override").fill("http://127.0.0.1:4566/");
+    await page.getByText("Driver station", { exact: true }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+    const stored = /** @type {any} */ (await withMock("return mock.getSettings()"));
+    assert.equal(stored.warnAfterMinutes, 10);
+    assert.equal(stored.role, "driverStation");
+    assert.equal(stored.endpointUrl, "http://127.0.0.1:4566");
+    assert.equal(await page.getByLabel("Endpoint override").inputValue(), "http://127.0.0.1:4566");
+  });
+
+  it("tests the connection with the form's values, one line per resource", async () => {
+    await page.getByLabel("Event bus").fill("missing-bus");
+    await page.getByRole("button", { name: "Test connection" }).click();
+    const lines = page.locator(".checks li");
+    await lines.first().waitFor();
+    assert.equal(await lines.count(), 5);
+    assert.match(await page.locator('.checks li[data-resource="bus"]').innerText(), /missing-bus[\s\S]*Missing/);
+    assert.match(await page.locator('.checks li[data-resource="table"]').innerText(), /OK/);
+    // Testing does not save.
+    const stored = /** @type {any} */ (await withMock("return mock.getSettings()"));
+    assert.equal(stored.busName, "pizzaria");
+    await page.locator(".checks").scrollIntoViewIfNeeded();
+    await screenshot(page, "settings");
+  });
+
+  it("raised no error in the page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
