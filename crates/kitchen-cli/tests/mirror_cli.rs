@@ -97,3 +97,76 @@ fn a_bad_day_is_refused_in_one_line_naming_the_flag() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drivers_poll_takes_the_ready_orders_and_the_list_shows_them_until_picked_up() {
+    let cloud = local_cloud().await;
+    let endpoint = cloud.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let (kitchen_dir, station) = (dir.path().join("oven"), dir.path().join("drivers"));
+    run(kitchen(&kitchen_dir, "oven-1", &endpoint).args(["simulate", "--orders", "2"]));
+
+    // The poller in the foreground, on a desktop without a notification service.
+    let poller = kitchen(&station, "drivers-1", &endpoint)
+        .args(["drivers", "--poll"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let taken = eventually(std::time::Duration::from_secs(60), || {
+        kitchen_store::Store::open_in(&station)
+            .and_then(|s| s.waiting_deliveries())
+            .is_ok_and(|waiting| waiting.len() == 2)
+    })
+    .await;
+    std::process::Command::new("kill")
+        .args(["-INT", &poller.id().to_string()])
+        .status()
+        .unwrap();
+    let output = poller.wait_with_output().unwrap();
+    assert!(taken, "the poller took both ready orders: {output:?}");
+    assert!(output.status.success(), "{output:?}");
+    let printed = stdout(&output);
+    assert_eq!(printed.lines().count(), 2, "{printed}");
+    assert!(
+        printed.lines().all(|l| l.starts_with("order ")),
+        "{printed}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no desktop notification service"),
+        "the missing service is reported, not a crash: {stderr}"
+    );
+
+    let listed = stdout(&run(
+        kitchen(&station, "drivers-1", &endpoint).arg("drivers")
+    ));
+    assert!(
+        listed.starts_with("2 ready orders waiting for a driver"),
+        "{listed}"
+    );
+    let json = stdout(&run(
+        kitchen(&station, "drivers-1", &endpoint).args(["drivers", "--json"])
+    ));
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let (order, client) = (
+        first["order"].as_str().unwrap().to_owned(),
+        first["client"].as_str().unwrap().to_owned(),
+    );
+    run(kitchen(&station, "drivers-1", &endpoint).args([
+        "tap",
+        &order,
+        "picked up",
+        "--client",
+        &client,
+    ]));
+    let listed = stdout(&run(
+        kitchen(&station, "drivers-1", &endpoint).arg("drivers")
+    ));
+    assert!(
+        listed.starts_with("1 ready orders waiting for a driver")
+            && !listed.contains(&format!("order {order} ")),
+        "{listed}"
+    );
+}

@@ -124,8 +124,8 @@ fn main() {
         // Baseline: ask the queue once a second without waiting.
         let naive_watch = Arc::new(Stopwatch::default());
         let store = Store::open_in(&dir.path().join("naive")).unwrap();
-        let mut naive = DeliveryPoller::new(&cloud.clients, store, naive_watch.clone())
-            .with_wait_seconds(0);
+        let mut naive =
+            DeliveryPoller::new(&cloud.clients, store, naive_watch.clone()).with_wait_seconds(0);
         let mut naive_stop = stopped.clone();
         tokio::spawn(async move {
             loop {
