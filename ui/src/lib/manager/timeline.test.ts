@@ -24,4 +24,14 @@ describe("timeline", () => {
     expect(second.outcome).toBeNull();
     expect([chart.start, chart.end]).toEqual([Date.parse(at(12, 0)), Date.parse(at(14, 0))]);
   });
+
+  it("ends a cancelled order with a mark at the cancellation", () => {
+    const [cancelled] = timeline(
+      groupOrders([row("3", "order done", at(12, 0)), row("3", "cancelled", at(12, 4))]),
+      Date.parse(at(13, 0)),
+    ).rows;
+    expect(cancelled.outcome).toBe("cancelled");
+    expect(cancelled.segments.map((s) => s.status)).toEqual(["order done", "cancelled"]);
+    expect(cancelled.segments[1].start).toBe(cancelled.segments[1].end);
+  });
 });

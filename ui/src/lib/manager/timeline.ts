@@ -31,7 +31,7 @@ function hourFloor(time: number): number {
 
 /**
  * Each order's stages as bars: a stage lasts from its tap to the order's next
- * tap. An open order's last stage runs to `until` (now, for today), or to the
+ * tap; a cancelled order ends with a zero-length "cancelled" segment. An open order's last stage runs to `until` (now, for today), or to the
  * day's last event if that is later.
  */
 export function timeline(orders: readonly Order[], until: number): Timeline {
@@ -48,7 +48,12 @@ export function timeline(orders: readonly Order[], until: number): Timeline {
     const events = order.events;
     for (let i = 0; i < events.length; i++) {
       const status = events[i].status;
-      if (status === "delivered" || status === "cancelled") break;
+      if (status === "delivered") break;
+      // A cancellation is a moment, drawn as a mark where the order stopped.
+      if (status === "cancelled") {
+        segments.push({ status, start: events[i].time, end: events[i].time });
+        break;
+      }
       const end = i + 1 < events.length ? events[i + 1].time : openUntil;
       segments.push({ status, start: events[i].time, end });
     }
