@@ -284,6 +284,26 @@ describe("manager", () => {
   });
 });
 
+describe("the device's role", () => {
+  for (const [role, screen] of [
+    ["driverStation", "Drivers"],
+    ["manager", "Manager"],
+    ["kitchen", "Kitchen"],
+  ]) {
+    it(`opens a ${role} device on the ${screen} screen`, async () => {
+      const other = await browser.context.newPage();
+      try {
+        await other.goto(`${server.url}?role=${role}`);
+        const current = other.getByRole("navigation", { name: "Screens" }).locator('[aria-current="page"]');
+        await current.waitFor();
+        assert.equal((await current.innerText()).trim(), screen);
+      } finally {
+        await other.close();
+      }
+    });
+  }
+});
+
 describe("settings", () => {
   it("shows the core's error under the field it names and keeps the old settings", async () => {
     await tab("Settings").click();

@@ -7,13 +7,23 @@ import "./app.css";
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
 
-const backend = createBackend(window);
-if (backend instanceof MockBackend) {
-  // Browser preview only: `?demo=1` shows a made-up day (`?demo=400`: that many orders);
-  // tests and the benchmark seed their own through `window.kitchenMock`.
-  const demo = new URLSearchParams(window.location.search).get("demo");
-  if (demo !== null) backend.seedDay(localDay(new Date()), Number(demo) > 1 ? Number(demo) : 120);
-  (window as unknown as { kitchenMock: MockBackend }).kitchenMock = backend;
+/**
+ * Browser preview only: `?demo=1` shows a made-up day (`?demo=400`: that many
+ * orders), `?role=manager` previews another device's role. Tests and the
+ * benchmark seed their own data through `window.kitchenMock`.
+ */
+async function preparePreview(mock: MockBackend, params: URLSearchParams): Promise<void> {
+  (window as unknown as { kitchenMock: MockBackend }).kitchenMock = mock;
+  const demo = params.get("demo");
+  if (demo !== null) mock.seedDay(localDay(new Date()), Number(demo) > 1 ? Number(demo) : 120);
+  const role = params.get("role");
+  if (role === "kitchen" || role === "driverStation" || role === "manager") {
+    await mock.saveSettings({ ...(await mock.getSettings()), role });
+  }
 }
 
-export default mount(App, { target, props: { backend } });
+const backend = createBackend(window);
+const ready =
+  backend instanceof MockBackend ? preparePreview(backend, new URLSearchParams(window.location.search)) : Promise.resolve();
+
+void ready.then(() => mount(App, { target, props: { backend } }));
