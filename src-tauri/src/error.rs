@@ -27,6 +27,13 @@ impl CommandError {
             message: message.into(),
         }
     }
+
+    pub fn internal(message: impl Into<String>) -> CommandError {
+        CommandError {
+            code: ErrorCode::Internal,
+            message: message.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for CommandError {

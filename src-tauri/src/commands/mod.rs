@@ -4,6 +4,7 @@ mod app_info;
 mod claims;
 mod connection;
 mod day;
+mod exports;
 mod settings;
 mod taps;
 
@@ -21,6 +22,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::test_connection,
         claims::claim_order,
         claims::list_claims,
+        exports::save_export,
     ]
 }
 
@@ -54,6 +56,11 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
         ),
         ("claim_order", "{ order: string }", Claim::name(cfg)),
         ("list_claims", "{}", Vec::<Claim>::name(cfg)),
+        (
+            "save_export",
+            "{ fileName: string; contents: string }",
+            String::name(cfg),
+        ),
     ]
 }
 

@@ -4,4 +4,8 @@ export type AppInfo = { name: string, version: string,
 /**
  * Folder where this device keeps its database.
  */
-dataDir: string, };
+dataDir: string, 
+/**
+ * IANA zone that decides which day an order belongs to (`STORE_TIME_ZONE`).
+ */
+storeTimeZone: string, };

@@ -18,4 +18,5 @@ export type Commands = {
   test_connection: { args: { settings: DeviceSettings }; result: Array<ResourceCheck> };
   claim_order: { args: { order: string }; result: Claim };
   list_claims: { args: {}; result: Array<Claim> };
+  save_export: { args: { fileName: string; contents: string }; result: string };
 };
