@@ -31,6 +31,14 @@ if ! .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_
   .venv/bin/pip install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
 
+# The WebDriver bridge of the desktop end-to-end tests, pinned, in the project.
+TAURI_DRIVER_VERSION="2.1.0"
+if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 || ! grep -qx "$TAURI_DRIVER_VERSION" .tools/tauri-driver.version 2>/dev/null; then
+  echo "installing tauri-driver $TAURI_DRIVER_VERSION into .tools"
+  cargo install --quiet --locked --root .tools --version "$TAURI_DRIVER_VERSION" tauri-driver
+  echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
+fi
+
 if [ -f package-lock.json ]; then
   [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
 fi

@@ -17,3 +17,6 @@ echo "== Rust: format, lints, tests"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+echo "== Desktop: the real app under Xvfb, through tauri-driver, against a local cloud"
+bash tests/desktop/run.sh
