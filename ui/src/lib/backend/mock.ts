@@ -17,6 +17,8 @@ const SAMPLE_APP_INFO: AppInfo = {
   name: "Kitchen Dashboard",
   version: "0.0.0-preview",
   dataDir: "(browser preview: nothing is stored)",
+  // The browser's own zone, so the preview's days are the ones on the viewer's clock.
+  storeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 };
 
 /** The core's defaults (kitchen_store::settings). */
