@@ -1,7 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
 import { createBackend, MockBackend } from "./lib/backend";
-import { localDay } from "./lib/time/day";
+import { zonedDay } from "./lib/time/day";
 import "./app.css";
 
 const target = document.getElementById("app");
@@ -15,7 +15,10 @@ if (!target) throw new Error("index.html has no #app element");
 async function preparePreview(mock: MockBackend, params: URLSearchParams): Promise<void> {
   (window as unknown as { kitchenMock: MockBackend }).kitchenMock = mock;
   const demo = params.get("demo");
-  if (demo !== null) mock.seedDay(localDay(new Date()), Number(demo) > 1 ? Number(demo) : 120);
+  if (demo !== null) {
+    const today = zonedDay(Date.now(), (await mock.getAppInfo()).storeTimeZone);
+    mock.seedDay(today, Number(demo) > 1 ? Number(demo) : 120);
+  }
   const role = params.get("role");
   if (role === "kitchen" || role === "driverStation" || role === "manager") {
     await mock.saveSettings({ ...(await mock.getSettings()), role });

@@ -57,17 +57,23 @@ function hash(text: string): number {
  * 23:00 (evenly from midnight when `now` is before 14:30); every order goes
  * through the kitchen stages, then is picked up and delivered; about 1 in 25
  * is cancelled early, about 1 in 10 waits long in preparation (late), and
- * nothing happens after `now`.
+ * nothing happens after `now`. Hours are on the clocks of `zone`, the store's.
  */
-export function demoDay(day: string, orders: number, now: Date, options: DemoDayOptions = {}): DayViewRow[] {
+export function demoDay(
+  day: string,
+  orders: number,
+  now: Date,
+  zone: string,
+  options: DemoDayOptions = {},
+): DayViewRow[] {
   const rand = random(hash(`${day}/${orders}`));
   const between = (low: number, high: number) => low + rand() * (high - low);
   const nowMs = now.getTime();
-  const start = dayStart(day);
-  const end = Math.min(nowMs, dayEnd(day) - MINUTE);
+  const start = dayStart(day, zone);
+  const end = Math.min(nowMs, dayEnd(day, zone) - MINUTE);
   if (end <= start) return [];
 
-  const nowInDay = nowMs < dayEnd(day);
+  const nowInDay = nowMs < dayEnd(day, zone);
   const open = Math.min(orders, options.open ?? (nowInDay ? 12 : 0));
   let opensAt = start + 11 * 60 * MINUTE;
   let closesAt = Math.min(start + 23 * 60 * MINUTE, end - 30 * MINUTE);

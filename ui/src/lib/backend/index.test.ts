@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localDay } from "../time/day";
+import { zonedDay } from "../time/day";
 import { createBackend, MockBackend } from "./index";
 
 describe("createBackend", () => {
@@ -24,11 +24,12 @@ describe("MockBackend", () => {
 
 describe("MockBackend taps", () => {
   it("keeps a tap for its day and tells listeners the day changed", async () => {
-    const backend = new MockBackend();
+    const backend = new MockBackend({ storeTimeZone: "Pacific/Kiritimati" });
     const days: string[] = [];
     await backend.on("mirror-updated", (update) => days.push(update.day));
     const receipt = await backend.tapStatus("42", "in the oven", "Ana");
-    const day = localDay(new Date(receipt.time));
+    // UTC+14: the store's day, not this machine's, whatever the hour of the test.
+    const day = zonedDay(Date.parse(receipt.time), "Pacific/Kiritimati");
     expect(days).toEqual([day]);
     const rows = await backend.listDay(day);
     expect(rows.map((r) => [r.order, r.status])).toEqual([["42", "in the oven"]]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { groupOrders } from "../orders/orders";
 import { isKitchenStage } from "../orders/stages";
-import { dayStart, localDay } from "../time/day";
+import { ZONE } from "../orders/fixtures";
+import { dayStart, minuteTime, zonedDay } from "../time/day";
 import { DEFAULT_SETTINGS, MockBackend } from "./mock";
 import type { DeviceSettings } from "./types";
 
@@ -92,22 +93,25 @@ describe("MockBackend claims", () => {
 
 describe("MockBackend seedDay", () => {
   const day = "2026-03-14";
-  const evening = new Date(2026, 2, 14, 21, 0);
+  const evening = new Date(minuteTime(day, 21 * 60, ZONE));
+  const store = () => new MockBackend({ storeTimeZone: ZONE });
 
-  it("makes the same day every time, within the day and not after now", async () => {
-    const backend = new MockBackend();
+  it("makes the same day every time, within the store's day and not after now", async () => {
+    const backend = store();
     const added = backend.seedDay(day, 200, evening);
     const rows = await backend.listDay(day);
     expect(rows).toHaveLength(added);
     expect(rows.every((r) => Date.parse(r.time) <= evening.getTime())).toBe(true);
-    expect(rows.every((r) => localDay(new Date(r.time)) === day)).toBe(true);
-    const again = new MockBackend();
+    expect(rows.every((r) => zonedDay(Date.parse(r.time), ZONE) === day)).toBe(true);
+    // Lunch and dinner are on the store's clock: nothing before 11:00 there.
+    expect(rows.every((r) => Date.parse(r.time) >= minuteTime(day, 11 * 60, ZONE))).toBe(true);
+    const again = store();
     again.seedDay(day, 200, evening);
     expect(await again.listDay(day)).toEqual(rows);
   });
 
   it("has orders in every state: open, delivered, cancelled, late", async () => {
-    const backend = new MockBackend();
+    const backend = store();
     backend.seedDay(day, 300, evening);
     const orders = groupOrders(await backend.listDay(day));
     expect(orders).toHaveLength(300);
@@ -120,13 +124,13 @@ describe("MockBackend seedDay", () => {
   });
 
   it("puts the requested number of open orders on the kitchen board", async () => {
-    const backend = new MockBackend();
+    const backend = store();
     backend.seedDay(day, 300, evening, { open: 300 });
     const orders = groupOrders(await backend.listDay(day));
     expect(orders.filter((o) => isKitchenStage(o.current))).toHaveLength(300);
   });
 
   it("seeds nothing for a day that has not started", () => {
-    expect(new MockBackend().seedDay(day, 10, new Date(dayStart(day) - 1))).toBe(0);
+    expect(store().seedDay(day, 10, new Date(dayStart(day, ZONE) - 1))).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { localDay } from "../time/day";
+import { zonedDay } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
 import type {
@@ -172,7 +172,7 @@ export class MockBackend implements Backend {
     notifications: { state: "off" },
   };
   #settings: DeviceSettings = { ...DEFAULT_SETTINGS };
-  /** Rows by local day, so a day's view does not scan the others. */
+  /** Rows by the store's day, so a day's view does not scan the others. */
   #days = new Map<string, DayViewRow[]>();
   #claims = new Map<string, Claim>();
   #seq = 0;
@@ -200,7 +200,7 @@ export class MockBackend implements Backend {
     this.#seq += 1;
     const time = new Date().toISOString();
     const eventId = `mock-${this.#seq}`;
-    const day = localDay(new Date(time));
+    const day = zonedDay(Date.parse(time), this.#appInfo.storeTimeZone);
     const device = this.#settings.deviceName;
     // Newest event of each (order, status) of a day wins, as in the core's day view.
     const rows = (this.#days.get(day) ?? []).filter((r) => !(r.order === order && r.status === status));
@@ -272,10 +272,11 @@ export class MockBackend implements Backend {
    * `demoDay`) and tells the listeners; returns the number of rows added.
    */
   seedDay(day: string, orders: number, now: Date = new Date(), options: DemoDayOptions = {}): number {
-    const rows = demoDay(day, orders, now, options);
-    // Days are the local clock's, as the core files them in the store's time zone.
+    const zone = this.#appInfo.storeTimeZone;
+    const rows = demoDay(day, orders, now, zone, options);
+    // Filed by the store's day, as the core files them.
     for (const row of rows) {
-      const rowDay = localDay(new Date(row.time));
+      const rowDay = zonedDay(Date.parse(row.time), zone);
       let kept = this.#days.get(rowDay);
       if (kept === undefined) this.#days.set(rowDay, (kept = []));
       kept.push(row);

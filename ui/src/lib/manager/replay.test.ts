@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { boardColumns } from "../kitchen/board";
-import { at, row } from "../orders/fixtures";
+import { at, DAY, row, ZONE } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
 import { ordersAt, replayCutoff } from "./replay";
 
-const day = "2026-03-14";
 const orders = groupOrders([
   row("1", "order done", at(12, 0)),
   row("1", "preparing", at(12, 3, 30)),
@@ -16,7 +15,7 @@ const orders = groupOrders([
 ]);
 
 const board = (minute: number) =>
-  Object.fromEntries(ordersAt(orders, replayCutoff(day, minute)).map((o) => [o.order, o.current]));
+  Object.fromEntries(ordersAt(orders, replayCutoff(DAY, minute, ZONE)).map((o) => [o.order, o.current]));
 
 describe("replay", () => {
   it("shows nothing before the first order", () => {
@@ -37,12 +36,18 @@ describe("replay", () => {
   });
 
   it("builds the kitchen board as it was, without orders that had left it", () => {
-    const columns = boardColumns(ordersAt(orders, replayCutoff(day, 12 * 60 + 20)));
+    const columns = boardColumns(ordersAt(orders, replayCutoff(DAY, 12 * 60 + 20, ZONE)));
     expect(columns.find((c) => c.stage === "in the oven")?.orders.map((o) => o.order)).toEqual(["1"]);
     expect(columns.flatMap((c) => c.orders)).toHaveLength(1);
   });
 
   it("ends minute T one millisecond before the next minute", () => {
-    expect(replayCutoff(day, 12 * 60) + 1).toBe(new Date(2026, 2, 14, 12, 1).getTime());
+    expect(replayCutoff(DAY, 12 * 60, ZONE) + 1).toBe(Date.parse(at(12, 1)));
+  });
+
+  it("reads the slider's minutes on the store's clock", () => {
+    // 12:00 in New York (summer time since 8 March) is 16:00 UTC.
+    expect(replayCutoff(DAY, 12 * 60, ZONE)).toBe(Date.parse("2026-03-14T16:00:59.999Z"));
+    expect(replayCutoff(DAY, 12 * 60, "Asia/Tokyo")).toBe(Date.parse("2026-03-14T03:00:59.999Z"));
   });
 });

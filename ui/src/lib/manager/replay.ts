@@ -5,10 +5,10 @@ import { minuteTime } from "../time/day";
 /**
  * The last moment that counts at minute `minute` (0–1439) of a day: an event
  * counts if its time, to the minute, is at or before that minute, so the
- * board at 12:30 includes a tap at 12:30:45.
+ * board at 12:30 includes a tap at 12:30:45. Minutes are on the store's clock.
  */
-export function replayCutoff(day: string, minute: number): number {
-  return minuteTime(day, minute) + 59_999;
+export function replayCutoff(day: string, minute: number, zone: string): number {
+  return minuteTime(day, minute, zone) + 59_999;
 }
 
 /** Every order as it stood at `cutoff`; orders not yet entered then are left out. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { at, row } from "../orders/fixtures";
+import { at, row, ZONE } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
 import { lateOrders, ordersPerHour, percentile, stageDurations, stageStats } from "./stats";
 
@@ -64,13 +64,23 @@ describe("stageStats", () => {
 });
 
 describe("ordersPerHour", () => {
-  it("counts orders by the local hour they were entered", () => {
-    const counts = ordersPerHour(
-      groupOrders([row("1", "order done", at(12, 5)), row("2", "order done", at(12, 55)), row("3", "order done", at(19, 0))]),
-    );
+  const orders = groupOrders([
+    row("1", "order done", at(12, 5)),
+    row("2", "order done", at(12, 55)),
+    row("3", "order done", at(19, 0)),
+  ]);
+
+  it("counts orders by the hour of the store's clock they were entered", () => {
+    const counts = ordersPerHour(orders, ZONE);
     expect(counts[12]).toBe(2);
     expect(counts[19]).toBe(1);
     expect(counts.reduce((a, b) => a + b)).toBe(3);
+  });
+
+  it("moves the buckets with the zone", () => {
+    // 19:00 in New York is 23:00 UTC and 08:00 the next morning in Tokyo.
+    expect(ordersPerHour(orders, "UTC")[23]).toBe(1);
+    expect(ordersPerHour(orders, "Asia/Tokyo")[8]).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Order } from "../orders/orders";
 import { DELIVERY_STAGES, KITCHEN_STAGES } from "../orders/stages";
+import { hourOfDay } from "../time/day";
 
 /** The stages that have a duration: every one but the last ("delivered" ends the order). */
 export const TIMED_STAGES = [...KITCHEN_STAGES, "picked up"] as const;
@@ -53,10 +54,10 @@ export function stageStats(orders: readonly Order[]): StageStat[] {
   });
 }
 
-/** Orders entered in each hour of the local day, 0–23. */
-export function ordersPerHour(orders: readonly Order[]): number[] {
+/** Orders entered in each hour of the store's day (0–23 on the clocks of `zone`). */
+export function ordersPerHour(orders: readonly Order[], zone: string): number[] {
   const counts = new Array<number>(24).fill(0);
-  for (const order of orders) counts[new Date(order.createdAt).getHours()] += 1;
+  for (const order of orders) counts[hourOfDay(order.createdAt, zone)] += 1;
   return counts;
 }
 

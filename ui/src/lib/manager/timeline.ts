@@ -1,4 +1,5 @@
 import type { Order } from "../orders/orders";
+import { hourFloor } from "../time/day";
 
 export interface Segment {
   status: string;
@@ -23,18 +24,13 @@ export interface Timeline {
 
 const HOUR = 3_600_000;
 
-function hourFloor(time: number): number {
-  const date = new Date(time);
-  date.setMinutes(0, 0, 0);
-  return date.getTime();
-}
-
 /**
  * Each order's stages as bars: a stage lasts from its tap to the order's next
- * tap; a cancelled order ends with a zero-length "cancelled" segment. An open order's last stage runs to `until` (now, for today), or to the
- * day's last event if that is later.
+ * tap; a cancelled order ends with a zero-length "cancelled" segment. An
+ * open order's last stage runs to `until` (now, for today), or to the day's
+ * last event if that is later.
  */
-export function timeline(orders: readonly Order[], until: number): Timeline {
+export function timeline(orders: readonly Order[], until: number, zone: string): Timeline {
   let first = Infinity;
   let last = -Infinity;
   for (const order of orders) {
@@ -60,8 +56,9 @@ export function timeline(orders: readonly Order[], until: number): Timeline {
     const outcome = order.current === "delivered" || order.current === "cancelled" ? order.current : null;
     return { order: order.order, client: order.client, segments, outcome };
   });
-  // Whole hours of the local clock (some time zones are half an hour off UTC's hours).
-  const start = hourFloor(first);
-  const end = Math.max(start + HOUR, hourFloor(openUntil) === openUntil ? openUntil : hourFloor(openUntil) + HOUR);
+  // Whole hours of the store's clock (some time zones are half an hour off UTC's hours).
+  const start = hourFloor(first, zone);
+  const lastHour = hourFloor(openUntil, zone);
+  const end = Math.max(start + HOUR, lastHour === openUntil ? openUntil : lastHour + HOUR);
   return { rows, start, end };
 }

@@ -1,5 +1,5 @@
 import type { Backend, DayViewRow, TapReceipt } from "../backend";
-import { localDay } from "../time/day";
+import { zonedDay } from "../time/day";
 import { applyReceipt, reconcile, type PendingTap } from "./orders";
 
 /**
@@ -13,6 +13,8 @@ export class DayFeed {
   error = $state<string | null>(null);
 
   readonly day: string;
+  /** The store's zone, which decides the day a tap belongs to. */
+  readonly zone: string;
   #backend: Backend;
   #pending: PendingTap[] = [];
   #reloads = 0;
@@ -20,9 +22,10 @@ export class DayFeed {
   #again = false;
   #stopped = false;
 
-  constructor(backend: Backend, day: string) {
+  constructor(backend: Backend, day: string, zone: string) {
     this.#backend = backend;
     this.day = day;
+    this.zone = zone;
   }
 
   /** Follows the day until the returned function is called. */
@@ -72,7 +75,7 @@ export class DayFeed {
 
   /** Shows a durable tap at once; the next read reconciles it with the day view. */
   applyTap(receipt: TapReceipt): void {
-    if (localDay(new Date(receipt.time)) !== this.day) return;
+    if (zonedDay(Date.parse(receipt.time), this.zone) !== this.day) return;
     this.#pending.push({ receipt, seenFrom: this.#reloads + 1 });
     this.rows = applyReceipt(this.rows, receipt);
     void this.refresh();

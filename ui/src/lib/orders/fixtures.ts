@@ -1,8 +1,16 @@
 import type { DayViewRow } from "../backend";
+import { minuteTime } from "../time/day";
 
-/** A local moment on 2026-03-14, so tests read the same in every time zone. */
+/**
+ * The tests' store: far from UTC and on summer time in March, so a test that
+ * used this machine's zone instead of the store's would read the wrong hour.
+ */
+export const ZONE = "America/New_York";
+export const DAY = "2026-03-14";
+
+/** A moment on the store's clock on `DAY`, so tests read the same on every machine. */
 export function at(hours: number, minutes: number, seconds = 0): string {
-  return new Date(2026, 2, 14, hours, minutes, seconds).toISOString();
+  return new Date(minuteTime(DAY, hours * 60 + minutes, ZONE) + seconds * 1000).toISOString();
 }
 
 export function row(order: string, status: string, time: string, client = "Ana"): DayViewRow {

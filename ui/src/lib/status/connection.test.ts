@@ -16,7 +16,7 @@ function state(overrides: Partial<ConnectionState> = {}): ConnectionState {
 
 describe("summarize", () => {
   it("says online with everything published", () => {
-    const summary = summarize(state());
+    const summary = summarize(state(), "UTC");
     expect(summary.tone).toBe("online");
     expect(summary.label).toBe("Online");
     expect(summary.unpublished).toBe("All taps published");
@@ -25,23 +25,27 @@ describe("summarize", () => {
   });
 
   it("counts taps not yet published, in the singular and the plural", () => {
-    expect(summarize(state({ unpublished: 1 })).unpublished).toBe("1 tap not yet published");
-    expect(summarize(state({ unpublished: 12 })).unpublished).toBe("12 taps not yet published");
-    expect(summarize(state({ rejected: 2 })).rejected).toBe("2 taps refused by the cloud");
+    expect(summarize(state({ unpublished: 1 }), "UTC").unpublished).toBe("1 tap not yet published");
+    expect(summarize(state({ unpublished: 12 }), "UTC").unpublished).toBe("12 taps not yet published");
+    expect(summarize(state({ rejected: 2 }), "UTC").rejected).toBe("2 taps refused by the cloud");
   });
 
   it("says offline and degraded with the reason", () => {
-    const offline = summarize(state({ status: { state: "offline", reason: "connection refused" }, unpublished: 3 }));
+    const offline = summarize(
+      state({ status: { state: "offline", reason: "connection refused" }, unpublished: 3 }),
+      "UTC",
+    );
     expect([offline.tone, offline.label, offline.reason]).toEqual(["offline", "Offline", "connection refused"]);
-    const degraded = summarize(state({ status: { state: "degraded", reason: "ThrottlingException" } }));
+    const degraded = summarize(state({ status: { state: "degraded", reason: "ThrottlingException" } }), "UTC");
     expect([degraded.label, degraded.reason]).toEqual(["Degraded", "ThrottlingException"]);
-    expect(summarize(state({ status: { state: "connecting" } })).label).toBe("Connecting…");
+    expect(summarize(state({ status: { state: "connecting" } }), "UTC").label).toBe("Connecting…");
   });
 
-  it("shows the last sync as HH:MM:SS on the local clock", () => {
-    const local = new Date(2026, 2, 14, 9, 5, 7);
-    expect(summarize(state({ lastSync: local.toISOString() })).lastSync).toBe("last sync 09:05:07");
-    expect(summarize(state()).lastSync).toBe("not synced yet");
-    expect(clockTime("not a time")).toBe("unknown");
+  it("shows the last sync as HH:MM:SS on the store's clock", () => {
+    const lastSync = "2026-03-14T09:05:07.500Z";
+    expect(summarize(state({ lastSync }), "UTC").lastSync).toBe("last sync 09:05:07");
+    expect(summarize(state({ lastSync }), "Asia/Tokyo").lastSync).toBe("last sync 18:05:07");
+    expect(summarize(state(), "UTC").lastSync).toBe("not synced yet");
+    expect(clockTime("not a time", "UTC")).toBe("unknown");
   });
 });

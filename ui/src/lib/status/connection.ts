@@ -1,4 +1,5 @@
 import type { ConnectionState } from "../backend";
+import { clockSecond } from "../time/day";
 
 export type Tone = "connecting" | "online" | "degraded" | "offline";
 
@@ -25,15 +26,13 @@ function taps(count: number): string {
   return count === 1 ? "1 tap" : `${count} taps`;
 }
 
-/** HH:MM:SS on this machine's clock, which is the kitchen's. */
-export function clockTime(iso: string): string {
-  const time = new Date(iso);
-  if (Number.isNaN(time.getTime())) return "unknown";
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(time.getHours())}:${two(time.getMinutes())}:${two(time.getSeconds())}`;
+/** HH:MM:SS on the store's clock, as every other time on screen. */
+export function clockTime(iso: string, zone: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? "unknown" : clockSecond(time, zone);
 }
 
-export function summarize(state: ConnectionState): ConnectionSummary {
+export function summarize(state: ConnectionState, zone: string): ConnectionSummary {
   const tone = state.status.state;
   return {
     tone,
@@ -41,6 +40,6 @@ export function summarize(state: ConnectionState): ConnectionSummary {
     reason: "reason" in state.status ? state.status.reason : null,
     unpublished: state.unpublished === 0 ? "All taps published" : `${taps(state.unpublished)} not yet published`,
     rejected: state.rejected === 0 ? null : `${taps(state.rejected)} refused by the cloud`,
-    lastSync: state.lastSync === null ? "not synced yet" : `last sync ${clockTime(state.lastSync)}`,
+    lastSync: state.lastSync === null ? "not synced yet" : `last sync ${clockTime(state.lastSync, zone)}`,
   };
 }

@@ -1,38 +1,140 @@
 /**
- * Days and minutes on this machine's clock, which is the kitchen's: the
- * screens ask for "today" and replay "12:30" as the people in the room mean them.
+ * Days and minutes on the store's clock. The day an order belongs to is
+ * decided in the store's time zone (`AppInfo.storeTimeZone`), not this
+ * machine's, so every function that reads or makes a moment takes the zone.
  */
 
 const two = (n: number) => String(n).padStart(2, "0");
+const MINUTE = 60_000;
+const DAY = 86_400_000;
 
-/** `YYYY-MM-DD` of a moment on the local clock. */
-export function localDay(time: Date | number): string {
-  const date = new Date(time);
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+// Building a formatter costs far more than using one; a day view asks thousands of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let format = formatters.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(zone, format);
+  }
+  return format;
 }
 
-/** Local midnight at the start of a `YYYY-MM-DD` day, in milliseconds. */
-export function dayStart(day: string): number {
+/** What a wall clock in `zone` shows at a moment. */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function wallClock(time: number, zone: string): WallClock {
+  const wall: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatter(zone).formatToParts(time)) {
+    if (part.type in wall) wall[part.type as keyof WallClock] = Number(part.value);
+  }
+  return wall;
+}
+
+/** Milliseconds to add to UTC to get the wall clock of `zone` at a moment (Lisbon in summer: +1 h). */
+export function zoneOffset(time: number, zone: string): number {
+  const w = wallClock(time, zone);
+  const wholeSecond = Math.floor(time / 1000) * 1000;
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - wholeSecond;
+}
+
+/** Whether this browser knows the zone; an unknown one makes every Intl call throw. */
+export function isKnownZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** This machine's zone: the fallback when the store's is unknown here. */
+export function machineZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function parseDay(day: string): [number, number, number] {
   const [year, month, date] = day.split("-").map(Number);
-  return new Date(year, month - 1, date).getTime();
+  return [year, month, date];
 }
 
-/** The local moment of minute `minute` (0–1439) of a day; DST-safe because it goes through the calendar. */
-export function minuteTime(day: string, minute: number): number {
-  const [year, month, date] = day.split("-").map(Number);
-  return new Date(year, month - 1, date, Math.floor(minute / 60), minute % 60).getTime();
+/** `YYYY-MM-DD` of a moment in `zone`. */
+export function zonedDay(time: Date | number, zone: string): string {
+  const w = wallClock(new Date(time).getTime(), zone);
+  return `${w.year}-${two(w.month)}-${two(w.day)}`;
 }
 
-/** Local midnight after the day, in milliseconds. */
-export function dayEnd(day: string): number {
-  const [year, month, date] = day.split("-").map(Number);
-  return new Date(year, month - 1, date + 1).getTime();
+/**
+ * The moment the clocks of `zone` show minute `minute` (0–1439) of a day.
+ * Where that minute happens twice (clocks going back) it is the first time;
+ * where it never happens (clocks going forward) it is as many minutes after
+ * the jump as the minute was after the jump's start, so 01:30 on a day that
+ * skips from 01:00 to 02:00 is 02:30.
+ */
+export function minuteTime(day: string, minute: number, zone: string): number {
+  const [year, month, date] = parseDay(day);
+  const wall = Date.UTC(year, month - 1, date, Math.floor(minute / 60), minute % 60);
+  // A day either side holds both offsets around any one change of the clocks.
+  const before = zoneOffset(wall - DAY, zone);
+  const after = zoneOffset(wall + DAY, zone);
+  const fits = [before, after].map((offset) => wall - offset).filter((time) => zoneOffset(time, zone) === wall - time);
+  if (fits.length > 0) return Math.min(...fits);
+  return wall - before;
 }
 
-/** "HH:MM" of a moment on the local clock. */
-export function clockMinute(time: number): string {
-  const date = new Date(time);
-  return `${two(date.getHours())}:${two(date.getMinutes())}`;
+/** The first moment of a `YYYY-MM-DD` day in `zone`. */
+export function dayStart(day: string, zone: string): number {
+  return minuteTime(day, 0, zone);
+}
+
+/** The first moment of the day after, in `zone`. */
+export function dayEnd(day: string, zone: string): number {
+  return dayStart(shiftDay(day, 1), zone);
+}
+
+/** The minute of the day (0–1439) on the clocks of `zone` at a moment. */
+export function minuteOfDay(time: number, zone: string): number {
+  const w = wallClock(time, zone);
+  return w.hour * 60 + w.minute;
+}
+
+/** The hour of the day (0–23) on the clocks of `zone` at a moment. */
+export function hourOfDay(time: number, zone: string): number {
+  return wallClock(time, zone).hour;
+}
+
+/** The moment the clocks of `zone` last showed a whole hour (zones half an hour off UTC included). */
+export function hourFloor(time: number, zone: string): number {
+  const w = wallClock(time, zone);
+  return Math.floor(time / 1000) * 1000 - w.minute * MINUTE - w.second * 1000;
+}
+
+/** "HH:MM" on the clocks of `zone` at a moment. */
+export function clockMinute(time: number, zone: string): string {
+  const w = wallClock(time, zone);
+  return `${two(w.hour)}:${two(w.minute)}`;
+}
+
+/** "HH:MM:SS" on the clocks of `zone` at a moment. */
+export function clockSecond(time: number, zone: string): string {
+  const w = wallClock(time, zone);
+  return `${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
 }
 
 /** "HH:MM" of a minute of the day (0–1439). */
@@ -40,14 +142,9 @@ export function minuteLabel(minute: number): string {
   return `${two(Math.floor(minute / 60))}:${two(minute % 60)}`;
 }
 
-/** The minute of the day (0–1439) of a moment on the local clock. */
-export function minuteOfDay(time: number): number {
-  const date = new Date(time);
-  return date.getHours() * 60 + date.getMinutes();
-}
-
-/** The day before or after a `YYYY-MM-DD` day. */
+/** The day before or after a `YYYY-MM-DD` day: calendar arithmetic, the same in every zone. */
 export function shiftDay(day: string, days: number): string {
-  const [year, month, date] = day.split("-").map(Number);
-  return localDay(new Date(year, month - 1, date + days));
+  const [year, month, date] = parseDay(day);
+  const shifted = new Date(Date.UTC(year, month - 1, date + days));
+  return `${shifted.getUTCFullYear()}-${two(shifted.getUTCMonth() + 1)}-${two(shifted.getUTCDate())}`;
 }
