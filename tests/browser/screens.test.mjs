@@ -240,6 +240,8 @@ describe("manager", () => {
     assert.ok(delivered, "the delivery of 501 is exported");
     assert.match(delivered, /^501,delivered,"Zoë, ""Boss""",\d{4}-\d\d-\d\dT[^,]+,[^,]+,browser-preview$/);
     assert.equal(lines.filter((l) => l.startsWith("501,")).length, 8);
+    // The desktop app says where it saved the file; the browser preview names the download.
+    await page.locator(".export-result").filter({ hasText: `Saved to kitchen-${today}.csv` }).waitFor();
   });
 
   it("shows another day's figures, late orders and replay", async () => {

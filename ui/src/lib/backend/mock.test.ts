@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { groupOrders } from "../orders/orders";
-import { isKitchenStage } from "../orders/stages";
 import { ZONE } from "../orders/fixtures";
+import { isKitchenStage } from "../orders/stages";
 import { dayStart, minuteTime, zonedDay } from "../time/day";
+import { errorField, errorMessage } from "./error";
 import { DEFAULT_SETTINGS, MockBackend } from "./mock";
 import type { DeviceSettings } from "./types";
 
@@ -45,6 +46,33 @@ describe("MockBackend settings", () => {
     const backend = new MockBackend();
     await expect(backend.saveSettings({ ...DEFAULT_SETTINGS, deviceName: "" })).rejects.toThrow();
     expect(await backend.getSettings()).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe("MockBackend saveExport", () => {
+  it.each(["kitchen-2026-11-26.csv", "Day 12_b.v2.csv", `${"a".repeat(116)}.csv`])(
+    "accepts the plain name %s and resolves to it",
+    async (name) => {
+      await expect(new MockBackend().saveExport(name, "order\r\n")).resolves.toBe(name);
+    },
+  );
+
+  it.each([
+    ["../etc/passwd.csv", "must not start with a dot"],
+    ["reports/day.csv", "may hold only"],
+    ["/tmp/x.csv", "may hold only"],
+    ["a\\b.csv", "may hold only"],
+    ["café.csv", "may hold only"],
+    [".hidden.csv", "must not start with a dot"],
+    [".csv", "must be a name ending in .csv"],
+    ["kitchen.exe", "must be a name ending in .csv"],
+    ["kitchen.CSV", "must be a name ending in .csv"],
+    [`${"a".repeat(117)}.csv`, "is longer than 120 characters"],
+  ])("refuses %s as the shell does, naming fileName", async (name, reason) => {
+    const error = await new MockBackend().saveExport(name, "").catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "invalid_input" });
+    expect(errorField(error)).toBe("fileName");
+    expect(errorMessage(error)).toContain(reason);
   });
 });
 

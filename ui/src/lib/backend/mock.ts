@@ -53,6 +53,7 @@ const MAX_ORDER_CHARS = 64;
 const MAX_CLIENT_CHARS = 200;
 const MAX_DEVICE_CHARS = 64;
 const MAX_THRESHOLD_MINUTES = 24 * 60;
+const MAX_FILE_NAME_CHARS = 120;
 
 type Handlers = { [E in keyof Events]: Set<(payload: Events[E]) => void> };
 
@@ -127,6 +128,19 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
     lateAfterMinutes: settings.lateAfterMinutes,
     readySound: settings.readySound,
   };
+}
+
+/**
+ * The same checks as the shell's `check_file_name`, with the same messages:
+ * a plain `.csv` name, nothing a file system or a shell reads specially.
+ */
+export function checkExportFileName(name: string): string {
+  const bad = (reason: string) => invalid(`field \`fileName\`: ${JSON.stringify(name)} ${reason}`);
+  if ([...name].length > MAX_FILE_NAME_CHARS) throw bad(`is longer than ${MAX_FILE_NAME_CHARS} characters`);
+  if (!name.endsWith(".csv") || name.length <= ".csv".length) throw bad("must be a name ending in .csv");
+  if (name.startsWith(".")) throw bad("must not start with a dot");
+  if (!/^[A-Za-z0-9 ._-]+$/.test(name)) throw bad("may hold only letters, digits, spaces, '-', '_' and '.'");
+  return name;
 }
 
 /**
@@ -253,6 +267,23 @@ export class MockBackend implements Backend {
 
   async listClaims(): Promise<Claim[]> {
     return [...this.#claims.values()].map((claim) => ({ ...claim }));
+  }
+
+  /** A browser download of the file; resolves to its name, as the browser picks the folder. */
+  async saveExport(fileName: string, contents: string): Promise<string> {
+    checkExportFileName(fileName);
+    // Unit tests run without a page: the check is what they are after.
+    if (typeof document === "undefined") return fileName;
+    const url = URL.createObjectURL(new Blob([contents], { type: "text/csv;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The download has started by then; the object URL holds the whole file in memory.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return fileName;
   }
 
   async on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {

@@ -54,6 +54,10 @@ export class TauriBackend implements Backend {
     return call("list_claims", {});
   }
 
+  saveExport(fileName: string, contents: string): Promise<string> {
+    return call("save_export", { fileName, contents });
+  }
+
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
     return listen<Events[E]>(event, (e) => handler(e.payload));
   }

@@ -40,6 +40,12 @@ export interface Backend {
   /** A driver station takes an order; the claim stays on this station, it is not a status event. */
   claimOrder(order: string): Promise<Claim>;
   listClaims(): Promise<Claim[]>;
+  /**
+   * Hands a file to the person: the desktop app saves it in the Downloads
+   * folder, never over another file, and resolves to the path written; a name
+   * that is not a plain `something.csv` rejects with "invalid_input" naming `fileName`.
+   */
+  saveExport(fileName: string, contents: string): Promise<string>;
   /** Calls `handler` with each payload of `event`; resolves to the function that stops it. */
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void>;
 }
