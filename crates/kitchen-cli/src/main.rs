@@ -4,6 +4,7 @@
 
 mod cloud_cmd;
 mod drivers_cmd;
+mod live_cmd;
 mod mirror_cmd;
 mod taps;
 mod timeline_cmd;
@@ -125,6 +126,9 @@ enum Command {
     Timeline(timeline_cmd::TimelineArgs),
     /// Ready orders waiting for a driver; `--poll` takes them from the delivery queue
     Drivers(drivers_cmd::DriversArgs),
+    /// Run this device without a window: publish, mirror, and poll the delivery
+    /// queue on a driver station, as the desktop app does, until Ctrl-C
+    Run(live_cmd::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
             Command::Verify(args) => mirror_cmd::verify(&cli.global, args).await,
             Command::Timeline(args) => timeline_cmd::timeline(&cli.global, args),
             Command::Drivers(args) => drivers_cmd::drivers(&cli.global, args).await,
+            Command::Run(args) => live_cmd::run(&cli.global, args).await,
         }
     });
     match result {

@@ -1,0 +1,294 @@
+//! Fault injection: a driver station's core (`kitchen run`) killed with SIGKILL
+//! at random moments, 50 times in a row, while taps keep coming. Afterwards no
+//! tap is lost, none is duplicated in the table, every ready order has exactly
+//! one delivery row and one desktop notification, and the mirror converges.
+//!
+//! Notifications go to a test notification daemon (python-dbusmock) on a private
+//! D-Bus session bus started here.
+
+#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use kitchen_cloud::worker::StoreWorker;
+use kitchen_domain::Status;
+use kitchen_store::Store;
+
+use common::*;
+use support::*;
+
+const KILLS: usize = 50;
+const DEVICE: &str = "station-1";
+
+/// A private session bus and a notification daemon on it; both killed by pid on drop.
+struct Desktop {
+    bus: Child,
+    daemon: Child,
+    address: String,
+}
+
+impl Desktop {
+    fn start(dir: &Path) -> Desktop {
+        let socket = dir.join("bus");
+        let address = format!("unix:path={}", socket.display());
+        let bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile"])
+            .arg(format!("--address={address}"))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon starts (Debian package dbus)");
+        let daemon = Command::new("/usr/bin/python3")
+            .args(["-m", "dbusmock", "--template", "notification_daemon"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("python3-dbusmock starts");
+        let desktop = Desktop {
+            bus,
+            daemon,
+            address,
+        };
+        let started = Instant::now();
+        while !desktop
+            .gdbus(&[
+                "--dest",
+                "org.freedesktop.DBus",
+                "--object-path",
+                "/org/freedesktop/DBus",
+                "--method",
+                "org.freedesktop.DBus.NameHasOwner",
+                "org.freedesktop.Notifications",
+            ])
+            .contains("true")
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the notification daemon did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        desktop
+    }
+
+    fn gdbus(&self, args: &[&str]) -> String {
+        let out = Command::new("gdbus")
+            .args(["call", "--session"])
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .expect("gdbus runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// How many notifications each order got.
+    fn notified(&self) -> BTreeMap<String, usize> {
+        let calls = self.gdbus(&[
+            "--dest",
+            "org.freedesktop.Notifications",
+            "--object-path",
+            "/org/freedesktop/Notifications",
+            "--method",
+            "org.freedesktop.DBus.Mock.GetCalls",
+        ]);
+        let mut counts = BTreeMap::new();
+        for call in calls.split("'Order ").skip(1) {
+            if let Some(order) = call.split(" is ready'").next() {
+                *counts.entry(order.to_owned()).or_default() += 1;
+            }
+        }
+        counts
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        for child in [&mut self.daemon, &mut self.bus] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A small deterministic generator, so a failing run can be repeated from its seed.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Taps orders through the six kitchen stages, a few orders at a time, until told
+/// to stop; returns every (order, status) tapped and the ready orders.
+fn keep_tapping(data_dir: PathBuf, stop: Arc<AtomicBool>, seed: u64) -> Vec<(String, String)> {
+    let mut store = Store::open_in(&data_dir).unwrap();
+    let mut dice = Dice(seed);
+    let mut open: Vec<(u32, usize)> = Vec::new();
+    let mut next_order = 1;
+    let mut tapped = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        if open.len() < 4 {
+            open.push((next_order, 0));
+            next_order += 1;
+        }
+        let pick = dice.below(open.len() as u64) as usize;
+        let (order, stage) = open[pick];
+        let status = Status::KITCHEN[stage];
+        store
+            .record_tap(&format!("F{order}"), status, "Ana", DEVICE, Utc::now())
+            .expect("a tap is accepted while the core is killed and restarted");
+        tapped.push((format!("F{order}"), status.as_str().to_owned()));
+        if stage + 1 == Status::KITCHEN.len() {
+            open.swap_remove(pick);
+        } else {
+            open[pick].1 += 1;
+        }
+        std::thread::sleep(Duration::from_millis(20 + dice.below(60)));
+    }
+    tapped
+}
+
+fn station(data_dir: &Path, endpoint: &str, desktop: &Desktop) -> Child {
+    kitchen(data_dir, DEVICE, endpoint)
+        .args(["run", "--role", "driver-station"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &desktop.address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kitchen run starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order_once() {
+    let cloud = local_cloud().await;
+    let endpoint = cloud.endpoint();
+    let worker = StoreWorker::connect(&cloud.clients)
+        .await
+        .unwrap()
+        .with_wait_seconds(1);
+    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(worker.run(worker_stopped));
+    let dir = tempfile::tempdir().unwrap();
+    let desktop = Desktop::start(dir.path());
+    let data_dir = dir.path().join(DEVICE);
+    Store::open_in(&data_dir)
+        .unwrap()
+        .settle_device_name(Some(DEVICE))
+        .unwrap();
+
+    let seed = Utc::now().timestamp_millis() as u64;
+    println!("seed {seed}");
+    let stop_tapping = Arc::new(AtomicBool::new(false));
+    let tapper = {
+        let (data_dir, stop) = (data_dir.clone(), stop_tapping.clone());
+        std::thread::spawn(move || keep_tapping(data_dir, stop, seed))
+    };
+
+    // Kill the core at random moments: while publishing, mirroring, polling.
+    let mut dice = Dice(seed ^ 0x5eed);
+    for _ in 0..KILLS {
+        let mut core = station(&data_dir, &endpoint, &desktop);
+        tokio::time::sleep(Duration::from_millis(150 + dice.below(1500))).await;
+        core.kill().expect("SIGKILL");
+        core.wait().unwrap();
+    }
+    stop_tapping.store(true, Ordering::Relaxed);
+    let tapped = tapper.join().expect("the tapper never failed");
+    let ready: BTreeSet<String> = tapped
+        .iter()
+        .filter(|(_, status)| status == "ready")
+        .map(|(order, _)| order.clone())
+        .collect();
+    assert!(
+        ready.len() >= 20,
+        "enough ready orders to mean something: {}",
+        ready.len()
+    );
+
+    // One last, undisturbed run finishes the work. Messages a killed poll had
+    // received come back after the queue's visibility timeout.
+    let mut core = station(&data_dir, &endpoint, &desktop);
+    let db = rusqlite::Connection::open(data_dir.join(kitchen_store::DATABASE_FILE)).unwrap();
+    let delivered_orders = || -> BTreeMap<String, i64> {
+        let mut statement = db
+            .prepare("SELECT order_id, COUNT(*) FROM deliveries WHERE notified_at IS NOT NULL GROUP BY order_id")
+            .unwrap();
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let done = eventually(Duration::from_secs(180), || {
+        let pending: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state != 'published'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        pending == 0 && delivered_orders().len() == ready.len()
+    })
+    .await;
+    assert!(
+        done,
+        "every tap published and every ready order delivered: {} of {} delivered",
+        delivered_orders().len(),
+        ready.len()
+    );
+
+    // The table: every tap once, nothing else (the store worker catches up first).
+    let _ = stop_worker.send(true);
+    let late = store_until_idle(&cloud.clients).await;
+    println!("stored after the last run: {late}");
+    let rows = table_rows_when(&cloud.clients, tapped.len(), Duration::from_secs(60)).await;
+    let in_table: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.order.clone(), r.status.clone()))
+        .collect();
+    let tapped_set: BTreeSet<(String, String)> = tapped.iter().cloned().collect();
+    let missing: Vec<_> = tapped_set.difference(&in_table).take(10).collect();
+    assert!(
+        missing.is_empty(),
+        "missing from the table (first 10): {missing:?}"
+    );
+    assert_eq!(rows.len(), tapped.len(), "one row per tap");
+    assert_eq!(in_table, tapped_set, "the table holds exactly the taps");
+
+    // Deliveries and notifications: exactly one per ready order.
+    let deliveries = delivered_orders();
+    assert!(deliveries.values().all(|n| *n == 1), "{deliveries:?}");
+    assert_eq!(deliveries.keys().cloned().collect::<BTreeSet<_>>(), ready);
+    let notified = desktop.notified();
+    let twice: Vec<_> = notified.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(twice.is_empty(), "notified more than once: {twice:?}");
+    assert_eq!(
+        notified.keys().cloned().collect::<BTreeSet<_>>(),
+        ready,
+        "one notification per ready order"
+    );
+
+    // The mirror, kept by the running core, converges with the table.
+    let converged = eventually(Duration::from_secs(60), || {
+        kitchen(&data_dir, DEVICE, &endpoint)
+            .arg("verify")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+    .await;
+    core.kill().unwrap();
+    core.wait().unwrap();
+    assert!(converged, "kitchen verify passes");
+}
