@@ -306,6 +306,115 @@ describe("the device's role", () => {
   }
 });
 
+describe("at the desktop window's size", () => {
+  // src-tauri/tauri.conf.json opens the window at 1280×800: what the kitchen staff see.
+  /** @type {Page} */
+  let small;
+
+  /** Where an element is, or a failed test saying which one is not on screen. */
+  async function box(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ what) {
+    const found = await locator.boundingBox();
+    assert.ok(found, `${what} is rendered`);
+    return found;
+  }
+
+  /** Fails unless the element lies wholly inside the window and above the status bar. */
+  async function assertInView(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ what) {
+    const viewport = small.viewportSize();
+    assert.ok(viewport);
+    const shape = await box(locator, what);
+    const bar = await box(small.locator("footer[role=status]"), "the status bar");
+    assert.ok(shape.x >= 0 && shape.x + shape.width <= viewport.width, `${what} fits across: ${JSON.stringify(shape)}`);
+    assert.ok(shape.y >= 0 && shape.y + shape.height <= bar.y, `${what} is above the status bar: ${JSON.stringify(shape)}`);
+    return shape;
+  }
+
+  /** Fails when the screen scrolls sideways or the window itself scrolls. */
+  async function assertNoSidewaysScroll(/** @type {string} */ screen) {
+    const sizes = await small.evaluate(() => {
+      const main = /** @type {HTMLElement} */ (document.querySelector("main"));
+      const root = document.documentElement;
+      return { main: [main.scrollWidth, main.clientWidth], page: [root.scrollWidth, root.scrollHeight, innerWidth, innerHeight] };
+    });
+    assert.ok(sizes.main[0] <= sizes.main[1], `${screen} is not wider than the window: ${JSON.stringify(sizes)}`);
+    assert.ok(sizes.page[0] <= sizes.page[2] && sizes.page[1] <= sizes.page[3], `the window does not scroll: ${JSON.stringify(sizes)}`);
+  }
+
+  before(async () => {
+    small = await browser.context.newPage();
+    small.setDefaultTimeout(10_000);
+    small.on("pageerror", (error) => pageErrors.push(error.message));
+    await small.setViewportSize({ width: 1280, height: 800 });
+    await small.goto(server.url);
+    await small.evaluate(
+      async ({ day }) => {
+        const mock = /** @type {any} */ (window).kitchenMock;
+        mock.seedDay(day, 60, new Date());
+        // The longest button label, and more cards than a column can show.
+        await mock.tapStatus("9001", "left the oven", "Maria Fernanda dos Santos Oliveira");
+        for (let i = 0; i < 14; i++) await mock.tapStatus(String(9100 + i), "preparing", `Client ${i}`);
+      },
+      { day: today },
+    );
+  });
+
+  after(async () => {
+    await small?.close();
+  });
+
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ]) {
+    it(`shows all six kitchen columns and a whole advance button at ${width}×${height}`, async () => {
+      await small.setViewportSize({ width, height });
+      const columns = small.locator(".board .column");
+      await small.locator('.card[data-order="9001"]').waitFor();
+      assert.equal(await columns.count(), 6);
+      for (let i = 0; i < 6; i++) {
+        const column = columns.nth(i);
+        const stage = await column.getAttribute("data-stage");
+        await assertInView(column, `the ${stage} column`);
+      }
+
+      const advance = small.locator('.card[data-order="9001"]').getByRole("button", { name: "→ Packing for delivery" });
+      const button = await assertInView(advance, "the advance button");
+      assert.ok(button.height >= 56, `the button is a finger high: ${button.height} px`);
+      const clipped = await advance.evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
+      assert.equal(clipped, false, "the button's label is not clipped");
+
+      // Fourteen cards do not fit: the column scrolls, not the screen.
+      const cards = small.locator('.column[data-stage="preparing"] .cards');
+      assert.ok(await cards.evaluate((el) => el.scrollHeight > el.clientHeight), "the preparing column scrolls");
+      await assertNoSidewaysScroll("the kitchen");
+      await assertInView(small.getByRole("form", { name: "New order" }), "the new order form");
+      await assertInView(small.getByRole("button", { name: /Undo/ }), "the undo button");
+      await screenshot(small, width === 1280 ? "desktop-kitchen" : "kitchen-1920");
+    });
+  }
+
+  it("keeps the last card of a full column reachable above the status bar", async () => {
+    await small.setViewportSize({ width: 1280, height: 800 });
+    const last = small.locator('.card[data-order="9113"]');
+    await last.scrollIntoViewIfNeeded();
+    await assertInView(last.getByRole("button", { name: "→ In the oven" }), "the last card's button");
+  });
+
+  for (const [name, screen] of [
+    ["Drivers", "desktop-drivers"],
+    ["Manager", "desktop-manager"],
+    ["Settings", "desktop-settings"],
+  ]) {
+    it(`fits the ${name} screen across the window`, async () => {
+      await small.getByRole("navigation", { name: "Screens" }).getByRole("button", { name }).click();
+      if (name === "Manager") await small.locator(".gantt").waitFor();
+      if (name === "Settings") await small.getByRole("button", { name: "Test connection" }).waitFor();
+      await assertNoSidewaysScroll(`the ${name} screen`);
+      await screenshot(small, screen);
+    });
+  }
+});
+
 describe("settings", () => {
   it("shows the core's error under the field it names and keeps the old settings", async () => {
     await tab("Settings").click();
