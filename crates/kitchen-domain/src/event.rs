@@ -1,6 +1,6 @@
 //! Taps, the `Detail` they publish, and the envelopes consumers parse.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -59,6 +59,7 @@ impl Tap {
         let order = validate_order(order)?;
         let client = validate_client(client)?;
         let device = validate_device(device)?;
+        let time = validate_time(time)?;
         Ok(Tap {
             event_id: Uuid::now_v7(),
             order,
@@ -175,6 +176,7 @@ pub fn parse_envelope(body: &str) -> Result<StatusEvent, ContractError> {
             reason: format!("not an RFC 3339 timestamp ({e})"),
         })?
         .with_timezone(&Utc);
+    let time = validate_time(time)?;
     let detail = envelope
         .get("detail")
         .ok_or(ContractError::Missing("detail"))?;
@@ -244,6 +246,19 @@ fn parse_detail(
         version,
         detail: detail.clone(),
     })
+}
+
+/// A tap's time, in UTC, within the years 0000–9999: the range whose sort keys
+/// (`time_key`) are fixed-width text that reads back as the same instant.
+pub fn validate_time(time: DateTime<Utc>) -> Result<DateTime<Utc>, ContractError> {
+    if (0..=9999).contains(&time.year()) {
+        Ok(time)
+    } else {
+        Err(ContractError::Invalid {
+            field: "time",
+            reason: format!("year {} in UTC is outside 0000-9999", time.year()),
+        })
+    }
 }
 
 pub fn validate_order(order: &str) -> Result<String, ContractError> {
@@ -524,6 +539,56 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn times_whose_utc_year_leaves_0000_to_9999_are_rejected() {
+        // The offset moves these past the four-digit years in UTC: their sort keys
+        // ("+10000-…", "-0001-…") neither sort with the others nor read back.
+        for time in ["9999-12-31T23:30:00-01:00", "0000-01-01T00:30:00+01:00"] {
+            let body =
+                envelope_with_detail(json!({"order": "1", "status": "ready", "client": "A"}))
+                    .replace("2026-11-22T18:04:05Z", time);
+            let err = parse_envelope(&body).unwrap_err();
+            assert!(
+                matches!(err, ContractError::Invalid { field: "time", .. }),
+                "{err}"
+            );
+        }
+        for time in ["9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z"] {
+            let body =
+                envelope_with_detail(json!({"order": "1", "status": "ready", "client": "A"}))
+                    .replace("2026-11-22T18:04:05Z", time);
+            let event = parse_envelope(&body).unwrap();
+            assert_eq!(event.time_key().len(), 24, "{}", event.time_key());
+        }
+        let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap(); // 10000-01-01
+        assert!(matches!(
+            Tap::new("1", Status::Ready, "A", "d", 1, far).unwrap_err(),
+            ContractError::Invalid { field: "time", .. }
+        ));
+    }
+
+    #[test]
+    fn numbers_of_a_newer_version_are_kept_to_the_bit() {
+        // Found by fuzzing: serde_json's default (approximate) float parsing kept
+        // such numbers one bit off, and re-serialising the detail could change them.
+        let body = envelope_with_detail(json!({"order": "9", "status": "ready", "client": "C"}))
+            .replace(
+                "\"order\"",
+                "\"temps\":[16666466.32266666666666,166666666666666220E-1],\"order\"",
+            );
+        let event = parse_envelope(&body).unwrap();
+        // The standard library parses exactly: the reference for what was sent.
+        for (i, sent) in ["16666466.32266666666666", "166666666666666220E-1"]
+            .into_iter()
+            .enumerate()
+        {
+            let exact: f64 = sent.parse().unwrap();
+            assert_eq!(event.detail["temps"][i].as_f64(), Some(exact), "{sent}");
+        }
+        let kept = serde_json::to_string(&event.detail).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), event.detail);
     }
 
     #[test]

@@ -7,8 +7,8 @@ mod status;
 
 pub use error::ContractError;
 pub use event::{
-    entry_size, parse_envelope, validate_client, validate_device, validate_order, Detail,
-    StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ENTRY_BYTES,
+    entry_size, parse_envelope, validate_client, validate_device, validate_order, validate_time,
+    Detail, StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ENTRY_BYTES,
     MAX_ORDER_CHARS, SCHEMA_VERSION, SOURCE,
 };
 pub use status::Status;
