@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message};
 use chrono::Utc;
-use kitchen_domain::{parse_envelope, ContractError, Status};
+use kitchen_domain::ContractError;
+/// How a driver station reads one queue message, without AWS: in the store.
+pub use kitchen_store::{classify_delivery_message, MessageOutcome};
 use kitchen_store::{Delivery, Store};
 use thiserror::Error;
 use tokio::sync::watch;
@@ -151,36 +153,16 @@ impl DeliveryPoller {
     ) -> Result<(), CloudError> {
         let message_id = message.message_id().unwrap_or_default().to_owned();
         let body = message.body().unwrap_or_default();
-        let now = Utc::now();
-        let parsed = parse_envelope(body).and_then(|event| {
-            if event.status == Status::Ready {
-                Ok(event)
-            } else {
-                Err(ContractError::Invalid {
-                    field: "detail.status",
-                    reason: format!(
-                        "only `ready` events belong on the delivery queue, got {:?}",
-                        event.status.as_str()
-                    ),
-                })
-            }
-        });
-        match parsed {
-            Ok(event) => {
-                if self.store.record_delivery(&event, now)? {
-                    if let Some(delivery) = self.store.delivery(&event.event_id)? {
-                        report.new_orders.push(delivery);
-                    }
-                } else {
-                    report.duplicates += 1;
-                }
-            }
-            Err(error) => {
-                let queue = queue_url.rsplit('/').next().unwrap_or(queue_url);
-                let origin = format!("{queue}/{message_id}");
+        let queue = queue_url.rsplit('/').next().unwrap_or(queue_url);
+        let origin = format!("{queue}/{message_id}");
+        match self
+            .store
+            .record_delivery_message(&origin, body, Utc::now())?
+        {
+            MessageOutcome::New(delivery) => report.new_orders.push(delivery),
+            MessageOutcome::Duplicate => report.duplicates += 1,
+            MessageOutcome::Quarantined(error) => {
                 tracing::warn!(%origin, "quarantined a delivery message: {error}");
-                self.store
-                    .quarantine(&origin, body, &error.to_string(), now)?;
                 report.quarantined.push(Quarantined { message_id, error });
             }
         }

@@ -3,7 +3,7 @@
 //! and the queue messages that could not be read, kept in quarantine.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use kitchen_domain::{ContractError, Status, StatusEvent};
+use kitchen_domain::{parse_envelope, ContractError, Status, StatusEvent};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 
@@ -37,6 +37,33 @@ pub struct QuarantinedMessage {
     pub origin: String,
     pub body: String,
     pub error: String,
+}
+
+/// What became of one delivery queue message in this database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageOutcome {
+    /// A ready order seen for the first time.
+    New(Delivery),
+    /// An event already recorded (a redelivery).
+    Duplicate,
+    /// Unreadable, or not a `ready` event: kept in quarantine with the reason.
+    Quarantined(ContractError),
+}
+
+/// Reads one delivery queue message body: a valid envelope of a `ready` event,
+/// or the contract error naming the field at fault.
+pub fn classify_delivery_message(body: &str) -> Result<StatusEvent, ContractError> {
+    let event = parse_envelope(body)?;
+    if event.status != Status::Ready {
+        return Err(ContractError::Invalid {
+            field: "detail.status",
+            reason: format!(
+                "only `ready` events belong on the delivery queue, got {:?}",
+                event.status.as_str()
+            ),
+        });
+    }
+    Ok(event)
 }
 
 /// Statuses after which an order no longer waits for a driver.
@@ -125,6 +152,32 @@ impl Store {
             ],
         )?;
         Ok(inserted == 1)
+    }
+
+    /// Records one delivery queue message received from `origin`
+    /// (`<queue>/<message id>`): a new ready order, a duplicate, or quarantined.
+    /// After `Ok` the message is safe to delete; an error leaves it on the queue.
+    pub fn record_delivery_message(
+        &mut self,
+        origin: &str,
+        body: &str,
+        received_at: DateTime<Utc>,
+    ) -> Result<MessageOutcome, StoreError> {
+        let event = match classify_delivery_message(body) {
+            Ok(event) => event,
+            Err(error) => {
+                self.quarantine(origin, body, &error.to_string(), received_at)?;
+                return Ok(MessageOutcome::Quarantined(error));
+            }
+        };
+        if !self.record_delivery(&event, received_at)? {
+            return Ok(MessageOutcome::Duplicate);
+        }
+        match self.delivery(&event.event_id)? {
+            Some(delivery) => Ok(MessageOutcome::New(delivery)),
+            // Inserted just now by this connection: gone only if deleted meanwhile.
+            None => Ok(MessageOutcome::Duplicate),
+        }
     }
 
     /// Claims the notification of a delivery's order. Returns `true` at most once
@@ -347,6 +400,65 @@ mod tests {
             .map(|d| d.order)
             .collect();
         assert_eq!(to_notify, ["1"]);
+    }
+
+    fn envelope(time: &str, detail: serde_json::Value) -> String {
+        serde_json::json!({
+            "id": "env-1", "detail-type": "Change in Pizza", "source": "com.pizza.status",
+            "time": time, "detail": detail,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn only_ready_envelopes_are_delivery_messages() {
+        let ready = envelope(
+            "2026-11-22T18:04:05Z",
+            serde_json::json!({"order": "42", "status": "ready", "client": "Ana"}),
+        );
+        assert_eq!(classify_delivery_message(&ready).unwrap().order, "42");
+        let preparing = ready.replace("\"ready\"", "\"preparing\"");
+        let err = classify_delivery_message(&preparing).unwrap_err();
+        assert_eq!(err.field(), Some("detail.status"));
+        assert!(matches!(
+            classify_delivery_message("{").unwrap_err(),
+            ContractError::NotJson(_)
+        ));
+    }
+
+    #[test]
+    fn a_message_is_recorded_once_and_a_bad_one_is_quarantined() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        let body = envelope(
+            "2026-11-22T18:04:05Z",
+            serde_json::json!({"order": "42", "status": "ready", "client": "Ana", "event_id": "e-1"}),
+        );
+        let MessageOutcome::New(delivery) =
+            store.record_delivery_message("q/m-1", &body, now).unwrap()
+        else {
+            panic!("a new ready order")
+        };
+        assert_eq!(
+            (delivery.event_id.as_str(), delivery.order.as_str()),
+            ("e-1", "42")
+        );
+        assert_eq!(
+            store.record_delivery_message("q/m-2", &body, now).unwrap(),
+            MessageOutcome::Duplicate
+        );
+        assert!(matches!(
+            store
+                .record_delivery_message("q/m-3", "not json", now)
+                .unwrap(),
+            MessageOutcome::Quarantined(ContractError::NotJson(_))
+        ));
+        let kept = store.quarantined(10).unwrap();
+        assert_eq!(
+            (kept.len(), kept[0].origin.as_str(), kept[0].body.as_str()),
+            (1, "q/m-3", "not json")
+        );
+        assert_eq!(store.waiting_deliveries().unwrap().len(), 1);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use kitchen_domain::ContractError;
 use rusqlite::Connection;
 use thiserror::Error;
 
-pub use deliveries::{Delivery, QuarantinedMessage};
+pub use deliveries::{classify_delivery_message, Delivery, MessageOutcome, QuarantinedMessage};
 pub use mirror::{
     row_hash, ConvergenceSummary, DayViewRow, DayWindow, MirrorReplaceCounts, MirrorRow,
     MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
