@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine:
-# system packages, the pinned local cloud (moto) in .venv, and npm packages.
+# system packages, the pinned local cloud (moto) in .venv, pinned cargo tools
+# in .tools, and npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,16 @@ if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 || ! grep -qx "$TAURI_DRIVER
   cargo install --quiet --locked --root .tools --version "$TAURI_DRIVER_VERSION" tauri-driver
   echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
 fi
+
+# Fuzzing (libFuzzer through cargo-fuzz), pinned.
+install_tool() { # crate version binary
+  if ! grep -qx "$2" ".tools/$1.version" 2>/dev/null || [ ! -x ".tools/bin/$3" ]; then
+    echo "installing $1 $2 into .tools"
+    cargo install --quiet --locked --root .tools --version "$2" "$1"
+    echo "$2" > ".tools/$1.version"
+  fi
+}
+install_tool cargo-fuzz 0.13.2 cargo-fuzz
 
 if [ -f package-lock.json ]; then
   [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: installs what they need, then the UI's type check,
 # unit tests, build and browser tests, then rustfmt, clippy and the Rust tests
-# (which start and stop their own local cloud).
+# (which start and stop their own local cloud), the fuzz targets for a bounded
+# time, and the desktop end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ echo "== Rust: format, lints, tests"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+echo "== Fuzzing: the envelope parser, tap validation and delivery messages, ${FUZZ_SECONDS:-60}s each"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== Desktop: the real app under Xvfb, through tauri-driver, against a local cloud"
 bash tests/desktop/run.sh
