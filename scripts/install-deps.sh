@@ -40,7 +40,7 @@ if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 || ! grep -qx "$TAURI_DRIVER
   echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
 fi
 
-# Fuzzing (libFuzzer through cargo-fuzz), pinned.
+# Fuzzing (libFuzzer through cargo-fuzz) and the dependency policy check, pinned.
 install_tool() { # crate version binary
   if ! grep -qx "$2" ".tools/$1.version" 2>/dev/null || [ ! -x ".tools/bin/$3" ]; then
     echo "installing $1 $2 into .tools"
@@ -49,6 +49,7 @@ install_tool() { # crate version binary
   fi
 }
 install_tool cargo-fuzz 0.13.2 cargo-fuzz
+install_tool cargo-deny 0.20.2 cargo-deny
 
 if [ -f package-lock.json ]; then
   [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund

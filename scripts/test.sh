@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: installs what they need, then the UI's type check,
 # unit tests, build and browser tests, then rustfmt, clippy and the Rust tests
-# (which start and stop their own local cloud), the fuzz targets for a bounded
-# time, and the desktop end-to-end tests.
+# (which start and stop their own local cloud), the dependency policy, the
+# fuzz targets for a bounded time, and the desktop end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,9 @@ echo "== Rust: format, lints, tests"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+echo "== Dependencies: licences, duplicate versions, sources (no advisory database needed)"
+.tools/bin/cargo-deny --locked check licenses bans sources
 
 echo "== Fuzzing: the envelope parser, tap validation and delivery messages, ${FUZZ_SECONDS:-60}s each"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
