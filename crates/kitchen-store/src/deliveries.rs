@@ -104,9 +104,11 @@ fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
 fn waiting_sql(extra_filter: &str) -> String {
     let later = PICKED_UP_OR_LATER
         .iter()
+        // sql-from-constants: the contract's fixed status phrases, as SQL literals.
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    // sql-from-constants: the column list, those phrases and the callers' literal filters.
     format!(
         "SELECT {DELIVERY_COLUMNS} FROM deliveries d
          WHERE d.ready_at = (SELECT MAX(ready_at) FROM deliveries WHERE order_id = d.order_id)
@@ -236,6 +238,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
+                // sql-from-constants: the column list.
                 &format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ?1"),
                 [event_id],
                 delivery_from_row,

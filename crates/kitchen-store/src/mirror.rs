@@ -223,6 +223,7 @@ fn upsert_row(
 }
 
 fn write_row(tx: &Transaction<'_>, row: &MirrorRow, synced_at: &str) -> rusqlite::Result<()> {
+    // sql-from-constants: the column list.
     tx.prepare_cached(&format!(
         "INSERT OR REPLACE INTO mirror_events ({MIRROR_COLUMNS}, synced_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
@@ -404,6 +405,7 @@ impl Store {
 
     /// The mirrored rows of a day, oldest first.
     pub fn mirror_rows(&self, day: &str) -> Result<Vec<MirrorRow>, StoreError> {
+        // sql-from-constants: the column list.
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {MIRROR_COLUMNS} FROM mirror_events WHERE day = ?1 ORDER BY time_event_id"
         ))?;

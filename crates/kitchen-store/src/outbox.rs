@@ -142,6 +142,7 @@ impl Store {
         now: DateTime<Utc>,
         max_entries: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
+        // sql-from-constants: the column list.
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox
              WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE state = 'pending' GROUP BY order_id)
@@ -236,6 +237,7 @@ impl Store {
         } else {
             "WHERE state != 'published'"
         };
+        // sql-from-constants: the column list and one of two literal filters.
         let sql = format!("SELECT {COLUMNS} FROM outbox {filter} ORDER BY seq LIMIT ?1");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([limit as i64], entry_from_row)?;
