@@ -1,0 +1,267 @@
+//! The CloudFormation template grants least privilege: the desktop app's policy
+//! and the store function's role allow exactly what the code calls, on the one
+//! resource each call needs, and nothing anywhere is granted with a wildcard.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_yaml::Value;
+
+fn template() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_yaml::from_str(&text).expect("the template parses, its !Ref/!GetAtt/!Sub tags included")
+}
+
+fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+    template["Resources"]
+        .get(name)
+        .unwrap_or_else(|| panic!("resource {name} in the template"))
+}
+
+/// A value as text: intrinsic functions keep their tag (`!GetAtt Bus.Arn`).
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Tagged(tagged) => format!("{} {}", tagged.tag, text(&tagged.value)),
+        Value::Sequence(items) => items.iter().map(text).collect::<Vec<_>>().join(" "),
+        other => serde_yaml::to_string(other).unwrap().trim().to_owned(),
+    }
+}
+
+/// A field that IAM takes as one string or a list of strings.
+fn one_or_many(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(items) => items.iter().map(text).collect(),
+        Value::Null => Vec::new(),
+        one => vec![text(one)],
+    }
+}
+
+/// One statement, reduced to what it grants.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Grant {
+    actions: BTreeSet<String>,
+    resources: BTreeSet<String>,
+    condition: String,
+}
+
+fn grants(document: &Value) -> Vec<Grant> {
+    let statements = document["Statement"]
+        .as_sequence()
+        .expect("a Statement list");
+    let mut grants: Vec<Grant> = statements
+        .iter()
+        .map(|statement| {
+            assert_eq!(text(&statement["Effect"]), "Allow", "{statement:?}");
+            for broad in ["NotAction", "NotResource", "NotPrincipal"] {
+                assert!(statement.get(broad).is_none(), "{broad} in {statement:?}");
+            }
+            Grant {
+                actions: one_or_many(&statement["Action"]).into_iter().collect(),
+                resources: one_or_many(&statement["Resource"]).into_iter().collect(),
+                condition: statement
+                    .get("Condition")
+                    .map(|c| serde_yaml::to_string(c).unwrap())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    grants.sort();
+    grants
+}
+
+fn grant(actions: &[&str], resources: &[&str], condition: &str) -> Grant {
+    Grant {
+        actions: actions.iter().map(|a| a.to_string()).collect(),
+        resources: resources.iter().map(|r| r.to_string()).collect(),
+        condition: condition.to_owned(),
+    }
+}
+
+fn sorted(mut grants: Vec<Grant>) -> Vec<Grant> {
+    grants.sort();
+    grants
+}
+
+#[test]
+fn the_desktop_policy_allows_exactly_what_the_app_calls() {
+    let template = template();
+    let policy = resource(&template, "DesktopPolicy");
+    assert_eq!(text(&policy["Type"]), "AWS::IAM::ManagedPolicy");
+    let source_condition = "StringEquals:\n  events:source: com.pizza.status\n";
+    assert_eq!(
+        grants(&policy["Properties"]["PolicyDocument"]),
+        sorted(vec![
+            grant(
+                &["events:PutEvents"],
+                &["!GetAtt Bus.Arn"],
+                source_condition
+            ),
+            // "Test connection" checks that the bus exists.
+            grant(&["events:DescribeEventBus"], &["!GetAtt Bus.Arn"], ""),
+            grant(
+                &["dynamodb:Query", "dynamodb:DescribeTable"],
+                &["!GetAtt Table.Arn", "!Sub ${Table.Arn}/index/by-day"],
+                "",
+            ),
+            grant(
+                &[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                &["!GetAtt DeliveryQueue.Arn"],
+                "",
+            ),
+        ])
+    );
+    // Given to the desktop role only, and the role holds nothing else.
+    assert_eq!(
+        one_or_many(&policy["Properties"]["Roles"]),
+        ["!Ref DesktopRole"]
+    );
+    let role = &resource(&template, "DesktopRole")["Properties"];
+    for extra in ["Policies", "ManagedPolicyArns", "PermissionsBoundary"] {
+        assert!(role.get(extra).is_none(), "DesktopRole has {extra}");
+    }
+}
+
+#[test]
+fn the_store_function_reads_its_queue_and_only_puts_into_its_table() {
+    let template = template();
+    let role = &resource(&template, "StoreFunctionRole")["Properties"];
+    assert!(role.get("ManagedPolicyArns").is_none());
+    let policies = role["Policies"].as_sequence().unwrap();
+    assert_eq!(policies.len(), 1);
+    assert_eq!(
+        grants(&policies[0]["PolicyDocument"]),
+        sorted(vec![
+            grant(
+                &[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                &["!GetAtt StoreQueue.Arn"],
+                "",
+            ),
+            grant(&["dynamodb:PutItem"], &["!GetAtt Table.Arn"], ""),
+            grant(
+                &["logs:CreateLogStream", "logs:PutLogEvents"],
+                &["!Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}-store:*"],
+                "",
+            ),
+        ])
+    );
+    // The role is the Lambda's, and the function's code writes with PutItem alone.
+    assert_eq!(
+        text(&role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"]),
+        "lambda.amazonaws.com"
+    );
+    let code =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store_fn.rs"))
+            .unwrap();
+    assert!(code.contains(".put_item()"));
+    for other in [
+        ".update_item()",
+        ".delete_item()",
+        ".get_item()",
+        ".batch_write_item()",
+        ".transact_write_items()",
+        ".query()",
+        ".scan()",
+    ] {
+        assert!(!code.contains(other), "the store function calls {other}");
+    }
+}
+
+#[test]
+fn only_the_bus_rules_may_send_to_the_queues() {
+    let template = template();
+    for (policy, queue, rule) in [
+        ("StoreQueuePolicy", "StoreQueue", "AllStatusEventsRule"),
+        ("DeliveryQueuePolicy", "DeliveryQueue", "ReadyEventsRule"),
+    ] {
+        let properties = &resource(&template, policy)["Properties"];
+        assert_eq!(
+            one_or_many(&properties["Queues"]),
+            [format!("!Ref {queue}")]
+        );
+        let statements = properties["PolicyDocument"]["Statement"]
+            .as_sequence()
+            .unwrap();
+        assert_eq!(statements.len(), 1, "{policy}");
+        let statement = &statements[0];
+        assert_eq!(
+            text(&statement["Principal"]["Service"]),
+            "events.amazonaws.com"
+        );
+        assert_eq!(one_or_many(&statement["Action"]), ["sqs:SendMessage"]);
+        assert_eq!(
+            one_or_many(&statement["Resource"]),
+            [format!("!GetAtt {queue}.Arn")]
+        );
+        assert_eq!(
+            text(&statement["Condition"]["ArnEquals"]["aws:SourceArn"]),
+            format!("!GetAtt {rule}.Arn"),
+            "{policy}"
+        );
+    }
+}
+
+/// Every policy document in the template, wherever it sits.
+fn policy_documents<'a>(value: &'a Value, path: &str, found: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, child) in map {
+                let key = text(key);
+                let path = format!("{path}/{key}");
+                if key == "PolicyDocument" || key == "AssumeRolePolicyDocument" {
+                    found.push((path.clone(), child));
+                }
+                policy_documents(child, &path, found);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, child) in items.iter().enumerate() {
+                policy_documents(child, &format!("{path}/{i}"), found);
+            }
+        }
+        Value::Tagged(tagged) => policy_documents(&tagged.value, path, found),
+        _ => {}
+    }
+}
+
+#[test]
+fn no_statement_anywhere_uses_a_wildcard_action_resource_or_principal() {
+    let template = template();
+    let mut documents = Vec::new();
+    policy_documents(&template["Resources"], "", &mut documents);
+    assert!(
+        documents.len() >= 6,
+        "found the policy documents: {documents:?}"
+    );
+    // The one wildcard: the log streams inside the function's own log group.
+    let own_log_streams = "log-group:/aws/lambda/${AWS::StackName}-store:*";
+    for (path, document) in documents {
+        for statement in document["Statement"].as_sequence().unwrap() {
+            for action in one_or_many(&statement["Action"]) {
+                assert!(!action.contains('*'), "{path}: action {action}");
+            }
+            for resource in one_or_many(&statement["Resource"]) {
+                assert!(
+                    !resource.contains('*') || resource.ends_with(own_log_streams),
+                    "{path}: resource {resource}"
+                );
+            }
+            if let Some(principal) = statement.get("Principal") {
+                let principal = serde_yaml::to_string(principal).unwrap();
+                assert!(!principal.contains('*'), "{path}: principal {principal}");
+            }
+        }
+    }
+}
