@@ -1,13 +1,18 @@
 //! The local entry point of the store function: long-polls the store queue and
 //! deletes a message only once its event is in the table.
 
-use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
+};
 use tokio::sync::watch;
 
 use crate::config::LONG_POLL_WAIT;
 use crate::publisher::backoff;
 use crate::store_fn::{QueueRecord, StoreFunction};
 use crate::{Clients, CloudError};
+
+/// A message the store function could not write comes back this soon.
+pub const RETRY_AFTER_SECONDS: i32 = 10;
 
 pub struct StoreWorker {
     sqs: aws_sdk_sqs::Client,
@@ -50,6 +55,12 @@ impl StoreWorker {
 
     /// Receives up to 10 messages, stores them, deletes the stored ones.
     pub async fn poll_once(&self) -> Result<PollReport, CloudError> {
+        let messages = self.receive().await?;
+        self.store(&messages).await
+    }
+
+    /// One long poll of the store queue.
+    async fn receive(&self) -> Result<Vec<Message>, CloudError> {
         let received = self
             .sqs
             .receive_message()
@@ -59,7 +70,13 @@ impl StoreWorker {
             .send()
             .await
             .map_err(|e| CloudError::call("ReceiveMessage", &self.queue_url, e))?;
-        let messages = received.messages();
+        Ok(received.messages.unwrap_or_default())
+    }
+
+    /// Stores received messages and deletes the stored ones. Not to be dropped
+    /// half-way: messages taken but not handled would hide for the whole
+    /// visibility timeout.
+    async fn store(&self, messages: &[Message]) -> Result<PollReport, CloudError> {
         if messages.is_empty() {
             return Ok(PollReport::default());
         }
@@ -73,8 +90,10 @@ impl StoreWorker {
             })
             .collect();
         let failed = self.function.handle_batch(&records).await;
-        // Failed messages stay on the queue: they come back after the visibility
-        // timeout and, after the queue's retries, land in the dead-letter queue.
+        // Failed messages stay on the queue and, after the queue's retries, land in
+        // the dead-letter queue; a passing failure (a slow table) is retried soon
+        // rather than after the whole visibility timeout.
+        self.retry_soon(messages, &failed).await;
         let entries: Vec<DeleteMessageBatchRequestEntry> = messages
             .iter()
             .filter(|m| {
@@ -112,13 +131,52 @@ impl StoreWorker {
         })
     }
 
+    /// Makes the failed messages visible again after [`RETRY_AFTER_SECONDS`].
+    async fn retry_soon(&self, messages: &[Message], failed: &[String]) {
+        let entries: Vec<ChangeMessageVisibilityBatchRequestEntry> = messages
+            .iter()
+            .filter(|m| {
+                m.message_id()
+                    .is_some_and(|id| failed.iter().any(|f| f == id))
+            })
+            .enumerate()
+            .filter_map(|(i, m)| {
+                ChangeMessageVisibilityBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(m.receipt_handle()?)
+                    .visibility_timeout(RETRY_AFTER_SECONDS)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        if entries.is_empty() {
+            return;
+        }
+        let changed = self
+            .sqs
+            .change_message_visibility_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await;
+        if let Err(err) = changed {
+            // They still come back, after the queue's visibility timeout.
+            tracing::warn!("cannot bring failed messages back early: {err}");
+        }
+    }
+
     /// Polls until `shutdown` turns true, backing off while the queue is unreachable.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut failures = 0;
         loop {
+            // Only the wait for messages is cut short by a shutdown.
             let poll = tokio::select! {
-                poll = self.poll_once() => poll,
+                received = self.receive() => received,
                 _ = shutdown.changed() => return,
+            };
+            let poll = match poll {
+                Ok(messages) => self.store(&messages).await,
+                Err(err) => Err(err),
             };
             match poll {
                 Ok(report) => {

@@ -1,0 +1,186 @@
+//! A whole shift offline: 5,000 taps across 500 orders while the cloud is down,
+//! then it comes back. Everything goes out in batches, each order's taps in the
+//! order they were made, and the table ends with each order's newest taps.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{Duration as Age, Utc};
+use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
+use kitchen_cloud::publisher::Publisher;
+use kitchen_cloud::CloudConfig;
+use kitchen_domain::Status;
+
+use common::*;
+
+/// 500 orders (5,000 taps) for the full shift; CI runs a shorter one because
+/// the local cloud routes each entry slowly (`KITCHEN_OUTAGE_ORDERS=500`).
+fn orders() -> usize {
+    std::env::var("KITCHEN_OUTAGE_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150)
+}
+
+/// Ten taps an order: through the kitchen with one undo ("left the oven" back to
+/// "in the oven"), then out for delivery.
+const SHIFT: [Status; 10] = [
+    Status::OrderDone,
+    Status::Preparing,
+    Status::InTheOven,
+    Status::LeftTheOven,
+    Status::InTheOven,
+    Status::LeftTheOven,
+    Status::PackingForDelivery,
+    Status::Ready,
+    Status::PickedUp,
+    Status::Delivered,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
+    let config = CloudConfig::default();
+    let cloud = local_cloud().await;
+    let port = cloud.server.port();
+    drop(cloud); // the cloud is down for the whole shift
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = device(dir.path(), "oven-1");
+    let opened = Utc::now() - Age::hours(8);
+    let orders = orders();
+    let mut taps = 0;
+    // Orders interleave as in a real kitchen: round after round over all of them.
+    for (round, status) in SHIFT.iter().enumerate() {
+        for order in 0..orders {
+            let at = opened + Age::seconds((round * orders + order) as i64);
+            store
+                .record_tap(&format!("S{order}"), *status, "Ana", "oven-1", at)
+                .unwrap();
+            taps += 1;
+        }
+    }
+    assert_eq!(taps, orders * 10);
+    assert_eq!(store.outbox_counts().unwrap().pending, taps as u64);
+
+    let server = tokio::task::spawn_blocking(move || MotoServer::start_on(port, None))
+        .await
+        .unwrap()
+        .expect("the cloud comes back on its port");
+    let cloud = LocalCloud::deploy_on(server, config).await.unwrap();
+    let mut publisher = Publisher::new(
+        cloud.clients.events.clone(),
+        "pizzaria",
+        device(dir.path(), "oven-1"),
+    );
+    // The store worker drains beside the publisher, as in service.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = kitchen_cloud::worker::StoreWorker::connect(&cloud.clients)
+        .await
+        .unwrap()
+        .with_wait_seconds(1);
+    tokio::spawn(worker.run(stopped.clone()));
+    // And a driver station takes the ready orders, so no queue grows deep.
+    let drivers = cloud.clients.clone();
+    let queue = drivers.queue_url("waiting-delivery").await.unwrap();
+    let mut drivers_stop = stopped;
+    tokio::spawn(async move {
+        let take = async {
+            loop {
+                let Ok(out) = drivers
+                    .sqs
+                    .receive_message()
+                    .queue_url(&queue)
+                    .max_number_of_messages(10)
+                    .wait_time_seconds(1)
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                for message in out.messages() {
+                    if let Some(handle) = message.receipt_handle() {
+                        let _ = drivers
+                            .sqs
+                            .delete_message()
+                            .queue_url(&queue)
+                            .receipt_handle(handle)
+                            .send()
+                            .await;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            _ = take => {}
+            _ = drivers_stop.changed() => {}
+        }
+    });
+    // A slow answer is a timeout: the publisher tries again, as its loop would;
+    // entries whose answer was lost go out again and the store ignores the copies.
+    let (mut published, mut calls, mut timeouts) = (0, 0, 0);
+    while store.outbox_counts().unwrap().pending > 0 {
+        match publisher.drain().await {
+            Ok(report) => {
+                assert_eq!(report.rejected, 0);
+                published += report.published;
+                calls += report.calls;
+            }
+            Err(err) if err.is_unreachable() && timeouts < 100 => timeouts += 1,
+            Err(err) => panic!("the publisher gave up: {err}"),
+        }
+    }
+    assert!(published >= taps, "{published} of {taps}");
+    assert!(
+        (taps / 10..=taps / 10 + 20 + 10 * timeouts).contains(&calls),
+        "batches of ten: {calls} calls, {timeouts} timeouts"
+    );
+
+    // Each order's taps left in the order they were made.
+    let db = rusqlite::Connection::open(dir.path().join("oven-1/kitchen.sqlite3")).unwrap();
+    let mut statement = db
+        .prepare("SELECT order_id, published_at FROM outbox ORDER BY seq")
+        .unwrap();
+    let mut last: BTreeMap<String, String> = BTreeMap::new();
+    let rows = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .unwrap();
+    for row in rows {
+        let (order, published_at) = row.unwrap();
+        if let Some(before) = last.get(&order) {
+            assert!(
+                *before <= published_at,
+                "order {order}: a later tap went out first ({before} > {published_at})"
+            );
+        }
+        last.insert(order, published_at);
+    }
+
+    // The table: eight rows an order, the newest of the repeated statuses.
+    let _ = stop.send(true);
+    store_until_idle(&cloud.clients).await;
+    let rows = table_rows_when(&cloud.clients, orders * 8, Duration::from_secs(120)).await;
+    let in_table: std::collections::BTreeSet<(String, String)> =
+        rows.iter().map(|r| (r.order.clone(), r.status.clone())).collect();
+    let missing: Vec<(String, &str)> = (0..orders)
+        .flat_map(|o| SHIFT.iter().map(move |s| (format!("S{o}"), s.as_str())))
+        .filter(|(o, s)| !in_table.contains(&(o.clone(), s.to_string())))
+        .collect();
+    assert!(missing.is_empty(), "missing from the table: {missing:?}");
+    assert_eq!(rows.len(), orders * 8);
+    let newest_left_oven = (opened + Age::seconds((5 * orders) as i64))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let row = rows
+        .iter()
+        .find(|r| r.order == "S0" && r.status == "left the oven")
+        .unwrap();
+    assert!(
+        row.time.starts_with(&newest_left_oven),
+        "the undo's later tap wins: {} vs {newest_left_oven}",
+        row.time
+    );
+}
