@@ -117,6 +117,12 @@ impl DeliveryPoller {
     /// Receives up to 10 messages, records or quarantines each, deletes them,
     /// then notifies the ready orders not notified yet.
     pub async fn poll_once(&mut self) -> Result<DeliveryReport, CloudError> {
+        let (queue_url, messages) = self.receive().await?;
+        self.take(&queue_url, &messages).await
+    }
+
+    /// One long poll of the queue: its URL and what it handed over.
+    async fn receive(&mut self) -> Result<(String, Vec<Message>), CloudError> {
         let queue_url = self.queue_url().await?;
         let received = self
             .clients
@@ -128,7 +134,16 @@ impl DeliveryPoller {
             .send()
             .await
             .map_err(|e| CloudError::call("ReceiveMessage", &queue_url, e))?;
-        let messages = received.messages();
+        Ok((queue_url, received.messages.unwrap_or_default()))
+    }
+
+    /// Records, deletes and notifies what was received. Not to be dropped half-way:
+    /// a message taken but not recorded would hide for the visibility timeout.
+    async fn take(
+        &mut self,
+        queue_url: &str,
+        messages: &[Message],
+    ) -> Result<DeliveryReport, CloudError> {
         let mut report = DeliveryReport {
             received: messages.len(),
             ..DeliveryReport::default()
@@ -136,10 +151,10 @@ impl DeliveryPoller {
         let mut handled = Vec::with_capacity(messages.len());
         for message in messages {
             // A store error stops here: unhandled messages stay on the queue.
-            self.handle(message, &queue_url, &mut report)?;
+            self.handle(message, queue_url, &mut report)?;
             handled.push(message);
         }
-        report.delete_failures = delete(&self.clients.sqs, &queue_url, &handled).await?;
+        report.delete_failures = delete(&self.clients.sqs, queue_url, &handled).await?;
         self.notify_waiting(&mut report).await?;
         Ok(report)
     }
@@ -206,9 +221,14 @@ impl DeliveryPoller {
     ) {
         let mut failures = 0;
         loop {
-            let poll = tokio::select! {
-                poll = self.poll_once() => poll,
+            // Only the wait for messages is cut short by a shutdown.
+            let received = tokio::select! {
+                received = self.receive() => received,
                 _ = shutdown.changed() => return,
+            };
+            let poll = match received {
+                Ok((queue_url, messages)) => self.take(&queue_url, &messages).await,
+                Err(err) => Err(err),
             };
             on_poll(&poll);
             match poll {
