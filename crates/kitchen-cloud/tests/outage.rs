@@ -163,8 +163,10 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
     let _ = stop.send(true);
     store_until_idle(&cloud.clients).await;
     let rows = table_rows_when(&cloud.clients, orders * 8, Duration::from_secs(120)).await;
-    let in_table: std::collections::BTreeSet<(String, String)> =
-        rows.iter().map(|r| (r.order.clone(), r.status.clone())).collect();
+    let in_table: std::collections::BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.order.clone(), r.status.clone()))
+        .collect();
     let missing: Vec<(String, &str)> = (0..orders)
         .flat_map(|o| SHIFT.iter().map(move |s| (format!("S{o}"), s.as_str())))
         .filter(|(o, s)| !in_table.contains(&(o.clone(), s.to_string())))
