@@ -1,3 +1,4 @@
+import { STATUSES } from "../orders/stages";
 import { zonedDay } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
@@ -36,18 +37,6 @@ export const DEFAULT_SETTINGS: DeviceSettings = {
   readySound: true,
 };
 
-/** The statuses the core accepts (kitchen_domain::Status). */
-const STATUSES = [
-  "order done",
-  "preparing",
-  "in the oven",
-  "left the oven",
-  "packing for delivery",
-  "ready",
-  "picked up",
-  "delivered",
-  "cancelled",
-];
 
 const MAX_ORDER_CHARS = 64;
 const MAX_CLIENT_CHARS = 200;
@@ -206,7 +195,7 @@ export class MockBackend implements Backend {
   }
 
   async tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
-    if (!STATUSES.includes(status)) {
+    if (!(STATUSES as readonly string[]).includes(status)) {
       throw invalid(`field \`status\`: unknown status "${status}"`);
     }
     order = required(order, "order", MAX_ORDER_CHARS);
