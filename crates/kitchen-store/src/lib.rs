@@ -8,6 +8,7 @@ mod outbox;
 mod settings;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use kitchen_domain::ContractError;
 use rusqlite::Connection;
@@ -36,7 +37,14 @@ pub enum StoreError {
     #[error(transparent)]
     Contract(#[from] ContractError),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The file is not a database any more (truncated, overwritten): nothing is
+    /// written to it; the taps it holds stay there for a repair.
+    #[error("the device's database {} is damaged ({detail}); nothing was changed in it. Keep a copy of the file: the taps not yet published are in it. The mirror can be rebuilt from the cloud with `kitchen sync --full` once the file is replaced", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    /// The disk is full: the tap was refused, not half-written.
+    #[error("the disk holding the device's database is full: the tap was NOT recorded ({0}); free some space and tap again")]
+    DiskFull(String),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -44,6 +52,33 @@ pub enum StoreError {
     },
     #[error("the database was written by a newer version of this app (schema {found}, this build knows {known})")]
     NewerSchema { found: usize, known: usize },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Damaged {
+                path: PathBuf::new(),
+                detail: err.to_string(),
+            },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(err.to_string()),
+            _ => StoreError::Sqlite(err),
+        }
+    }
+}
+
+impl StoreError {
+    /// Names the file in a "damaged" error raised where the path was not known.
+    fn at(self, file: &Path) -> StoreError {
+        match self {
+            StoreError::Damaged { detail, .. } => StoreError::Damaged {
+                path: file.to_owned(),
+                detail,
+            },
+            other => other,
+        }
+    }
 }
 
 /// The data folder of a device: `explicit`, else `KITCHEN_DATA_DIR`, else the
@@ -78,6 +113,10 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_checked(path).map_err(|err| err.at(path))
+    }
+
+    fn open_checked(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         // Set on every connection: durability of each commit is the outbox's promise.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -85,10 +124,37 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut conn)?;
+        // Damage in the middle of the file shows only where it is read: check it
+        // all once a process, so a damaged database is refused before any tap.
+        // A file changed since its check (size, time) is checked again.
+        type Seen = (PathBuf, u64, Option<std::time::SystemTime>);
+        static CHECKED: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
+        let seen = std::fs::metadata(path)
+            .map(|m| (path.to_owned(), m.len(), m.modified().ok()))
+            .unwrap_or_else(|_| (path.to_owned(), 0, None));
+        let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
+        if !checked.contains(&seen) {
+            let verdict: String = conn.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+            if verdict != "ok" {
+                return Err(StoreError::Damaged {
+                    path: path.to_owned(),
+                    detail: verdict,
+                });
+            }
+            checked.retain(|(p, ..)| p != path);
+            checked.push(seen);
+        }
         Ok(Store {
             conn,
             path: path.to_owned(),
         })
+    }
+
+    /// Caps the database at `pages` pages (SQLite's `max_page_count`) on this
+    /// connection: past it, writes fail as on a full disk.
+    pub fn cap_pages(&self, pages: i64) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "max_page_count", pages)?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
