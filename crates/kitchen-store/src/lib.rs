@@ -118,11 +118,12 @@ impl Store {
 
     fn open_checked(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
+        // First, so that a process opening the file at the same moment waits.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Set on every connection: durability of each commit is the outbox's promise.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut conn)?;
         // Damage in the middle of the file shows only where it is read: check it
         // all once a process, so a damaged database is refused before any tap.
