@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-cargo build --locked -p kitchen-cli -p kitchen-desktop
+# The same build as `cargo test --workspace` (which builds both binaries), so
+# after the test step nothing is compiled again.
+cargo test --workspace --locked --no-run
 
 display=99
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done

@@ -13,19 +13,11 @@ use kitchen_cloud::live::{ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_cloud::mirror::MirrorSync;
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_domain::Status;
 use kitchen_store::{Delivery, Store, ViewSource};
 use tokio::sync::watch;
 
 use common::*;
-
-const KITCHEN_STAGES: [&str; 6] = [
-    "order done",
-    "preparing",
-    "in the oven",
-    "left the oven",
-    "packing for delivery",
-    "ready",
-];
 
 /// A driver station's notifications, as the desktop would show them.
 #[derive(Default)]
@@ -105,13 +97,13 @@ async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
     let b = driver_station(dir.path(), &config, "drivers-1", shown_b.clone()).await;
     let c = driver_station(dir.path(), &config, "drivers-2", shown_c.clone()).await;
 
-    for status in KITCHEN_STAGES {
-        a.record_tap("42", status, "Ana").unwrap();
+    for status in Status::KITCHEN {
+        a.record_tap("42", status.as_str(), "Ana").unwrap();
     }
     let expected: Vec<(String, String)> = {
-        let mut rows: Vec<_> = KITCHEN_STAGES
+        let mut rows: Vec<_> = Status::KITCHEN
             .iter()
-            .map(|s| ("42".to_owned(), s.to_string()))
+            .map(|s| ("42".to_owned(), s.as_str().to_owned()))
             .collect();
         rows.sort();
         rows
@@ -181,11 +173,12 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     .unwrap();
     let mut taps = 1;
     for order in 1..=8 {
-        for status in &KITCHEN_STAGES[..4] {
-            if (order, *status) == (1, "order done") {
+        for status in &Status::KITCHEN[..4] {
+            if (order, *status) == (1, Status::OrderDone) {
                 continue;
             }
-            a.record_tap(&order.to_string(), status, "Bruno").unwrap();
+            a.record_tap(&order.to_string(), status.as_str(), "Bruno")
+                .unwrap();
             taps += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
