@@ -306,6 +306,96 @@ describe("the device's role", () => {
   }
 });
 
+describe("a damaged database", () => {
+  /** A page of its own, at the desktop window's size, so the main flow's data stays as it is. */
+  async function openPage(/** @type {string} */ query = "") {
+    const other = await browser.context.newPage();
+    other.setDefaultTimeout(10_000);
+    other.on("pageerror", (error) => pageErrors.push(error.message));
+    await other.setViewportSize({ width: 1280, height: 800 });
+    await other.goto(`${server.url}${query}`);
+    return other;
+  }
+
+  const repairButton = (/** @type {Page} */ p) =>
+    p.getByRole("button", { name: "Set the damaged file aside and rebuild from the cloud" });
+
+  it("opens on the repair screen naming the file and SQLite's detail", async () => {
+    const other = await openPage("?damaged=1");
+    try {
+      await other.getByRole("heading", { name: "This device's database is damaged" }).waitFor();
+      const screen = other.locator(".damaged");
+      const text = await screen.innerText();
+      assert.match(text, /\/home\/kitchen\/\.local\/share\/com\.pizzeria\.kitchen-dashboard\/kitchen\.sqlite3/);
+      assert.match(text, /database disk image is malformed/);
+      assert.match(text, /New taps are refused until it is repaired/);
+      assert.match(text, /Nothing has been deleted/);
+      // No way to a screen that could only fail.
+      assert.equal(await other.getByRole("navigation", { name: "Screens" }).count(), 0);
+      const button = await repairButton(other).boundingBox();
+      assert.ok(button && button.height >= 48, `the repair button is a finger high: ${JSON.stringify(button)}`);
+      assert.ok(button.y + button.height <= 800, "the repair button is on screen without scrolling");
+      await screenshot(other, "damaged");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("switches to the repair screen when a tap meets a damaged database, then repairs and keeps the order", async () => {
+    const other = await openPage();
+    try {
+      const form = other.getByRole("form", { name: "New order" });
+      await form.getByLabel("Order number").fill("601");
+      await form.getByLabel("Client").fill("Ana Paper");
+      await form.getByRole("button", { name: "Add order" }).click();
+      const order = other.locator('.column[data-stage="order-done"] [data-order="601"]');
+      await order.waitFor();
+      await other.evaluate(() => {
+        const mock = /** @type {any} */ (window).kitchenMock;
+        // The order's tap is still on this device, waiting for the bus.
+        mock.setConnection({ unpublished: 1 });
+        mock.damageDatabase({
+          path: "/var/lib/kitchen/kitchen.sqlite3",
+          detail: "file is not a database",
+          repairMs: 600,
+          repairFails: "cannot move /var/lib/kitchen/kitchen.sqlite3 aside: permission denied",
+        });
+      });
+
+      await other.locator('.card[data-order="601"]').getByRole("button", { name: "→ Preparing" }).click();
+      await other.getByRole("heading", { name: "This device's database is damaged" }).waitFor();
+      const text = await other.locator(".damaged").innerText();
+      assert.match(text, /\/var\/lib\/kitchen\/kitchen\.sqlite3/);
+      assert.match(text, /file is not a database/);
+
+      // The first try fails: the message is shown and the button stays to try again.
+      await repairButton(other).click();
+      const working = other.getByRole("button", { name: /Repairing…/ });
+      await working.waitFor();
+      assert.ok(await working.isDisabled(), "the button is disabled while repairing");
+      await other.getByRole("alert").filter({ hasText: "permission denied" }).waitFor();
+      assert.ok(await repairButton(other).isEnabled());
+
+      await repairButton(other).click();
+      await other.getByRole("heading", { name: "The database is repaired" }).waitFor();
+      const report = await other.locator(".report").innerText();
+      assert.match(report, /The damaged file is kept at \/var\/lib\/kitchen\/kitchen\.damaged-\d{8}T\d{6}\.\d{3}Z\.sqlite3\./);
+      assert.match(report, /1 tap not yet published was carried over and will be published\./);
+      await screenshot(other, "damaged-repaired");
+
+      await other.getByRole("button", { name: "Continue" }).click();
+      const kitchen = other.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: "Kitchen" });
+      await kitchen.waitFor();
+      assert.equal(await kitchen.getAttribute("aria-current"), "page");
+      // The refused tap did not happen; the order is where it was.
+      await order.waitFor();
+      assert.equal(await other.locator('.card[data-order="601"]').count(), 1);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("at the desktop window's size", () => {
   // src-tauri/tauri.conf.json opens the window at 1280×800: what the kitchen staff see.
   /** @type {Page} */

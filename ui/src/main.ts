@@ -9,8 +9,9 @@ if (!target) throw new Error("index.html has no #app element");
 
 /**
  * Browser preview only: `?demo=1` shows a made-up day (`?demo=400`: that many
- * orders), `?role=manager` previews another device's role. Tests and the
- * benchmark seed their own data through `window.kitchenMock`.
+ * orders), `?role=manager` previews another device's role, `?damaged=1`
+ * starts with a damaged database (the repair screen). Tests and the benchmark
+ * seed their own data through `window.kitchenMock`.
  */
 async function preparePreview(mock: MockBackend, params: URLSearchParams): Promise<void> {
   (window as unknown as { kitchenMock: MockBackend }).kitchenMock = mock;
@@ -23,6 +24,8 @@ async function preparePreview(mock: MockBackend, params: URLSearchParams): Promi
   if (role === "kitchen" || role === "driverStation" || role === "manager") {
     await mock.saveSettings({ ...(await mock.getSettings()), role });
   }
+  // Last: the seeding and the role above need the database whole.
+  if (params.get("damaged") === "1") mock.damageDatabase({ repairMs: 1500 });
 }
 
 const backend = createBackend(window);

@@ -28,6 +28,11 @@ export function errorField(error: unknown): string | null {
   return /field `([^`]+)`/.exec(error.message)?.[1] ?? null;
 }
 
+/** True for the rejection of a command refused because the device's database file is damaged. */
+export function isDatabaseDamaged(error: unknown): error is BackendError {
+  return error instanceof BackendError && error.code === "database_damaged";
+}
+
 /** What a screen shows for a failed command. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

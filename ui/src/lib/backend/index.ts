@@ -9,18 +9,21 @@ export type {
   Claim,
   ConnectionState,
   ConnectionStatus,
+  DatabaseProblem,
   DayViewRow,
   DeviceRole,
   DeviceSettings,
   ErrorCode,
   Events,
   NotificationHealth,
+  RepairReport,
   ResourceCheck,
   TapReceipt,
 } from "./types";
-export { BackendError, errorField, errorMessage } from "./error";
+export { BackendError, errorField, errorMessage, isDatabaseDamaged } from "./error";
 export { MockBackend } from "./mock";
 export { TauriBackend } from "./tauri";
+export { WatchedBackend } from "./watched";
 
 /** True inside the Tauri webview, which injects `__TAURI_INTERNALS__` before any page script runs. */
 export function isTauri(host: object): boolean {

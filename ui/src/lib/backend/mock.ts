@@ -7,9 +7,11 @@ import type {
   Backend,
   Claim,
   ConnectionState,
+  DatabaseProblem,
   DayViewRow,
   DeviceSettings,
   Events,
+  RepairReport,
   ResourceCheck,
   TapReceipt,
 } from "./types";
@@ -37,6 +39,30 @@ export const DEFAULT_SETTINGS: DeviceSettings = {
   readySound: true,
 };
 
+/** Where the desktop app keeps its database on a Linux kitchen PC; the mock's damaged file is named after it. */
+export const MOCK_DATABASE_PATH = "/home/kitchen/.local/share/com.pizzeria.kitchen-dashboard/kitchen.sqlite3";
+
+/** How `MockBackend.damageDatabase` damages the mock's database, and how the repair then goes. */
+export interface MockDamage {
+  /** The damaged file; default `MOCK_DATABASE_PATH`. */
+  path?: string;
+  /** What SQLite said; default "database disk image is malformed". */
+  detail?: string;
+  /** How long the repair takes, in milliseconds, so a screen can show it working; default 0. */
+  repairMs?: number;
+  /** The next repair rejects ("internal") with this message and leaves the file damaged; the one after works. */
+  repairFails?: string;
+}
+
+/**
+ * Where the shell sets a damaged file aside: `kitchen.damaged-<UTC time>.sqlite3`
+ * next to it (kitchen_store::repair), e.g. `kitchen.damaged-20261126T101500.123Z.sqlite3`.
+ */
+export function setAsidePath(path: string, now: Date): string {
+  const folder = path.slice(0, path.lastIndexOf("/") + 1);
+  const stamp = now.toISOString().replace(/[-:]/g, "");
+  return `${folder}kitchen.damaged-${stamp}.sqlite3`;
+}
 
 const MAX_ORDER_CHARS = 64;
 const MAX_CLIENT_CHARS = 200;
@@ -180,6 +206,7 @@ export class MockBackend implements Backend {
   #claims = new Map<string, Claim>();
   #seq = 0;
   #handlers: Handlers = { "connection-changed": new Set(), "mirror-updated": new Set() };
+  #damage: (DatabaseProblem & { repairMs: number; repairFails: string | null }) | null = null;
 
   constructor(appInfo: Partial<AppInfo> = {}) {
     this.#appInfo = { ...SAMPLE_APP_INFO, ...appInfo };
@@ -195,6 +222,7 @@ export class MockBackend implements Backend {
   }
 
   async tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
+    this.#intact();
     if (!(STATUSES as readonly string[]).includes(status)) {
       throw invalid(`field \`status\`: unknown status "${status}"`);
     }
@@ -223,6 +251,7 @@ export class MockBackend implements Backend {
   }
 
   async listDay(day: string): Promise<DayViewRow[]> {
+    this.#intact();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
       throw invalid(`field \`day\`: expected YYYY-MM-DD, got "${day}"`);
     }
@@ -231,10 +260,12 @@ export class MockBackend implements Backend {
   }
 
   async getSettings(): Promise<DeviceSettings> {
+    this.#intact();
     return { ...this.#settings };
   }
 
   async saveSettings(settings: DeviceSettings): Promise<DeviceSettings> {
+    this.#intact();
     this.#settings = validateSettings(settings);
     return { ...this.#settings };
   }
@@ -244,6 +275,7 @@ export class MockBackend implements Backend {
   }
 
   async claimOrder(order: string): Promise<Claim> {
+    this.#intact();
     order = required(order, "order", MAX_ORDER_CHARS);
     // Claiming twice keeps the first claim's time.
     let claim = this.#claims.get(order);
@@ -255,6 +287,7 @@ export class MockBackend implements Backend {
   }
 
   async listClaims(): Promise<Claim[]> {
+    this.#intact();
     return [...this.#claims.values()].map((claim) => ({ ...claim }));
   }
 
@@ -273,6 +306,51 @@ export class MockBackend implements Backend {
     // The download has started by then; the object URL holds the whole file in memory.
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     return fileName;
+  }
+
+  async getDatabaseProblem(): Promise<DatabaseProblem | null> {
+    return this.#damage === null ? null : { path: this.#damage.path, detail: this.#damage.detail };
+  }
+
+  /**
+   * Clears the damage, keeping every tap, claim and setting (the shell carries
+   * them into the new database); the days rebuilt are those holding rows from
+   * the event table, and none when the connection is offline or degraded.
+   */
+  async repairDatabase(): Promise<RepairReport> {
+    const damage = this.#damage;
+    if (damage === null) {
+      throw new BackendError({
+        code: "internal",
+        message: `the database ${MOCK_DATABASE_PATH} is not damaged: nothing was set aside`,
+      });
+    }
+    if (damage.repairMs > 0) await new Promise((resolve) => setTimeout(resolve, damage.repairMs));
+    if (this.#damage !== damage) {
+      throw new BackendError({ code: "internal", message: `the database ${damage.path} is not damaged: nothing was set aside` });
+    }
+    if (damage.repairFails !== null) {
+      const message = damage.repairFails;
+      damage.repairFails = null;
+      throw new BackendError({ code: "internal", message });
+    }
+    this.#damage = null;
+    const status = this.#connection.status;
+    const mirrorError =
+      status.state === "offline" || status.state === "degraded" ? `cannot reach the event table: ${status.reason}` : null;
+    const daysRebuilt =
+      mirrorError !== null
+        ? []
+        : [...this.#days].filter(([, rows]) => rows.some((r) => r.source.source === "table")).map(([day]) => day).sort();
+    return {
+      setAside: setAsidePath(damage.path, new Date()),
+      tapsCarried: this.#connection.unpublished,
+      // The device's name and settings, and its claims.
+      rowsCarried: 2 + this.#claims.size,
+      unreadable: null,
+      daysRebuilt,
+      mirrorError,
+    };
   }
 
   async on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
@@ -303,6 +381,30 @@ export class MockBackend implements Backend {
     }
     this.#emit("mirror-updated", { day });
     return rows.length;
+  }
+
+  /**
+   * For previews and tests: from now on the database is damaged, as the shell
+   * finds a truncated or overwritten file: every command that needs it rejects
+   * with "database_damaged" until `repairDatabase` succeeds.
+   */
+  damageDatabase(damage: MockDamage = {}): void {
+    this.#damage = {
+      path: damage.path ?? MOCK_DATABASE_PATH,
+      detail: damage.detail ?? "database disk image is malformed",
+      repairMs: damage.repairMs ?? 0,
+      repairFails: damage.repairFails ?? null,
+    };
+  }
+
+  /** Refuses a command that needs the database while it is damaged, as the shell does. */
+  #intact(): void {
+    if (this.#damage === null) return;
+    const { path, detail } = this.#damage;
+    throw new BackendError({
+      code: "database_damaged",
+      message: `the device's database ${path} is damaged (${detail}); nothing was changed in it`,
+    });
   }
 
   #emit<E extends keyof Events>(event: E, payload: Events[E]): void {

@@ -7,9 +7,11 @@ import type {
   Backend,
   Claim,
   ConnectionState,
+  DatabaseProblem,
   DayViewRow,
   DeviceSettings,
   Events,
+  RepairReport,
   ResourceCheck,
   TapReceipt,
 } from "./types";
@@ -56,6 +58,14 @@ export class TauriBackend implements Backend {
 
   saveExport(fileName: string, contents: string): Promise<string> {
     return call("save_export", { fileName, contents });
+  }
+
+  getDatabaseProblem(): Promise<DatabaseProblem | null> {
+    return call("get_database_problem", {});
+  }
+
+  repairDatabase(): Promise<RepairReport> {
+    return call("repair_database", {});
   }
 
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {

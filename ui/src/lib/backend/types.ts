@@ -1,9 +1,11 @@
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Claim } from "./bindings/Claim";
 import type { ConnectionState } from "./bindings/ConnectionState";
+import type { DatabaseProblem } from "./bindings/DatabaseProblem";
 import type { DayViewRow } from "./bindings/DayViewRow";
 import type { DeviceSettings } from "./bindings/DeviceSettings";
 import type { Events } from "./bindings/events";
+import type { RepairReport } from "./bindings/RepairReport";
 import type { ResourceCheck } from "./bindings/ResourceCheck";
 import type { TapReceipt } from "./bindings/TapReceipt";
 
@@ -13,12 +15,14 @@ export type { CheckOutcome } from "./bindings/CheckOutcome";
 export type { Claim } from "./bindings/Claim";
 export type { ConnectionState } from "./bindings/ConnectionState";
 export type { ConnectionStatus } from "./bindings/ConnectionStatus";
+export type { DatabaseProblem } from "./bindings/DatabaseProblem";
 export type { DayViewRow } from "./bindings/DayViewRow";
 export type { DeviceRole } from "./bindings/DeviceRole";
 export type { DeviceSettings } from "./bindings/DeviceSettings";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
 export type { NotificationHealth } from "./bindings/NotificationHealth";
+export type { RepairReport } from "./bindings/RepairReport";
 export type { ResourceCheck } from "./bindings/ResourceCheck";
 export type { TapReceipt } from "./bindings/TapReceipt";
 
@@ -46,6 +50,17 @@ export interface Backend {
    * that is not a plain `something.csv` rejects with "invalid_input" naming `fileName`.
    */
   saveExport(fileName: string, contents: string): Promise<string>;
+  /**
+   * Non-null when the device's database file is damaged. Until it is repaired,
+   * every command that needs it (taps first) rejects with "database_damaged".
+   */
+  getDatabaseProblem(): Promise<DatabaseProblem | null>;
+  /**
+   * Renames the damaged file aside (never deletes it), carries its unpublished
+   * taps and settings into a new database, restarts the cloud loops and
+   * rebuilds the mirror from the cloud; resolves to what it did.
+   */
+  repairDatabase(): Promise<RepairReport>;
   /** Calls `handler` with each payload of `event`; resolves to the function that stops it. */
   on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void>;
 }
