@@ -12,6 +12,7 @@ use kitchen_store::{Claim, DayViewRow, DeviceSettings};
 use ts_rs::{Config, TS};
 
 use crate::commands::{self, AppInfo};
+use crate::device::{DatabaseProblem, RepairReport};
 use crate::error::CommandError;
 use crate::events;
 
@@ -34,6 +35,8 @@ fn generate(dir: &Path) {
     ResourceCheck::export_all(&cfg).unwrap();
     Claim::export_all(&cfg).unwrap();
     CommandError::export_all(&cfg).unwrap();
+    DatabaseProblem::export_all(&cfg).unwrap();
+    RepairReport::export_all(&cfg).unwrap();
 
     let mut commands_ts = String::from(
         "/** Every command the shell answers: its arguments and what it resolves to. */\n\

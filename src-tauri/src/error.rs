@@ -5,11 +5,15 @@ use kitchen_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::device::DatabaseProblem;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input was refused; the message names the field. Nothing was stored.
     InvalidInput,
+    /// The device's database is damaged: nothing was written; the app offers the repair.
+    DatabaseDamaged,
     /// Anything else: the message says what.
     Internal,
 }
@@ -36,6 +40,19 @@ impl CommandError {
     }
 }
 
+impl CommandError {
+    /// What every command that needs the database says while it is damaged.
+    pub fn damaged(problem: &DatabaseProblem) -> CommandError {
+        CommandError {
+            code: ErrorCode::DatabaseDamaged,
+            message: format!(
+                "the device's database {} is damaged ({}): taps are refused until it is repaired; nothing was changed",
+                problem.path, problem.detail
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
@@ -46,11 +63,18 @@ impl From<CloudError> for CommandError {
     fn from(err: CloudError) -> CommandError {
         let code = match err {
             CloudError::Store(StoreError::Contract(_)) => ErrorCode::InvalidInput,
+            CloudError::Store(StoreError::Damaged { .. }) => ErrorCode::DatabaseDamaged,
             _ => ErrorCode::Internal,
         };
         CommandError {
             code,
             message: err.to_string(),
         }
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(err: StoreError) -> CommandError {
+        CloudError::Store(err).into()
     }
 }

@@ -6,6 +6,7 @@ mod cloud_cmd;
 mod drivers_cmd;
 mod live_cmd;
 mod mirror_cmd;
+mod repair_cmd;
 mod taps;
 mod timeline_cmd;
 
@@ -129,6 +130,9 @@ enum Command {
     /// Run this device without a window: publish, mirror, and poll the delivery
     /// queue on a driver station, as the desktop app does, until Ctrl-C
     Run(live_cmd::RunArgs),
+    /// Set a damaged database aside (never deleted), carry the taps not yet
+    /// published into a new one and rebuild the mirror from the cloud
+    Repair(repair_cmd::RepairArgs),
 }
 
 fn main() -> ExitCode {
@@ -154,6 +158,7 @@ fn main() -> ExitCode {
             Command::Timeline(args) => timeline_cmd::timeline(&cli.global, args),
             Command::Drivers(args) => drivers_cmd::drivers(&cli.global, args).await,
             Command::Run(args) => live_cmd::run(&cli.global, args).await,
+            Command::Repair(args) => repair_cmd::repair(&cli.global, args).await,
         }
     });
     match result {

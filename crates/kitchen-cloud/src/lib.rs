@@ -11,6 +11,7 @@ pub mod local_cloud;
 pub mod mirror;
 pub mod provision;
 pub mod publisher;
+pub mod repair;
 pub mod store_fn;
 pub mod table;
 pub mod worker;

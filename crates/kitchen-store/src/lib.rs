@@ -5,6 +5,7 @@ mod deliveries;
 mod migrations;
 mod mirror;
 mod outbox;
+mod repair;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use mirror::{
     MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
+pub use repair::{check_database, set_aside_damaged, Repair};
 pub use settings::{
     Claim, DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
 };
@@ -40,7 +42,7 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     /// The file is not a database any more (truncated, overwritten): nothing is
     /// written to it; the taps it holds stay there for a repair.
-    #[error("the device's database {} is damaged ({detail}); nothing was changed in it. Keep a copy of the file: the taps not yet published are in it. The mirror can be rebuilt from the cloud with `kitchen sync --full` once the file is replaced", path.display())]
+    #[error("the device's database {} is damaged ({detail}); nothing was changed in it. Keep a copy of the file: the taps not yet published are in it. `kitchen repair` (or the app's repair button) sets it aside, carries those taps into a new database and rebuilds the mirror from the cloud", path.display())]
     Damaged { path: PathBuf, detail: String },
     /// The disk is full: the tap was refused, not half-written.
     #[error("the disk holding the device's database is full: the tap was NOT recorded ({0}); free some space and tap again")]
@@ -50,6 +52,9 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A repair that could not be done; the message says what was left as it was.
+    #[error("cannot repair the database: {0}")]
+    Repair(String),
     #[error("the database was written by a newer version of this app (schema {found}, this build knows {known})")]
     NewerSchema { found: usize, known: usize },
 }

@@ -1,10 +1,10 @@
 //! The "About this device" screen: what is installed and where it keeps its data.
 
-use kitchen_cloud::live::LiveDevice;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
+use crate::device::Device;
 use crate::error::CommandError;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -22,14 +22,15 @@ pub struct AppInfo {
 #[tracing::instrument(skip_all, err)]
 pub async fn get_app_info<R: Runtime>(
     app: AppHandle<R>,
-    live: State<'_, LiveDevice>,
+    device: State<'_, Device>,
 ) -> Result<AppInfo, CommandError> {
     let package = app.package_info();
     Ok(AppInfo {
         name: package.name.clone(),
         version: package.version.to_string(),
         // The same folder the `kitchen` CLI uses for this device.
-        data_dir: kitchen_store::resolve_data_dir(None).display().to_string(),
-        store_time_zone: live.config().store_time_zone,
+        data_dir: device.data_dir().display().to_string(),
+        // Known even while the database is damaged, so the screens can tell the day.
+        store_time_zone: device.config().await.store_time_zone,
     })
 }

@@ -5,6 +5,7 @@ mod claims;
 mod connection;
 mod day;
 mod exports;
+mod repair;
 mod settings;
 mod taps;
 
@@ -23,6 +24,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         claims::claim_order,
         claims::list_claims,
         exports::save_export,
+        repair::get_database_problem,
+        repair::repair_database,
     ]
 }
 
@@ -34,6 +37,8 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
     use kitchen_cloud::live::{ConnectionState, TapReceipt};
     use kitchen_store::{Claim, DayViewRow, DeviceSettings};
     use ts_rs::TS;
+
+    use crate::device::{DatabaseProblem, RepairReport};
     vec![
         ("get_app_info", "{}", app_info::AppInfo::name(cfg)),
         ("get_connection_state", "{}", ConnectionState::name(cfg)),
@@ -61,6 +66,12 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
             "{ fileName: string; contents: string }",
             String::name(cfg),
         ),
+        (
+            "get_database_problem",
+            "{}",
+            Option::<DatabaseProblem>::name(cfg),
+        ),
+        ("repair_database", "{}", RepairReport::name(cfg)),
     ]
 }
 

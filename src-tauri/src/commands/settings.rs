@@ -2,35 +2,38 @@
 //! and "test connection".
 
 use kitchen_cloud::check::{test_connection as check_resources, ResourceCheck};
-use kitchen_cloud::live::LiveDevice;
 use kitchen_store::DeviceSettings;
 use tauri::State;
 
+use crate::device::Device;
 use crate::error::CommandError;
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub async fn get_settings(live: State<'_, LiveDevice>) -> Result<DeviceSettings, CommandError> {
+pub async fn get_settings(device: State<'_, Device>) -> Result<DeviceSettings, CommandError> {
+    let live = device.live().await?;
     Ok(live.settings())
 }
 
 /// Saves the settings and restarts the loops with them; invalid ones change nothing.
 #[tauri::command]
-#[tracing::instrument(skip(live), err)]
+#[tracing::instrument(skip(device), err)]
 pub async fn save_settings(
-    live: State<'_, LiveDevice>,
+    device: State<'_, Device>,
     settings: DeviceSettings,
 ) -> Result<DeviceSettings, CommandError> {
+    let live = device.live().await?;
     Ok(live.reconfigure(&settings).await?)
 }
 
 /// Checks the cloud the form's settings name, before they are saved.
 #[tauri::command]
-#[tracing::instrument(skip(live), err)]
+#[tracing::instrument(skip(device), err)]
 pub async fn test_connection(
-    live: State<'_, LiveDevice>,
+    device: State<'_, Device>,
     settings: DeviceSettings,
 ) -> Result<Vec<ResourceCheck>, CommandError> {
+    let live = device.live().await?;
     let settings = settings
         .validated()
         .map_err(|err| CommandError::invalid_input(err.to_string()))?;

@@ -2,8 +2,10 @@
 import type { AppInfo } from "./AppInfo";
 import type { Claim } from "./Claim";
 import type { ConnectionState } from "./ConnectionState";
+import type { DatabaseProblem } from "./DatabaseProblem";
 import type { DayViewRow } from "./DayViewRow";
 import type { DeviceSettings } from "./DeviceSettings";
+import type { RepairReport } from "./RepairReport";
 import type { ResourceCheck } from "./ResourceCheck";
 import type { TapReceipt } from "./TapReceipt";
 
@@ -19,4 +21,6 @@ export type Commands = {
   claim_order: { args: { order: string }; result: Claim };
   list_claims: { args: {}; result: Array<Claim> };
   save_export: { args: { fileName: string; contents: string }; result: string };
+  get_database_problem: { args: {}; result: DatabaseProblem | null };
+  repair_database: { args: {}; result: RepairReport };
 };

@@ -1,0 +1,146 @@
+//! `kitchen repair` on a device whose database was damaged: the file is kept
+//! aside byte for byte, the taps not yet published that can be read are carried
+//! into a new database and reach the table, and the mirror is rebuilt from the
+//! cloud.
+
+#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::Utc;
+use kitchen_domain::Status;
+use kitchen_store::{Store, DATABASE_FILE};
+
+use common::*;
+use support::*;
+
+const DEVICE: &str = "oven-1";
+const UNPUBLISHED: usize = 600;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repair_keeps_the_damaged_file_publishes_its_taps_and_rebuilds_the_mirror() {
+    let cloud = local_cloud().await;
+    let endpoint = cloud.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join(DEVICE);
+
+    // A day the table and the mirror know: 20 orders through the kitchen.
+    let mut store = device(dir.path(), DEVICE);
+    store.settle_device_name(Some(DEVICE)).unwrap();
+    let first = Utc::now() - chrono::Duration::minutes(5);
+    let published = tap_orders(
+        &mut store,
+        DEVICE,
+        1..=20,
+        first,
+        chrono::Duration::seconds(1),
+    );
+    assert_eq!(publish_all(&cloud.clients, store).await, published.len());
+    store_until_idle(&cloud.clients).await;
+    table_rows_when(&cloud.clients, published.len(), Duration::from_secs(60)).await;
+    run(kitchen(&data_dir, DEVICE, &endpoint).arg("sync"));
+
+    // Then taps the cloud has not had yet, and the file is damaged.
+    let mut store = Store::open_in(&data_dir).unwrap();
+    let mut waiting = BTreeSet::new();
+    for i in 0..UNPUBLISHED {
+        let client = format!("Client {i} {}", "x".repeat(150));
+        let tap = store
+            .record_tap(
+                &format!("U{i}"),
+                Status::OrderDone,
+                &client,
+                DEVICE,
+                Utc::now(),
+            )
+            .unwrap();
+        waiting.insert(tap.event_id.to_string());
+    }
+    drop(store);
+    let path = data_dir.join(DATABASE_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 8192].fill(0xA5);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let refused = kitchen(&data_dir, DEVICE, &endpoint)
+        .args(["tap", "X1", "preparing", "--client", "Ana"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "a damaged database takes no tap");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("kitchen repair"),
+        "says what to do: {stderr}"
+    );
+
+    let output = run(kitchen(&data_dir, DEVICE, &endpoint).arg("repair"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    let kept = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("the damaged database is kept at "))
+        .expect("says where the file is");
+    assert_eq!(std::fs::read(kept).unwrap(), bytes, "kept byte for byte");
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    assert!(
+        stdout.contains(&format!(
+            "mirror of {today} rebuilt from the table: {} events",
+            published.len()
+        )),
+        "{stdout}"
+    );
+
+    // The carried taps are the device's own, not yet published.
+    let store = Store::open_in(&data_dir).unwrap();
+    let carried = store.outbox_entries(false, 10_000).unwrap();
+    assert!(
+        carried.len() > UNPUBLISHED / 2 && carried.len() < UNPUBLISHED,
+        "most taps are readable, those on the damaged pages are not: {}",
+        carried.len()
+    );
+    assert!(carried.iter().all(|e| waiting.contains(&e.event_id)));
+    assert!(
+        stdout.contains(&format!("{} taps not yet published", carried.len())),
+        "{stdout}"
+    );
+    let mirrored = store.mirror_rows(&today).unwrap();
+    assert_eq!(mirrored.len(), published.len(), "the mirror is whole again");
+    drop(store);
+
+    // They reach the table, and the device takes taps again.
+    run(kitchen(&data_dir, DEVICE, &endpoint).arg("publish"));
+    run(kitchen(&data_dir, DEVICE, &endpoint).args(["tap", "X1", "preparing", "--client", "Ana"]));
+    run(kitchen(&data_dir, DEVICE, &endpoint).arg("publish"));
+    store_until_idle(&cloud.clients).await;
+    let expected = published.len() + carried.len() + 1;
+    let rows = table_rows_when(&cloud.clients, expected, Duration::from_secs(60)).await;
+    assert_eq!(rows.len(), expected);
+    let in_table: BTreeSet<String> = rows.iter().map(|r| r.event_id.clone()).collect();
+    assert!(carried.iter().all(|e| in_table.contains(&e.event_id)));
+    run(kitchen(&data_dir, DEVICE, &endpoint).arg("sync"));
+    run(kitchen(&data_dir, DEVICE, &endpoint).arg("verify"));
+}
+
+#[test]
+fn repair_refuses_a_sound_database_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    store
+        .record_tap("1", Status::OrderDone, "Ana", DEVICE, Utc::now())
+        .unwrap();
+    drop(store);
+    let path = dir.path().join(DATABASE_FILE);
+    let before = std::fs::read(&path).unwrap();
+    let output = kitchen(dir.path(), DEVICE, "http://127.0.0.1:9")
+        .arg("repair")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not damaged"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
