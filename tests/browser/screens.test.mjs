@@ -330,6 +330,8 @@ describe("a damaged database", () => {
       assert.match(text, /database disk image is malformed/);
       assert.match(text, /New taps are refused until it is repaired/);
       assert.match(text, /Nothing has been deleted/);
+      const bar = (await other.locator("footer[role=status]").innerText()).toLowerCase();
+      assert.match(bar, /database damaged/);
       // No way to a screen that could only fail.
       assert.equal(await other.getByRole("navigation", { name: "Screens" }).count(), 0);
       const button = await repairButton(other).boundingBox();

@@ -3,11 +3,15 @@
 // taken by the drivers (with a desktop notification on the session bus), delivered,
 // and its whole timeline on the manager's screen; then the cloud stops answering
 // mid-shift, the status bar says so, and everything goes out when it is back.
+// Every command the UI can call is called with bad arguments through the app's
+// own IPC: each is refused with an error naming the argument, and nothing stored
+// changes. A second device starts on a damaged database: it refuses taps, keeps
+// the file, and the repair button brings it back with its unpublished taps.
 //
 // Run by tests/desktop/run.sh, which provides Xvfb and a private D-Bus session.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -140,12 +144,50 @@ function start(command, args, options = {}) {
   return child;
 }
 
+/**
+ * Starts a tauri-driver whose app gets `appEnv`, opens the app in a new session
+ * and makes it the one the helpers drive; returns what `closeApp` needs.
+ */
+async function openApp(appEnv) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  driverUrl = `http://127.0.0.1:${port}`;
+  const driver = start(tauriDriver, ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], { env: appEnv });
+  await until("tauri-driver", async () => (await fetch(`${driverUrl}/status`)).ok, 20_000);
+  const created = await wd("POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
+  });
+  session = created.sessionId;
+  return { driver, driverUrl, session };
+}
+
+/** Closes an app opened by `openApp` and stops its driver. */
+async function closeApp(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
+  await fetch(`${opened.driverUrl}/session/${opened.session}`, { method: "DELETE" }).catch(() => {});
+  opened.driver.kill("SIGTERM");
+}
+
+/** Calls a command through the app's own IPC, as the screens do: `{ ok, value }` or `{ ok: false, error }`. */
+function invoke(/** @type {string} */ command, /** @type {unknown} */ args) {
+  return wd("POST", `/session/${session}/execute/async`, {
+    script: `const [command, args, done] = arguments;
+      window.__TAURI_INTERNALS__.invoke(command, args).then(
+        (value) => done({ ok: true, value }),
+        (error) => done({ ok: false, error }));`,
+    args: [command, args],
+  });
+}
+
 before(async () => {
   const daemon = start("/usr/bin/python3", ["-m", "dbusmock", "--template", "notification_daemon"]);
   assert.ok(daemon.pid, "dbusmock starts");
   const cloudPort = await freePort();
+  // A home of its own, so the Downloads folder the app saves into is the test's.
+  mkdirSync(join(work, "home", "Downloads"), { recursive: true });
   env = {
     ...process.env,
+    HOME: join(work, "home"),
+    XDG_CONFIG_HOME: join(work, "home", ".config"),
     KITCHEN_CLOUD_DIR: join(work, "cloud"),
     KITCHEN_DATA_DIR: join(work, "device"),
     KITCHEN_DEVICE: "desktop-e2e",
@@ -159,15 +201,7 @@ before(async () => {
   motoPid = JSON.parse(readFileSync(join(work, "cloud", "local-cloud.json"), "utf8")).moto_pid;
   assert.ok(motoPid > 0, "the local cloud's pid is known");
 
-  const port = await freePort();
-  const nativePort = await freePort();
-  driverUrl = `http://127.0.0.1:${port}`;
-  start(tauriDriver, ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], { env });
-  await until("tauri-driver", async () => (await fetch(`${driverUrl}/status`)).ok, 20_000);
-  const created = await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  });
-  session = created.sessionId;
+  await openApp(env);
   await until("the app's first screen", async () => (await statusBar()).includes("online"), 60_000);
 });
 
@@ -248,4 +282,159 @@ test("the cloud stopping mid-shift shows offline and the unpublished taps, then 
     const text = await statusBar();
     return text.includes("online") && text.includes("all taps published");
   }, 90_000);
+});
+
+/** Every command the shell answers, from the generated bindings: a new one fails the test below until it has its bad calls. */
+const COMMANDS = [...readFileSync(join(root, "ui/src/lib/backend/bindings/commands.ts"), "utf8").matchAll(/^ {2}(\w+): \{ args:/gm)].map((m) => m[1]);
+
+test("every command refuses bad arguments with an error naming them, and nothing stored changes", async () => {
+  const settings = (await invoke("get_settings", {})).value;
+  assert.ok(settings?.deviceName, "the settings are readable");
+  const today = new Date().toISOString().slice(0, 10);
+  /** @type {Record<string, [unknown, RegExp][] | "no arguments">} */
+  const badCalls = {
+    get_app_info: "no arguments",
+    get_connection_state: "no arguments",
+    get_settings: "no arguments",
+    list_claims: "no arguments",
+    get_database_problem: "no arguments",
+    tap_status: [
+      [{ order: "", status: "ready", client: "Ana" }, /order/],
+      [{ order: "x".repeat(65), status: "ready", client: "Ana" }, /order/],
+      [{ order: "B-1", status: "baked", client: "Ana" }, /status/],
+      [{ order: "B-1", status: "ready", client: "" }, /client/],
+      [{ order: "B-1", status: "ready", client: "x".repeat(201) }, /client/],
+      [{ order: 42, status: "ready", client: "Ana" }, /order/],
+      [{ status: "ready", client: "Ana" }, /order/],
+    ],
+    list_day: [
+      [{ day: "2026-02-30" }, /day/],
+      [{ day: "yesterday" }, /day/],
+      [{ day: 20261126 }, /day/],
+      [{}, /day/],
+    ],
+    save_settings: [
+      [{ settings: { ...settings, deviceName: "" } }, /deviceName/],
+      [{ settings: { ...settings, awsRegion: "Europe West" } }, /awsRegion/],
+      [{ settings: { ...settings, endpointUrl: "ftp://127.0.0.1" } }, /endpointUrl/],
+      [{ settings: { ...settings, busName: "bus with spaces" } }, /busName/],
+      [{ settings: { ...settings, warnAfterMinutes: 0 } }, /warnAfterMinutes/],
+      [{ settings: { ...settings, warnAfterMinutes: 40, lateAfterMinutes: 30 } }, /warnAfterMinutes/],
+      [{ settings: { ...settings, role: "chef" } }, /settings|role/],
+      [{ settings: "all of them" }, /settings/],
+      [{}, /settings/],
+    ],
+    test_connection: [
+      [{ settings: { ...settings, awsRegion: "Europe West" } }, /awsRegion/],
+      [{ settings: { ...settings, tableName: "" } }, /tableName/],
+      [{}, /settings/],
+    ],
+    claim_order: [
+      [{ order: "" }, /order/],
+      [{ order: "x".repeat(65) }, /order/],
+      [{ order: ["E2E-1"] }, /order/],
+    ],
+    save_export: [
+      [{ fileName: "../outside.csv", contents: "a" }, /fileName/],
+      [{ fileName: ".hidden.csv", contents: "a" }, /fileName/],
+      [{ fileName: "day.sh", contents: "a" }, /fileName/],
+      [{ fileName: "day.csv" }, /contents/],
+    ],
+    // The database is sound: a repair is refused and sets nothing aside.
+    repair_database: [[{}, /not damaged/]],
+  };
+  assert.deepEqual([...COMMANDS].sort(), Object.keys(badCalls).sort(), "every command is listed here");
+
+  const downloads = join(work, "home", "Downloads");
+  const stored = async () =>
+    JSON.stringify({
+      day: (await invoke("list_day", { day: today })).value,
+      settings: (await invoke("get_settings", {})).value,
+      claims: (await invoke("list_claims", {})).value,
+      outbox: execFileSync(kitchenCli, ["outbox", "--all", "--json", "--limit", "100000"], { env }).toString(),
+      files: [readdirSync(downloads), readdirSync(env.KITCHEN_DATA_DIR)],
+    });
+  // Whatever the live loops were still doing (publishing, mirroring) settles first.
+  let before = await stored();
+  await until("what is stored to settle", async () => {
+    await sleep(1000);
+    const now = await stored();
+    const settled = now === before;
+    before = now;
+    return settled;
+  }, 60_000);
+
+  for (const [command, calls] of Object.entries(badCalls)) {
+    if (calls === "no arguments") continue;
+    for (const [args, names] of calls) {
+      const answer = await invoke(command, args);
+      const what = `${command}(${JSON.stringify(args).slice(0, 80)})`;
+      assert.equal(answer.ok, false, `${what} is refused`);
+      const message = typeof answer.error === "string" ? answer.error : answer.error?.message;
+      assert.ok(typeof message === "string" && message.length > 0, `${what} says why: ${JSON.stringify(answer.error)}`);
+      assert.match(message, names, `${what} names what is wrong`);
+      assert.ok(!message.includes("\n"), `${what}: one line: ${message}`);
+    }
+  }
+  assert.equal(await stored(), before, "nothing stored changed");
+});
+
+test("a damaged database: taps refused, the file kept, repaired from the app", async () => {
+  const dir = join(work, "damaged-device");
+  const appEnv = { ...env, KITCHEN_DATA_DIR: dir, KITCHEN_DEVICE: "desktop-damaged", KITCHEN_ROLE: "kitchen" };
+  execFileSync(kitchenCli, ["simulate", "--orders", "100", "--no-publish"], { env: appEnv });
+  const file = join(dir, "kitchen.sqlite3");
+  const bytes = readFileSync(file);
+  const middle = Math.floor(bytes.length / 2);
+  bytes.fill(0xa5, middle, middle + 8192);
+  writeFileSync(file, bytes);
+
+  const main = { driverUrl, session };
+  const second = await openApp(appEnv);
+  try {
+    await until("the damaged screen", async () => (await bodyText()).includes(file), 60_000);
+    assert.match(await bodyText(), /damaged/i);
+    assert.match(await statusBar(), /database damaged/);
+    // However much SQLite has to say, the repair button is in view above the status bar.
+    const inView = await run(`
+      const button = [...document.querySelectorAll("button")].find((b) => b.textContent.includes("Set the damaged file aside"));
+      const bar = document.querySelector("footer[role=status]");
+      return Boolean(button) && button.getBoundingClientRect().bottom <= bar.getBoundingClientRect().top;`);
+    assert.ok(inView, "the repair button is on screen");
+    await screenshot("damaged");
+
+    const refused = await invoke("tap_status", { order: "D-1", status: "order done", client: "Ana" });
+    assert.equal(refused.ok, false, "a tap is refused");
+    assert.equal(refused.error.code, "database_damaged");
+    assert.ok(readFileSync(file).equals(bytes), "the damaged file is untouched");
+
+    await click("button", "Set the damaged file aside");
+    const report = await until("the repair's report", async () => {
+      const text = await bodyText();
+      return text.includes("is kept at") ? text : null;
+    }, 90_000);
+    const aside = readdirSync(dir).find((name) => /^kitchen\.damaged-.*\.sqlite3$/.test(name));
+    assert.ok(aside, `the damaged file is set aside: ${readdirSync(dir)}`);
+    assert.ok(readFileSync(join(dir, aside)).equals(bytes), "kept byte for byte");
+    const carried = Number(/(\d+) taps not yet published were carried over/.exec(report)?.[1]);
+    assert.ok(carried > 300 && carried < 600, `most taps carried: ${report}`);
+    await screenshot("repaired");
+
+    await click("button", "Continue");
+    await until("the kitchen board", () => element(".board .column"));
+    await until("every carried tap published", async () => (await statusBar()).includes("all taps published"), 180_000);
+    const tapped = await invoke("tap_status", { order: "D-1", status: "order done", client: "Ana" });
+    assert.equal(tapped.ok, true, `taps are taken again: ${JSON.stringify(tapped)}`);
+    await until("the mirror converged with the table", async () => {
+      try {
+        execFileSync(kitchenCli, ["verify"], { env: appEnv, stdio: "pipe" });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 120_000);
+  } finally {
+    await closeApp(second);
+    ({ driverUrl, session } = main);
+  }
 });

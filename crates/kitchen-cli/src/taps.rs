@@ -41,6 +41,10 @@ pub struct SimulateArgs {
     /// The first order id (default: one above the highest numeric id tapped here)
     #[arg(long)]
     first_order: Option<u64>,
+    /// Also take this many of the orders (the first ones) on through "picked
+    /// up" and "delivered", as a day looks once the drivers are done
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    delivered: u32,
     /// Keep the taps in the outbox; do not publish now
     #[arg(long)]
     no_publish: bool,
@@ -97,6 +101,12 @@ pub async fn tap(global: &Global, args: TapArgs) -> Result<()> {
 
 pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     anyhow::ensure!(args.orders > 0, "--orders must be at least 1");
+    anyhow::ensure!(
+        args.delivered <= args.orders,
+        "--delivered ({}) cannot be more than --orders ({})",
+        args.delivered,
+        args.orders
+    );
     let (mut store, device) = open_device(global)?;
     let first = match args.first_order {
         Some(first) => first,
@@ -105,11 +115,17 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     for i in 0..u64::from(args.orders) {
         let order = (first + i).to_string();
         let client = CLIENTS[(i as usize) % CLIENTS.len()];
-        for status in Status::KITCHEN {
-            store.record_tap(&order, status, client, &device, Utc::now())?;
+        let delivered = i < u64::from(args.delivered);
+        let road: &[Status] = if delivered {
+            &[Status::PickedUp, Status::Delivered]
+        } else {
+            &[]
+        };
+        for status in Status::KITCHEN.iter().chain(road) {
+            store.record_tap(&order, *status, client, &device, Utc::now())?;
         }
     }
-    let taps = args.orders as usize * Status::KITCHEN.len();
+    let taps = args.orders as usize * Status::KITCHEN.len() + args.delivered as usize * 2;
     println!(
         "simulated {} orders ({}–{}): {taps} taps",
         args.orders,

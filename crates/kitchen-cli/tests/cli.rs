@@ -157,6 +157,10 @@ fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
         (&["tap", "", "ready", "--client", "Ana"], "order"),
         (&["tap", "42", "ready", "--client", " "], "client"),
         (&["simulate", "--orders", "0"], "--orders"),
+        (
+            &["simulate", "--orders", "2", "--delivered", "3"],
+            "--delivered",
+        ),
     ];
     for (args, field) in cases {
         let output = kitchen(dir.path(), "oven-1", endpoint)

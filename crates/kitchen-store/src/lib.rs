@@ -132,7 +132,8 @@ impl Store {
         migrations::migrate(&mut conn)?;
         // Damage in the middle of the file shows only where it is read: check it
         // all once a process, so a damaged database is refused before any tap.
-        // A file changed since its check (size, time) is checked again.
+        // A file changed since its check (size, time) is checked again. The
+        // first problem found is enough to name, and quicker to find.
         type Seen = (PathBuf, u64, Option<std::time::SystemTime>);
         static CHECKED: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
         let seen = std::fs::metadata(path)
@@ -140,7 +141,7 @@ impl Store {
             .unwrap_or_else(|_| (path.to_owned(), 0, None));
         let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
         if !checked.contains(&seen) {
-            let verdict: String = conn.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+            let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))?;
             if verdict != "ok" {
                 return Err(StoreError::Damaged {
                     path: path.to_owned(),

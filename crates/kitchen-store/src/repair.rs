@@ -70,7 +70,7 @@ pub fn check_database(data_dir: &Path) -> Result<(), StoreError> {
     let verdict = (|| -> Result<String, rusqlite::Error> {
         let conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.query_row("PRAGMA quick_check", [], |row| row.get(0))
+        conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
     })();
     match verdict {
         Ok(verdict) if verdict == "ok" => Ok(()),
