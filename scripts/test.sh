@@ -27,3 +27,6 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== Desktop: the real app under Xvfb, through tauri-driver, against a local cloud"
 bash tests/desktop/run.sh
+
+echo "== Packaging: the .deb from this checkout"
+bash tests/package/check-deb.sh

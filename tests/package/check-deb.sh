@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Packaging: `npm run tauri build` makes an installable .deb from this checkout.
+# The suite packages the debug build the tests already compiled; the release
+# package (`npm run tauri build -- --bundles deb`, in the README) is the same
+# recipe with the optimised binary, and `npm run bench:footprint` measures it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rm -rf target/debug/bundle/deb
+npm run tauri build -- --debug --bundles deb
+shopt -s nullglob
+debs=(target/debug/bundle/deb/*.deb)
+[ "${#debs[@]}" -eq 1 ] || { echo "expected one .deb, found ${#debs[@]}" >&2; exit 1; }
+deb=${debs[0]}
+
+fail() { echo "package check failed: $*" >&2; exit 1; }
+[ "$(dpkg-deb -f "$deb" Package)" = kitchen-dashboard ] || fail "the package is not named kitchen-dashboard"
+[ "$(dpkg-deb -f "$deb" Architecture)" = "$(dpkg --print-architecture)" ] || fail "wrong architecture"
+dpkg-deb -f "$deb" Depends | grep -q 'libwebkit2gtk-4.1-0' || fail "it does not depend on webkit2gtk-4.1"
+
+contents=$(dpkg-deb -c "$deb")
+for path in usr/bin/kitchen-desktop "usr/share/applications/Kitchen Dashboard.desktop" \
+  usr/share/icons/hicolor/128x128/apps/kitchen-desktop.png; do
+  grep -qF " $path" <<<"$contents" || fail "$path is not in the package"
+done
+
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+dpkg-deb -x "$deb" "$unpacked"
+grep -qx 'Exec=kitchen-desktop' "$unpacked/usr/share/applications/Kitchen Dashboard.desktop" \
+  || fail "the menu entry does not start kitchen-desktop"
+# Every library the packaged binary needs is on this machine (the Depends above pull them in).
+if ldd "$unpacked/usr/bin/kitchen-desktop" | grep -q 'not found'; then
+  ldd "$unpacked/usr/bin/kitchen-desktop" | grep 'not found' >&2
+  fail "the binary needs libraries that are not installed"
+fi
+echo "package ok: $deb ($(du -h "$deb" | cut -f1))"
