@@ -118,19 +118,6 @@ impl Drop for Desktop {
     }
 }
 
-/// A small deterministic generator, so a failing run can be repeated from its seed.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 /// Taps orders through the six kitchen stages, a few orders at a time, until told
 /// to stop; returns every (order, status) tapped and the ready orders.
 fn keep_tapping(data_dir: PathBuf, stop: Arc<AtomicBool>, seed: u64) -> Vec<(String, String)> {

@@ -47,18 +47,7 @@ enum Fault {
     Hold(Duration),
 }
 
-/// A small deterministic generator, so a failing run can be repeated from its seed.
-struct Dice(u64);
-
 impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-
     fn fault(&mut self) -> Fault {
         match self.below(100) {
             0..=24 => Fault::Throttle,

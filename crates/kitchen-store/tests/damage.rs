@@ -5,25 +5,30 @@ use chrono::Utc;
 use kitchen_domain::Status;
 use kitchen_store::{set_aside_damaged, Store, StoreError, DATABASE_FILE};
 
-/// A device with `taps` taps in its outbox; returns its folder and the file's bytes.
-fn device_with_taps(taps: usize) -> (tempfile::TempDir, Vec<u8>) {
+/// A device named oven-1 with `taps` taps in its outbox; returns its folder,
+/// the file's bytes and the taps' event ids.
+fn device_with_taps(taps: usize) -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    for i in 0..taps {
-        store
-            .record_tap(
-                &format!("{i}"),
-                Status::OrderDone,
-                "Ana",
-                "oven-1",
-                Utc::now(),
-            )
-            .unwrap();
-    }
+    store.settle_device_name(Some("oven-1")).unwrap();
+    let ids = (0..taps)
+        .map(|i| {
+            let tap = store
+                .record_tap(
+                    &format!("{i}"),
+                    Status::OrderDone,
+                    "Ana",
+                    "oven-1",
+                    Utc::now(),
+                )
+                .unwrap();
+            tap.event_id.to_string()
+        })
+        .collect();
     // Folds the write-ahead log into the file, as a clean shutdown does.
     drop(store);
     let bytes = std::fs::read(dir.path().join(DATABASE_FILE)).unwrap();
-    (dir, bytes)
+    (dir, bytes, ids)
 }
 
 fn assert_damaged(err: StoreError, dir: &std::path::Path) {
@@ -39,7 +44,7 @@ fn assert_damaged(err: StoreError, dir: &std::path::Path) {
 
 #[test]
 fn a_truncated_database_is_refused_and_left_as_it_is() {
-    let (dir, bytes) = device_with_taps(2_000);
+    let (dir, bytes, _) = device_with_taps(2_000);
     let path = dir.path().join(DATABASE_FILE);
     let cut = &bytes[..bytes.len() / 2];
     std::fs::write(&path, cut).unwrap();
@@ -52,7 +57,7 @@ fn a_truncated_database_is_refused_and_left_as_it_is() {
 
 #[test]
 fn garbage_in_the_middle_is_found_before_any_tap_is_taken() {
-    let (dir, mut bytes) = device_with_taps(2_000);
+    let (dir, mut bytes, _) = device_with_taps(2_000);
     let path = dir.path().join(DATABASE_FILE);
     let middle = bytes.len() / 2;
     for byte in &mut bytes[middle..middle + 8192] {
@@ -117,29 +122,11 @@ fn a_full_disk_refuses_the_tap_and_keeps_every_earlier_one() {
     );
 }
 
-/// The saved settings and the taps of a device whose file is then damaged.
+/// A device with 2,000 taps whose file is then damaged.
 fn damaged_device(damage: impl FnOnce(&mut Vec<u8>)) -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in(dir.path()).unwrap();
-    store.settle_device_name(Some("oven-1")).unwrap();
-    let mut ids = Vec::new();
-    for i in 0..2_000 {
-        let tap = store
-            .record_tap(
-                &format!("{i}"),
-                Status::OrderDone,
-                "Ana",
-                "oven-1",
-                Utc::now(),
-            )
-            .unwrap();
-        ids.push(tap.event_id.to_string());
-    }
-    drop(store);
-    let path = dir.path().join(DATABASE_FILE);
-    let mut bytes = std::fs::read(&path).unwrap();
+    let (dir, mut bytes, ids) = device_with_taps(2_000);
     damage(&mut bytes);
-    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(dir.path().join(DATABASE_FILE), &bytes).unwrap();
     (dir, bytes, ids)
 }
 
@@ -236,7 +223,7 @@ fn a_file_that_is_no_database_at_all_is_set_aside_whole() {
 
 #[test]
 fn a_sound_database_is_not_repaired() {
-    let (dir, bytes) = device_with_taps(10);
+    let (dir, bytes, _) = device_with_taps(10);
     let err = set_aside_damaged(dir.path(), Utc::now()).unwrap_err();
     assert!(err.to_string().contains("is not damaged"), "{err}");
     assert_eq!(

@@ -143,3 +143,16 @@ pub async fn table_rows_when(
         tokio::time::sleep(Duration::from_secs(3)).await;
     }
 }
+
+/// A small deterministic generator, so a failing run can be repeated from its seed.
+pub struct Dice(pub u64);
+
+impl Dice {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
