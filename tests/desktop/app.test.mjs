@@ -12,11 +12,11 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { closeApp, freePort, openApp, webdriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = join(root, "target/debug/kitchen-desktop");
@@ -34,29 +34,9 @@ let driverUrl = "";
 let session = "";
 let motoPid = 0;
 
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** A WebDriver call; fails with the driver's own message. */
-async function wd(method, path, body) {
-  const response = await fetch(`${driverUrl}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
+/** A WebDriver call to the app the helpers drive now. */
+function wd(method, path, body) {
+  return webdriver(driverUrl, method, path, body);
 }
 
 /** The id of an element reference, whichever key the driver uses for it. */
@@ -144,27 +124,12 @@ function start(command, args, options = {}) {
   return child;
 }
 
-/**
- * Starts a tauri-driver whose app gets `appEnv`, opens the app in a new session
- * and makes it the one the helpers drive; returns what `closeApp` needs.
- */
-async function openApp(appEnv) {
-  const port = await freePort();
-  const nativePort = await freePort();
-  driverUrl = `http://127.0.0.1:${port}`;
-  const driver = start(tauriDriver, ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], { env: appEnv });
-  await until("tauri-driver", async () => (await fetch(`${driverUrl}/status`)).ok, 20_000);
-  const created = await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  });
-  session = created.sessionId;
-  return { driver, driverUrl, session };
-}
-
-/** Closes an app opened by `openApp` and stops its driver. */
-async function closeApp(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
-  await fetch(`${opened.driverUrl}/session/${opened.session}`, { method: "DELETE" }).catch(() => {});
-  opened.driver.kill("SIGTERM");
+/** Opens the app with `appEnv` and makes it the one the helpers drive. */
+async function openAppWith(appEnv) {
+  const opened = await openApp({ tauriDriver, app, env: appEnv });
+  children.push(opened.driver);
+  ({ url: driverUrl, session } = opened);
+  return opened;
 }
 
 /** Calls a command through the app's own IPC, as the screens do: `{ ok, value }` or `{ ok: false, error }`. */
@@ -201,7 +166,7 @@ before(async () => {
   motoPid = JSON.parse(readFileSync(join(work, "cloud", "local-cloud.json"), "utf8")).moto_pid;
   assert.ok(motoPid > 0, "the local cloud's pid is known");
 
-  await openApp(env);
+  await openAppWith(env);
   await until("the app's first screen", async () => (await statusBar()).includes("online"), 60_000);
 });
 
@@ -390,7 +355,7 @@ test("a damaged database: taps refused, the file kept, repaired from the app", a
   writeFileSync(file, bytes);
 
   const main = { driverUrl, session };
-  const second = await openApp(appEnv);
+  const second = await openAppWith(appEnv);
   try {
     await until("the damaged screen", async () => (await bodyText()).includes(file), 60_000);
     assert.match(await bodyText(), /damaged/i);

@@ -1,0 +1,83 @@
+//! Writes a made-up day of orders straight into the event table with the store
+//! function, as if it had come through the bus: what the footprint benchmark
+//! loads before it starts the app. Quicker than publishing through a local
+//! cloud, whose rules cost it tens of milliseconds an event.
+//!
+//!   cargo run -p kitchen-cloud --example load_day -- ORDERS DELIVERED [DEVICE]
+//!
+//! Uses the same configuration as the CLI (`AWS_ENDPOINT_URL`, `KITCHEN_TABLE`,
+//! `STORE_TIME_ZONE`…). Orders arrive evenly from the start of today (in the
+//! store's time zone) to a few minutes ago; the first DELIVERED of them are also
+//! picked up and delivered.
+
+use chrono::{Duration, Utc};
+use kitchen_cloud::mirror::{day_window_in, store_time_zone};
+use kitchen_cloud::store_fn::StoreFunction;
+use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_domain::{Status, Tap};
+
+const CLIENTS: &[&str] = &[
+    "Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Heitor", "Iara", "João",
+];
+/// PutItem calls in flight at once.
+const IN_FLIGHT: usize = 16;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: load_day ORDERS DELIVERED [DEVICE]";
+    let orders: u32 = args.first().ok_or(usage)?.parse()?;
+    let delivered: u32 = args.get(1).ok_or(usage)?.parse()?;
+    let device = args.get(2).map_or("footprint-kitchen", String::as_str);
+    if delivered > orders {
+        return Err(format!("DELIVERED ({delivered}) is more than ORDERS ({orders})").into());
+    }
+
+    let config = CloudConfig::from_env().or_running_local_cloud();
+    let zone = store_time_zone(&config.store_time_zone)?;
+    let clients = Clients::new(&config).await;
+    let function = StoreFunction::new(
+        clients.dynamodb.clone(),
+        &config.table_name,
+        &config.store_time_zone,
+    )?;
+
+    let now = Utc::now();
+    let today = now.with_timezone(&zone).date_naive();
+    let start = day_window_in(zone, today).start;
+    // The last order leaves the kitchen a few minutes before now.
+    let span = (now - Duration::minutes(5) - start).max(Duration::minutes(1));
+    let mut taps = Vec::new();
+    let mut seq = 0;
+    for i in 0..orders {
+        let entered = start + span * i as i32 / orders.max(1) as i32;
+        let client = CLIENTS[i as usize % CLIENTS.len()];
+        let road: &[Status] = if i < delivered {
+            &[Status::PickedUp, Status::Delivered]
+        } else {
+            &[]
+        };
+        for (step, status) in Status::KITCHEN.iter().chain(road).enumerate() {
+            seq += 1;
+            let at = (entered + Duration::seconds(20 * step as i64)).min(now);
+            taps.push(Tap::new(&format!("{}", 10_001 + i), *status, client, device, seq, at)?);
+        }
+    }
+
+    let mut stored = 0;
+    let mut writes = tokio::task::JoinSet::new();
+    for tap in taps {
+        if writes.len() >= IN_FLIGHT {
+            writes.join_next().await.expect("a write in flight")??;
+            stored += 1;
+        }
+        let function = function.clone();
+        writes.spawn(async move { function.store_event(&tap.to_status_event()).await });
+    }
+    while let Some(done) = writes.join_next().await {
+        done??;
+        stored += 1;
+    }
+    println!("stored {stored} events for {orders} orders on {today}");
+    Ok(())
+}

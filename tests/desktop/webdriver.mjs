@@ -1,0 +1,68 @@
+// The app under tauri-driver: start a driver, open the app in a session, and
+// speak WebDriver to it. Shared by the desktop tests and the footprint benchmark.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** A TCP port on 127.0.0.1 nobody listens on now. @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** A WebDriver call; fails with the driver's own message. */
+export async function webdriver(/** @type {string} */ url, /** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+/**
+ * Starts `tauriDriver` (with WebKitWebDriver) whose app process gets `env`, and
+ * opens `app` in a new session. `startedAt` is taken just before the app is asked
+ * for, so launch times can be measured from it.
+ */
+export async function openApp(/** @type {{ tauriDriver: string; app: string; env: Record<string, string | undefined> }} */ options) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const driver = spawn(
+    options.tauriDriver,
+    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
+    { stdio: ["ignore", "inherit", "inherit"], env: options.env },
+  );
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const up = await fetch(`${url}/status`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline || driver.exitCode !== null) {
+      driver.kill("SIGTERM");
+      throw new Error(`tauri-driver did not start (${options.tauriDriver})`);
+    }
+    await sleep(100);
+  }
+  const startedAt = performance.now();
+  const created = await webdriver(url, "POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: options.app } } },
+  });
+  return { driver, url, session: /** @type {string} */ (created.sessionId), startedAt };
+}
+
+/** Closes the app's session and stops its driver. */
+export async function closeApp(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
+  await fetch(`${opened.url}/session/${opened.session}`, { method: "DELETE" }).catch(() => {});
+  opened.driver.kill("SIGTERM");
+  if (opened.driver.exitCode === null) await new Promise((done) => opened.driver.once("exit", done));
+}
