@@ -17,12 +17,19 @@ export function freePort() {
   });
 }
 
-/** A WebDriver call; fails with the driver's own message. */
-export async function webdriver(/** @type {string} */ url, /** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) {
+/** A WebDriver call; fails with the driver's own message, or after `timeoutMs` without an answer. */
+export async function webdriver(
+  /** @type {string} */ url,
+  /** @type {string} */ method,
+  /** @type {string} */ path,
+  /** @type {unknown} */ body,
+  timeoutMs = 60_000,
+) {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
