@@ -125,13 +125,18 @@ try {
     let rss = 0;
     let pss = 0;
     let appRss = 0;
+    let appUss = 0;
     for (const [i, pid] of pids.entries()) {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
       rss += field(rollup, "Rss");
       pss += field(rollup, "Pss");
-      if (i === 0) appRss = field(rollup, "Rss");
+      if (i === 0) {
+        appRss = field(rollup, "Rss");
+        // Pages no other process shares: what the app alone holds.
+        appUss = field(rollup, "Private_Clean") + field(rollup, "Private_Dirty");
+      }
     }
-    return { appRss, rss, pss, processes: pids.length };
+    return { appRss, appUss, rss, pss, processes: pids.length };
   }
 
   async function measure(/** @type {string} */ name, /** @type {Record<string, string | undefined>} */ env, /** @type {number} */ openOrders) {
@@ -161,6 +166,7 @@ try {
     [".deb size", `${mib(debBytes)} MiB`, "", "", `≤ ${TARGETS.debMiB} MiB`],
     ["launch → kitchen board (median)", `${day.launchMs.toFixed(0)} ms`, `${empty.launchMs.toFixed(0)} ms`, (day.launchMs / empty.launchMs).toFixed(2), `≤ ${TARGETS.launchMs} ms`],
     [`RSS after ${IDLE_SECONDS} s idle: app process`, `${mib(day.appRss)} MiB`, `${mib(empty.appRss)} MiB`, (day.appRss / empty.appRss).toFixed(2), `≤ ${TARGETS.rssMiB} MiB`],
+    ["  of which private to it (USS)", `${mib(day.appUss)} MiB`, `${mib(empty.appUss)} MiB`, (day.appUss / empty.appUss).toFixed(2), ""],
     [`RSS, app + ${day.processes - 1} WebKit processes`, `${mib(day.rss)} MiB`, `${mib(empty.rss)} MiB`, (day.rss / empty.rss).toFixed(2), ""],
     ["PSS, app + WebKit processes", `${mib(day.pss)} MiB`, `${mib(empty.pss)} MiB`, (day.pss / empty.pss).toFixed(2), ""],
   ];

@@ -60,7 +60,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (step, status) in Status::KITCHEN.iter().chain(road).enumerate() {
             seq += 1;
             let at = (entered + Duration::seconds(20 * step as i64)).min(now);
-            taps.push(Tap::new(&format!("{}", 10_001 + i), *status, client, device, seq, at)?);
+            taps.push(Tap::new(
+                &format!("{}", 10_001 + i),
+                *status,
+                client,
+                device,
+                seq,
+                at,
+            )?);
         }
     }
 
