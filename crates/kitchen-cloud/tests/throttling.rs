@@ -1,5 +1,6 @@
 //! The cloud answering slowly and with throttling errors: a proxy on loopback,
-//! between the publisher and the local cloud, answers some PutEvents calls with
+//! between the publisher and the local cloud, throttles every PutEvents call for
+//! its first seconds, then answers some calls with
 //! ThrottlingException, fails part of the entries of others as AWS does when an
 //! account is over its rate, holds others for seconds (some past the SDK's
 //! attempt timeout, after which the call has still reached the bus). The
@@ -11,7 +12,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use kitchen_cloud::publisher::{Publisher, PublisherHealth};
@@ -25,6 +26,9 @@ use tokio::sync::{watch, Notify};
 use common::*;
 
 const ORDERS: u32 = 100;
+/// Every PutEvents call is throttled this long after the proxy starts: longer
+/// than the SDK's own retries of a call, so the publisher sees the bus refuse.
+const THROTTLED_START: Duration = Duration::from_secs(3);
 
 /// What the proxy did to the PutEvents calls.
 #[derive(Debug, Default)]
@@ -170,6 +174,7 @@ async fn handle(
     upstream: SocketAddr,
     seen: Arc<Mutex<Seen>>,
     dice: Arc<Mutex<Dice>>,
+    started: Instant,
 ) {
     let Some(request) = read_request(&mut client).await else {
         return;
@@ -177,7 +182,9 @@ async fn handle(
     let put_events = request
         .header("x-amz-target")
         .is_some_and(|t| t.ends_with("PutEvents"));
-    let fault = if put_events {
+    let fault = if put_events && started.elapsed() < THROTTLED_START {
+        Fault::Throttle
+    } else if put_events {
         dice.lock().unwrap().fault()
     } else {
         Fault::Pass
@@ -261,9 +268,16 @@ async fn start_proxy(upstream: SocketAddr, seed: u64) -> (String, Arc<Mutex<Seen
     let seen = Arc::new(Mutex::new(Seen::default()));
     let dice = Arc::new(Mutex::new(Dice(seed)));
     let shared = seen.clone();
+    let started = Instant::now();
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
-            tokio::spawn(handle(client, upstream, shared.clone(), dice.clone()));
+            tokio::spawn(handle(
+                client,
+                upstream,
+                shared.clone(),
+                dice.clone(),
+                started,
+            ));
         }
     });
     (format!("http://{address}"), seen)
