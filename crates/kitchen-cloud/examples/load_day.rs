@@ -36,11 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = CloudConfig::from_env().or_running_local_cloud();
     let zone = store_time_zone(&config.store_time_zone)?;
     let clients = Clients::new(&config).await;
-    let function = StoreFunction::new(
-        clients.dynamodb.clone(),
-        &config.table_name,
-        &config.store_time_zone,
-    )?;
+    let function = StoreFunction::for_clients(&clients)?;
 
     let now = Utc::now();
     let today = now.with_timezone(&zone).date_naive();

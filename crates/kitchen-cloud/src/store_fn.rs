@@ -65,6 +65,15 @@ impl StoreFunction {
         })
     }
 
+    /// The store function on the table and time zone of `clients`' configuration.
+    pub fn for_clients(clients: &crate::Clients) -> Result<StoreFunction, CloudError> {
+        StoreFunction::new(
+            clients.dynamodb.clone(),
+            &clients.config.table_name,
+            &clients.config.store_time_zone,
+        )
+    }
+
     /// Handles a batch as SQS delivers it and returns the message ids that failed,
     /// for the Lambda's partial batch response or for the worker to leave on the queue.
     pub async fn handle_batch(&self, records: &[QueueRecord]) -> Vec<String> {

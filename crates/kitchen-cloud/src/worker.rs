@@ -34,11 +34,7 @@ impl StoreWorker {
     pub async fn connect(clients: &Clients) -> Result<StoreWorker, CloudError> {
         let config = &clients.config;
         let queue_url = clients.queue_url(&config.store_queue).await?;
-        let function = StoreFunction::new(
-            clients.dynamodb.clone(),
-            &config.table_name,
-            &config.store_time_zone,
-        )?;
+        let function = StoreFunction::for_clients(clients)?;
         Ok(StoreWorker {
             sqs: clients.sqs_long_poll.clone(),
             queue_url,

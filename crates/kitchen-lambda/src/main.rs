@@ -17,11 +17,7 @@ async fn main() -> Result<(), Error> {
         config.table_name = table;
     }
     let clients = Clients::new(&config).await;
-    let function = StoreFunction::new(
-        clients.dynamodb.clone(),
-        &config.table_name,
-        &config.store_time_zone,
-    )?;
+    let function = StoreFunction::for_clients(&clients)?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let function = function.clone();
         async move {

@@ -86,6 +86,21 @@ impl StoreError {
     }
 }
 
+/// SQLite's check of the whole file: `Damaged` with its first finding, if any.
+fn quick_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(|err| StoreError::from(err).at(path))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(StoreError::Damaged {
+            path: path.to_owned(),
+            detail: verdict,
+        })
+    }
+}
+
 /// The data folder of a device: `explicit`, else `KITCHEN_DATA_DIR`, else the
 /// platform's app data folder.
 pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
@@ -141,13 +156,7 @@ impl Store {
             .unwrap_or_else(|_| (path.to_owned(), 0, None));
         let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
         if !checked.contains(&seen) {
-            let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))?;
-            if verdict != "ok" {
-                return Err(StoreError::Damaged {
-                    path: path.to_owned(),
-                    detail: verdict,
-                });
-            }
+            quick_check(&conn, path)?;
             checked.retain(|(p, ..)| p != path);
             checked.push(seen);
         }

@@ -32,30 +32,24 @@ pub struct Repair {
 struct Carried {
     table: &'static str,
     columns: &'static str,
-    /// Rows left behind on purpose.
-    filter: &'static str,
 }
 
 const CARRIED: [Carried; 4] = [
     Carried {
         table: "device_state",
         columns: "key, value",
-        filter: "",
     },
     Carried {
         table: "deliveries",
         columns: "event_id, order_id, client, ready_at, received_at, notified_at",
-        filter: "",
     },
     Carried {
         table: "claims",
         columns: "order_id, claimed_at",
-        filter: "",
     },
     Carried {
         table: "quarantine",
         columns: "received_at, origin, body, error",
-        filter: "",
     },
 ];
 
@@ -67,19 +61,9 @@ const OUTBOX_COLUMNS: &str =
 /// [`StoreError::Damaged`] when it finds damage.
 pub fn check_database(data_dir: &Path) -> Result<(), StoreError> {
     let path = data_dir.join(DATABASE_FILE);
-    let verdict = (|| -> Result<String, rusqlite::Error> {
-        let conn = Connection::open(&path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
-    })();
-    match verdict {
-        Ok(verdict) if verdict == "ok" => Ok(()),
-        Ok(verdict) => Err(StoreError::Damaged {
-            path,
-            detail: verdict,
-        }),
-        Err(err) => Err(StoreError::from(err).at(&path)),
-    }
+    let conn = Connection::open(&path).map_err(|err| StoreError::from(err).at(&path))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    crate::quick_check(&conn, &path)
 }
 
 /// Renames the device's database (and its write-ahead log) to
@@ -172,7 +156,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 fn carry(old: &Connection, fresh: &mut Store, repair: &mut Repair) -> Result<(), StoreError> {
     let tx = fresh.conn.transaction()?;
     for carried in &CARRIED {
-        let (rows, lost) = read_rows(old, carried.table, carried.columns, carried.filter);
+        let (rows, lost) = read_rows(old, carried.table, carried.columns, "");
         let holes = carried.columns.split(',').map(|_| "?").collect::<Vec<_>>();
         // sql-from-constants: the table and column names come from `CARRIED`.
         let insert = format!(
@@ -195,14 +179,14 @@ fn carry(old: &Connection, fresh: &mut Store, repair: &mut Repair) -> Result<(),
     }
     let mut refused = 0;
     let mut highest_seq = 0;
+    // sql-from-constants: the column list is `OUTBOX_COLUMNS`.
+    let insert = format!(
+        "INSERT OR IGNORE INTO outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    );
     for row in rows {
         match checked_tap(&row) {
             Ok(device_seq) => {
                 highest_seq = highest_seq.max(device_seq);
-                // sql-from-constants: the column list is `OUTBOX_COLUMNS`.
-                let insert = format!(
-                    "INSERT OR IGNORE INTO outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                );
                 repair.taps_carried += tx.execute(&insert, params_from_iter(row))?;
             }
             Err(_) => refused += 1,
