@@ -136,7 +136,21 @@ try {
         appUss = field(rollup, "Private_Clean") + field(rollup, "Private_Dirty");
       }
     }
-    return { appRss, appUss, rss, pss, processes: pids.length };
+    return { appRss, appUss, rss, pss, processes: pids.length, appMappings: largestMappings(pids[0]) };
+  }
+
+  /** Where the app process's resident memory is: the largest mappings by RSS. */
+  function largestMappings(/** @type {number} */ pid) {
+    /** @type {Map<string, number>} */
+    const byName = new Map();
+    let name = "";
+    for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (header) name = header[1] || "[anonymous]";
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (rss) byName.set(name, (byName.get(name) ?? 0) + Number(rss[1]) * 1024);
+    }
+    return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([mapping, bytes]) => ({ mapping, bytes }));
   }
 
   async function measure(/** @type {string} */ name, /** @type {Record<string, string | undefined>} */ env, /** @type {number} */ openOrders) {
@@ -173,6 +187,10 @@ try {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log();
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join(" | "));
+  console.log("\nlargest mappings of the app process (day / empty):");
+  for (const { label, run } of [{ label: "day", run: day }, { label: "empty", run: empty }]) {
+    console.log(`  ${label}: ${run.appMappings.map(({ mapping, bytes }) => `${mapping.split("/").pop()} ${mib(bytes)}`).join(", ")}`);
+  }
   console.log(`\nbinary ${mib(appBytes)} MiB unpacked; ${LAUNCHES} launches each; the day: ${ORDERS * 6 + DELIVERED * 2} events, ${ORDERS - DELIVERED} orders open on the board`);
 
   mkdirSync(join(root, "artifacts/bench"), { recursive: true });
