@@ -11,6 +11,7 @@ mod device;
 mod error;
 mod events;
 mod logging;
+mod memory;
 
 use device::{Device, Startup};
 use tauri::{Manager, RunEvent};

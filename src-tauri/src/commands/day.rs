@@ -18,5 +18,7 @@ pub async fn list_day(
     let day = parse_day(&day).ok_or_else(|| {
         CommandError::invalid_input(format!("field `day`: expected YYYY-MM-DD, got {day:?}"))
     })?;
-    Ok(live.day_view(day)?)
+    let view = live.day_view(day)?;
+    crate::memory::trim_soon();
+    Ok(view)
 }
