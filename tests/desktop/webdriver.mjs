@@ -1,6 +1,7 @@
 // The app under tauri-driver: start a driver, open the app in a session, and
 // speak WebDriver to it. Shared by the desktop tests and the footprint benchmark.
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -67,9 +68,45 @@ export async function openApp(/** @type {{ tauriDriver: string; app: string; env
   return { driver, url, session: /** @type {string} */ (created.sessionId), startedAt };
 }
 
-/** Closes the app's session and stops its driver. */
+/** Every process below `pid` (WebKitWebDriver, the app, WebKit's processes). */
+function descendants(/** @type {number} */ pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${all[i]}/task`)) {
+        const children = readFileSync(`/proc/${all[i]}/task/${task}/children`, "utf8").trim();
+        if (children) all.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return all.slice(1);
+}
+
+function alive(/** @type {number} */ pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Closes the app's session and stops its driver, then stops by pid whatever the
+ * driver started and left running (an app whose session did not close would
+ * otherwise hold the test's output open).
+ */
 export async function closeApp(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
-  await fetch(`${opened.url}/session/${opened.session}`, { method: "DELETE" }).catch(() => {});
+  const started = opened.driver.pid === undefined ? [] : descendants(opened.driver.pid);
+  await fetch(`${opened.url}/session/${opened.session}`, { method: "DELETE", signal: AbortSignal.timeout(15_000) }).catch(() => {});
   opened.driver.kill("SIGTERM");
   if (opened.driver.exitCode === null) await new Promise((done) => opened.driver.once("exit", done));
+  for (const signal of /** @type {const} */ (["SIGTERM", "SIGKILL"])) {
+    const left = started.filter(alive);
+    if (left.length === 0) return;
+    for (const pid of left) process.kill(pid, signal);
+    for (let i = 0; i < 50 && started.some(alive); i++) await sleep(100);
+  }
 }
