@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeApp, freePort, openApp, webdriver } from "../tests/desktop/webdriver.mjs";
+import { closeApp, descendants, freePort, openApp, webdriver } from "../tests/desktop/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const build = !process.argv.includes("--no-build");
@@ -110,14 +110,7 @@ try {
   function processTree(/** @type {string} */ binary) {
     const pid = sh("pgrep", ["-n", "-f", `^${binary}`]).trim();
     assert.ok(pid, "the app process is found");
-    const all = [Number(pid)];
-    for (let i = 0; i < all.length; i++) {
-      for (const task of readdirSync(`/proc/${all[i]}/task`)) {
-        const children = readFileSync(`/proc/${all[i]}/task/${task}/children`, "utf8").trim();
-        if (children) all.push(...children.split(/\s+/).map(Number));
-      }
-    }
-    return all;
+    return [Number(pid), ...descendants(Number(pid))];
   }
 
   function memory(/** @type {number[]} */ pids) {

@@ -69,7 +69,7 @@ export async function openApp(/** @type {{ tauriDriver: string; app: string; env
 }
 
 /** Every process below `pid` (WebKitWebDriver, the app, WebKit's processes). */
-function descendants(/** @type {number} */ pid) {
+export function descendants(/** @type {number} */ pid) {
   const all = [pid];
   for (let i = 0; i < all.length; i++) {
     try {
