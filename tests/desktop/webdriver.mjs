@@ -100,13 +100,19 @@ function alive(/** @type {number} */ pid) {
  */
 export async function closeApp(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
   const started = opened.driver.pid === undefined ? [] : descendants(opened.driver.pid);
-  await fetch(`${opened.url}/session/${opened.session}`, { method: "DELETE", signal: AbortSignal.timeout(15_000) }).catch(() => {});
+  await webdriver(opened.url, "DELETE", `/session/${opened.session}`, undefined, 15_000).catch(() => {});
   opened.driver.kill("SIGTERM");
   if (opened.driver.exitCode === null) await new Promise((done) => opened.driver.once("exit", done));
   for (const signal of /** @type {const} */ (["SIGTERM", "SIGKILL"])) {
     const left = started.filter(alive);
     if (left.length === 0) return;
-    for (const pid of left) process.kill(pid, signal);
+    for (const pid of left) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Ended between the check and the signal.
+      }
+    }
     for (let i = 0; i < 50 && started.some(alive); i++) await sleep(100);
   }
 }
