@@ -12,14 +12,23 @@ mod error;
 mod events;
 mod logging;
 mod memory;
+mod rendering;
 
 use device::{Device, Startup};
 use tauri::{Manager, RunEvent};
 
 fn main() {
+    let rendering = match rendering::configure() {
+        Ok(rendering) => rendering,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
     let app = tauri::Builder::default()
-        .setup(|app| {
+        .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
+            tracing::info!(?rendering, "drawing the window");
             let startup = Startup::from_env()?;
             let device = tauri::async_runtime::block_on(Device::start(app.handle(), startup))?;
             app.manage(device);

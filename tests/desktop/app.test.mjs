@@ -3,6 +3,7 @@
 // taken by the drivers (with a desktop notification on the session bus), delivered,
 // and its whole timeline on the manager's screen; then the cloud stops answering
 // mid-shift, the status bar says so, and everything goes out when it is back.
+// The window is drawn on the CPU, with no GL driver loaded into the app.
 // Every command the UI can call is called with bad arguments through the app's
 // own IPC: each is refused with an error naming the argument, and nothing stored
 // changes. A second device starts on a damaged database: it refuses taps, keeps
@@ -10,13 +11,13 @@
 //
 // Run by tests/desktop/run.sh, which provides Xvfb and a private D-Bus session.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeApp, freePort, openApp, webdriver } from "./webdriver.mjs";
+import { closeApp, descendants, freePort, openApp, webdriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = join(root, "target/debug/kitchen-desktop");
@@ -33,6 +34,8 @@ let env = {};
 let driverUrl = "";
 let session = "";
 let motoPid = 0;
+/** The app the first tests drive. @type {Awaited<ReturnType<typeof openApp>> | undefined} */
+let firstApp;
 
 /** A WebDriver call to the app the helpers drive now. */
 function wd(method, path, body, timeoutMs = 60_000) {
@@ -182,7 +185,7 @@ before(async () => {
   motoPid = JSON.parse(readFileSync(join(work, "cloud", "local-cloud.json"), "utf8")).moto_pid;
   assert.ok(motoPid > 0, "the local cloud's pid is known");
 
-  await openAppWith(env);
+  firstApp = await openAppWith(env);
   await until("the app's first screen", async () => (await statusBar()).includes("online"), 60_000);
 });
 
@@ -245,6 +248,26 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
   await click("button", "Test connection");
   await until("every resource checked", async () => (await bodyText()).includes("waiting-delivery"));
   await screenshot("settings");
+});
+
+test("the window is drawn on the CPU: no GL driver is loaded into the app", () => {
+  assert.ok(firstApp?.driver.pid, "the first app's driver is running");
+  const exe = (/** @type {number} */ pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      return "";
+    }
+  };
+  const pid = descendants(firstApp.driver.pid).find((p) => exe(p) === app);
+  assert.ok(pid, "the app process is found below its driver");
+  const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
+  const drivers = [...new Set(maps.match(/\/\S*(libLLVM|libgallium|_dri\.so|libEGL_mesa|libGLX_mesa)\S*/g) ?? [])];
+  assert.deepEqual(drivers, [], "GL driver libraries mapped into the app process");
+
+  const refused = spawnSync(app, [], { env: { ...env, KITCHEN_RENDERING: "opengl" }, encoding: "utf8", timeout: 30_000 });
+  assert.equal(refused.status, 2, `exit status; stderr: ${refused.stderr}`);
+  assert.match(refused.stderr, /KITCHEN_RENDERING: expected `cpu` or `gpu`, got `opengl`/);
 });
 
 test("the cloud stopping mid-shift shows offline and the unpublished taps, then recovers", async () => {
