@@ -241,6 +241,7 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
     return titles.length >= 7 ? titles : null;
   }, 60_000);
   assert.ok(stagesOnTimeline.some((t) => /picked up/i.test(t)), stagesOnTimeline.join(" | "));
+  assert.match(await bodyText(), /\b1 order · \d+ events\b/, "the day's totals");
   await screenshot("manager");
 
   await click('nav[aria-label="Screens"] button', "Settings");
