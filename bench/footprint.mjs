@@ -59,7 +59,6 @@ const base = {
   HOME: join(work, "home"),
   KITCHEN_CLOUD_DIR: join(work, "cloud"),
   KITCHEN_ROLE: "kitchen",
-  WEBKIT_DISABLE_DMABUF_RENDERER: "1",
 };
 mkdirSync(join(work, "home"), { recursive: true });
 const endpoint = sh(kitchen, ["cloud", "up", "--port", String(await freePort())], { env: base }).trim();
