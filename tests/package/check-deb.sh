@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packaging: `npm run tauri build` makes an installable .deb from this checkout.
+# Packaging: `npm run tauri build` makes an installable .deb from this checkout,
+# with the app and the `kitchen` CLI.
 # The suite packages the debug build the tests already compiled; the release
 # package (`npm run tauri build -- --bundles deb`, in the README) is the same
 # recipe with the optimised binary, and `npm run bench:footprint` measures it.
@@ -19,7 +20,7 @@ fail() { echo "package check failed: $*" >&2; exit 1; }
 dpkg-deb -f "$deb" Depends | grep -q 'libwebkit2gtk-4.1-0' || fail "it does not depend on webkit2gtk-4.1"
 
 contents=$(dpkg-deb -c "$deb")
-for path in usr/bin/kitchen-desktop "usr/share/applications/Kitchen Dashboard.desktop" \
+for path in usr/bin/kitchen-desktop usr/bin/kitchen "usr/share/applications/Kitchen Dashboard.desktop" \
   usr/share/icons/hicolor/128x128/apps/kitchen-desktop.png; do
   grep -qF " $path" <<<"$contents" || fail "$path is not in the package"
 done
@@ -29,9 +30,14 @@ trap 'rm -rf "$unpacked"' EXIT
 dpkg-deb -x "$deb" "$unpacked"
 grep -qx 'Exec=kitchen-desktop' "$unpacked/usr/share/applications/Kitchen Dashboard.desktop" \
   || fail "the menu entry does not start kitchen-desktop"
-# Every library the packaged binary needs is on this machine (the Depends above pull them in).
-if ldd "$unpacked/usr/bin/kitchen-desktop" | grep -q 'not found'; then
-  ldd "$unpacked/usr/bin/kitchen-desktop" | grep 'not found' >&2
-  fail "the binary needs libraries that are not installed"
-fi
+# Every library the packaged binaries need is on this machine (the Depends above pull them in).
+for binary in kitchen-desktop kitchen; do
+  if ldd "$unpacked/usr/bin/$binary" | grep -q 'not found'; then
+    ldd "$unpacked/usr/bin/$binary" | grep 'not found' >&2
+    fail "$binary needs libraries that are not installed"
+  fi
+done
+# The packaged CLI runs: it opens a new device's database and reports its outbox.
+"$unpacked/usr/bin/kitchen" --data-dir "$unpacked/device" outbox | grep -q '^0 pending' \
+  || fail "the packaged kitchen CLI does not run"
 echo "package ok: $deb ($(du -h "$deb" | cut -f1))"
