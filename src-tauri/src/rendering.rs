@@ -2,7 +2,7 @@
 //!
 //! A kitchen screen is text and coloured cards; the CPU draws it in time. On
 //! the GPU path WebKitGTK loads the GL driver into the app itself, with Mesa's
-//! LLVM, about 45 MiB resident, even where no GPU exists: GTK makes a GL
+//! LLVM, about 50 MiB resident, even where no GPU exists: GTK makes a GL
 //! context for the window, and WebKit opens an EGL display to ask which device
 //! pages should render on. On the CPU path the app tells both what they would
 //! have found out (no GL for GTK, the device for WebKit), so neither loads a
