@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeApp, descendants, freePort, openApp, webdriver } from "../tests/desktop/webdriver.mjs";
+import { appPid, closeApp, descendants, freePort, openApp, webdriver } from "../tests/desktop/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const build = !process.argv.includes("--no-build");
@@ -106,10 +106,10 @@ try {
   }
 
   /** The app process and everything it started (WebKit's web and network processes). */
-  function processTree(/** @type {string} */ binary) {
-    const pid = sh("pgrep", ["-n", "-f", `^${binary}`]).trim();
-    assert.ok(pid, "the app process is found");
-    return [Number(pid), ...descendants(Number(pid))];
+  function processTree(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened) {
+    const pid = appPid(opened, app);
+    assert.ok(pid, "the app process is found below its driver");
+    return [pid, ...descendants(pid)];
   }
 
   function memory(/** @type {number[]} */ pids) {
@@ -157,7 +157,7 @@ try {
     const { opened } = await launch(env, openOrders);
     try {
       await sleep(IDLE_SECONDS * 1000);
-      return { launchMs: launches[Math.floor(launches.length / 2)], launchesMs: launches, ...memory(processTree(app)) };
+      return { launchMs: launches[Math.floor(launches.length / 2)], launchesMs: launches, ...memory(processTree(opened)) };
     } finally {
       await closeApp(opened);
     }

@@ -52,34 +52,39 @@ pub fn configure() -> Result<Rendering, String> {
         }
     };
     let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
-    for (name, value) in variables(rendering, set, first_render_node(Path::new("/dev/dri"))) {
+    let render_node = || first_render_node(Path::new("/dev/dri"));
+    for (name, value) in variables(rendering, set, render_node) {
         std::env::set_var(name, value);
     }
     Ok(rendering)
 }
 
-/// The variables that give `rendering`, leaving alone any the user has `set`.
+/// The variables that give `rendering`, leaving alone any the user has `set`;
+/// the render node is only looked for when WebKit is to be told it.
 fn variables(
     rendering: Rendering,
     set: impl Fn(&str) -> bool,
-    render_node: Option<PathBuf>,
+    render_node: impl FnOnce() -> Option<PathBuf>,
 ) -> Vec<(&'static str, OsString)> {
     if rendering == Rendering::Gpu {
         return Vec::new();
     }
-    // WebKit only opens the device for DMA-BUF buffers, which the CPU path does
-    // not use; naming it, or /dev/null where there is none, spares the EGL query.
-    let device = render_node.map_or_else(|| OsString::from("/dev/null"), PathBuf::into_os_string);
-    [
+    let mut variables = vec![
         // The web process hands frames over in shared memory, not GPU buffers.
         ("WEBKIT_DISABLE_DMABUF_RENDERER", OsString::from("1")),
         // GTK paints the window with cairo, without a GL context.
         ("GDK_GL", OsString::from("disable")),
-        ("WEBKIT_WEB_RENDER_DEVICE_FILE", device),
-    ]
-    .into_iter()
-    .filter(|(name, _)| !set(name))
-    .collect()
+    ];
+    variables.retain(|(name, _)| !set(name));
+    // WebKit only opens the device for DMA-BUF buffers, which the CPU path does
+    // not use; naming it, or /dev/null where there is none, spares the EGL query.
+    const DEVICE_VAR: &str = "WEBKIT_WEB_RENDER_DEVICE_FILE";
+    if !set(DEVICE_VAR) {
+        let device =
+            render_node().map_or_else(|| OsString::from("/dev/null"), PathBuf::into_os_string);
+        variables.push((DEVICE_VAR, device));
+    }
+    variables
 }
 
 /// The machine's first DRM render node (`/dev/dri/renderD128`…), as WebKit would
@@ -118,7 +123,7 @@ mod tests {
     #[test]
     fn cpu_rendering_keeps_gl_out_of_gtk_and_names_the_device_for_webkit() {
         let node = Some(PathBuf::from("/dev/dri/renderD128"));
-        let variables = variables(Rendering::Cpu, |_| false, node);
+        let variables = variables(Rendering::Cpu, |_| false, || node);
         assert_eq!(
             variables,
             vec![
@@ -134,7 +139,7 @@ mod tests {
 
     #[test]
     fn without_a_render_node_webkit_is_told_there_is_none() {
-        let variables = variables(Rendering::Cpu, |_| false, None);
+        let variables = variables(Rendering::Cpu, |_| false, || None);
         let device = variables
             .iter()
             .find(|(name, _)| *name == "WEBKIT_WEB_RENDER_DEVICE_FILE");
@@ -146,7 +151,7 @@ mod tests {
 
     #[test]
     fn what_the_user_has_set_is_left_alone() {
-        let variables = variables(Rendering::Cpu, |name| name == "GDK_GL", None);
+        let variables = variables(Rendering::Cpu, |name| name == "GDK_GL", || None);
         assert_eq!(
             names(&variables),
             [
@@ -158,7 +163,7 @@ mod tests {
 
     #[test]
     fn gpu_rendering_changes_nothing() {
-        assert!(variables(Rendering::Gpu, |_| false, None).is_empty());
+        assert!(variables(Rendering::Gpu, |_| false, || None).is_empty());
     }
 
     #[test]

@@ -12,12 +12,12 @@
 // Run by tests/desktop/run.sh, which provides Xvfb and a private D-Bus session.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeApp, descendants, freePort, openApp, webdriver } from "./webdriver.mjs";
+import { appPid, closeApp, freePort, openApp, webdriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = join(root, "target/debug/kitchen-desktop");
@@ -252,15 +252,8 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
 });
 
 test("the window is drawn on the CPU: no GL driver is loaded into the app", () => {
-  assert.ok(firstApp?.driver.pid, "the first app's driver is running");
-  const exe = (/** @type {number} */ pid) => {
-    try {
-      return readlinkSync(`/proc/${pid}/exe`);
-    } catch {
-      return "";
-    }
-  };
-  const pid = descendants(firstApp.driver.pid).find((p) => exe(p) === app);
+  assert.ok(firstApp, "the first app is open");
+  const pid = appPid(firstApp, app);
   assert.ok(pid, "the app process is found below its driver");
   const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
   const drivers = [...new Set(maps.match(/\/\S*(libLLVM|libgallium|_dri\.so|libEGL_mesa|libGLX_mesa)\S*/g) ?? [])];

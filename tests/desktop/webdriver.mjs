@@ -1,7 +1,7 @@
 // The app under tauri-driver: start a driver, open the app in a session, and
 // speak WebDriver to it. Shared by the desktop tests and the footprint benchmark.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -82,6 +82,18 @@ export function descendants(/** @type {number} */ pid) {
     }
   }
   return all.slice(1);
+}
+
+/** The pid of the running `app` binary that `opened`'s driver started, if any. */
+export function appPid(/** @type {Awaited<ReturnType<typeof openApp>>} */ opened, /** @type {string} */ app) {
+  const exe = (/** @type {number} */ pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      return "";
+    }
+  };
+  return opened.driver.pid === undefined ? undefined : descendants(opened.driver.pid).find((pid) => exe(pid) === app);
 }
 
 function alive(/** @type {number} */ pid) {
