@@ -10,7 +10,7 @@
  *
  *   npm run build && npm run bench:ui
  */
-import { launchBrowser, localDay, startPreview } from "../tests/browser/harness.mjs";
+import { launchBrowser, businessDay, startPreview } from "../tests/browser/harness.mjs";
 
 const DAY_ORDERS = 2000;
 const OPEN_ORDERS = 300;
@@ -56,10 +56,8 @@ try {
   await page.goto(server.url);
   await page.locator(".column").first().waitFor();
 
-  const yesterdayDate = new Date();
-  yesterdayDate.setDate(yesterdayDate.getDate() - 1);
-  const yesterday = localDay(yesterdayDate);
-  const today = localDay();
+  const yesterday = businessDay(1);
+  const today = businessDay();
 
   // A whole past day of 2,000 orders, read at its last second.
   const events = await page.evaluate(

@@ -34,6 +34,8 @@ fn generate(dir: &Path) {
     DeviceSettings::export_all(&cfg).unwrap();
     ResourceCheck::export_all(&cfg).unwrap();
     Claim::export_all(&cfg).unwrap();
+    kitchen_domain::orders::DriverLists::export_all(&cfg).unwrap();
+    kitchen_domain::BusinessDaySetting::export_all(&cfg).unwrap();
     CommandError::export_all(&cfg).unwrap();
     DatabaseProblem::export_all(&cfg).unwrap();
     RepairReport::export_all(&cfg).unwrap();

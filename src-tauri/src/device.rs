@@ -150,11 +150,20 @@ impl Device {
         }
     }
 
-    /// The cloud configuration the device runs with, or would.
-    pub async fn config(&self) -> CloudConfig {
-        match &*self.slot.read().await {
-            Slot::Running(live) => live.config(),
-            Slot::Damaged(_) => self.startup.config.clone(),
+    /// The stack's business day as the device knows it: the running device's,
+    /// else (a damaged database) what this process was told, unconfirmed.
+    pub async fn business_day(&self) -> kitchen_domain::BusinessDaySetting {
+        if let Slot::Running(live) = &*self.slot.read().await {
+            return live.business_day();
+        }
+        let rule = self.startup.config.business_day().unwrap_or_else(|_| {
+            kitchen_domain::BusinessDay::new("UTC", kitchen_domain::DEFAULT_DAY_START_HOUR)
+                .expect("UTC is a time zone")
+        });
+        kitchen_domain::BusinessDaySetting {
+            time_zone: rule.zone_name().to_owned(),
+            day_start_hour: rule.start_hour(),
+            confirmed: false,
         }
     }
 

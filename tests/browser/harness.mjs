@@ -115,8 +115,18 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
 }
 
-/** `YYYY-MM-DD` on the local clock, as the app names days. */
+/** `YYYY-MM-DD` on the local clock. */
 export function localDay(date = new Date()) {
   const two = (/** @type {number} */ n) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+}
+
+/** The in-memory backend's business days start at 04:00 on the local clock. */
+export const DAY_START_HOUR = 4;
+
+/** The business day (`YYYY-MM-DD`) of a moment, as the app names days: `days` before today's by default 0. */
+export function businessDay(days = 0, now = new Date()) {
+  const shifted = new Date(now.getTime() - DAY_START_HOUR * 3_600_000);
+  shifted.setDate(shifted.getDate() - days);
+  return localDay(shifted);
 }

@@ -7,14 +7,12 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { launchBrowser, localDay, screenshot, startPreview } from "./harness.mjs";
+import { businessDay, launchBrowser, screenshot, startPreview } from "./harness.mjs";
 
 /** @typedef {import("playwright-core").Page} Page */
 
-const today = localDay();
-const yesterdayDate = new Date();
-yesterdayDate.setDate(yesterdayDate.getDate() - 1);
-const yesterday = localDay(yesterdayDate);
+const today = businessDay();
+const yesterday = businessDay(1);
 
 /** @type {Awaited<ReturnType<typeof startPreview>>} */
 let server;
@@ -173,7 +171,7 @@ describe("drivers", () => {
     await withMock(
       `return (async () => {
         for (const status of ["preparing", "in the oven", "left the oven", "packing for delivery", "ready"]) {
-          await mock.tapStatus("502", status, "Bruno Brandão");
+          await mock.tapStatus("502", status, "Bruno Brandão", null);
         }
       })()`,
     );
@@ -246,7 +244,7 @@ describe("manager", () => {
 
   it("shows another day's figures, late orders and replay", async () => {
     const seeded = await withMock(
-      "return mock.seedDay(arg, 80, new Date(Date.parse(arg + 'T00:00:00') + 86_399_000))",
+      "return mock.seedDay(arg, 80, new Date(Date.parse(arg + 'T00:00:00') + 86_399_000 + 4 * 3_600_000))",
       yesterday,
     );
     assert.ok(Number(seeded) > 400);
@@ -265,12 +263,13 @@ describe("manager", () => {
     const replay = page.getByRole("region", { name: /Kitchen board at/ });
     await slider.focus();
     await page.keyboard.press("Home");
-    await page.getByText("Board at 00:00").waitFor();
+    // The business day starts at 04:00, and the slider with it.
+    await page.getByText("Board at 04:00").waitFor();
     assert.equal(await replay.locator(".card").count(), 0);
     // Dinner time: the seeded day's busiest hour.
     await slider.evaluate((el) => {
       const input = /** @type {HTMLInputElement} */ (el);
-      input.value = String(19 * 60 + 30);
+      input.value = String((19 - 4) * 60 + 30);
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await page.getByText("Board at 19:30").waitFor();
@@ -443,8 +442,8 @@ describe("at the desktop window's size", () => {
         const mock = /** @type {any} */ (window).kitchenMock;
         mock.seedDay(day, 60, new Date());
         // The longest button label, and more cards than a column can show.
-        await mock.tapStatus("9001", "left the oven", "Maria Fernanda dos Santos Oliveira");
-        for (let i = 0; i < 14; i++) await mock.tapStatus(String(9100 + i), "preparing", `Client ${i}`);
+        await mock.tapStatus("9001", "left the oven", "Maria Fernanda dos Santos Oliveira", null);
+        for (let i = 0; i < 14; i++) await mock.tapStatus(String(9100 + i), "preparing", `Client ${i}`, null);
       },
       { day: today },
     );
@@ -546,7 +545,7 @@ describe("settings", () => {
     await page.getByRole("button", { name: "Test connection" }).click();
     const lines = page.locator(".checks li");
     await lines.first().waitFor();
-    assert.equal(await lines.count(), 5);
+    assert.equal(await lines.count(), 7);
     assert.match(await page.locator('.checks li[data-resource="bus"]').innerText(), /missing-bus[\s\S]*Missing/);
     assert.match(await page.locator('.checks li[data-resource="table"]').innerText(), /OK/);
     // Testing does not save.

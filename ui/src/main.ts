@@ -1,7 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
 import { createBackend, MockBackend } from "./lib/backend";
-import { zonedDay } from "./lib/time/day";
+import { businessDay } from "./lib/time/day";
 import "./app.css";
 
 const target = document.getElementById("app");
@@ -17,7 +17,7 @@ async function preparePreview(mock: MockBackend, params: URLSearchParams): Promi
   (window as unknown as { kitchenMock: MockBackend }).kitchenMock = mock;
   const demo = params.get("demo");
   if (demo !== null) {
-    const today = zonedDay(Date.now(), (await mock.getAppInfo()).storeTimeZone);
+    const today = businessDay(Date.now(), mock.rule);
     mock.seedDay(today, Number(demo) > 1 ? Number(demo) : 120);
   }
   const role = params.get("role");

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use kitchen_cloud::local_cloud::{self, LocalCloudState, MotoServer};
+use kitchen_cloud::migrate;
 use kitchen_cloud::provision::{deploy_stack, FunctionCode};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::Clients;
@@ -26,6 +27,14 @@ pub enum CloudCommand {
     Down,
     /// Is the local cloud running, and where
     Status,
+    /// Move an existing stack's history to this version's table: copy a table
+    /// of the earlier layout (`--from`), or stamp the configured table's items
+    /// that have no arrival stamp yet, so every device's feed sees them
+    Migrate {
+        /// The table of the earlier layout (one item per order number and status)
+        #[arg(long, value_name = "TABLE")]
+        from: Option<String>,
+    },
     /// Deploy the template to the configured cloud (AWS, or the endpoint given)
     Deploy {
         /// S3 bucket of the store function's zip (deploys the Lambda)
@@ -65,6 +74,7 @@ pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
             }
             Ok(())
         }
+        CloudCommand::Migrate { from } => migrate(global, from.as_deref()).await,
         CloudCommand::Deploy {
             function_bucket,
             function_key,
@@ -123,6 +133,58 @@ async fn up(global: &Global, port: u16) -> Result<()> {
     Ok(())
 }
 
+/// The business day flags given to this command, passed on as they were.
+fn business_day_args(global: &Global) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(zone) = &global.store_time_zone {
+        args.extend(["--store-time-zone".to_owned(), zone.clone()]);
+    }
+    if let Some(hour) = global.day_start_hour {
+        args.extend(["--day-start-hour".to_owned(), hour.to_string()]);
+    }
+    args
+}
+
+/// `kitchen cloud migrate`: with a progress bar on the terminal.
+async fn migrate(global: &Global, from: Option<&str>) -> Result<()> {
+    let config = global.cloud_config();
+    let clients = Clients::new(&config).await;
+    let source = from.unwrap_or(&config.table_name);
+    let total = migrate::item_count(&clients, source).await?;
+    let bar = indicatif::ProgressBar::new(total).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} items ({eta} left)")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let report = match from {
+        Some(from) => {
+            bar.set_message(format!("copying {from} into {}", config.table_name));
+            let rule = config
+                .business_day()
+                .context("the stack's business day (--store-time-zone, --day-start-hour)")?;
+            migrate::copy_table(&clients, from, rule, |done| {
+                bar.set_length(total.max(done));
+                bar.set_position(done)
+            })
+            .await?
+        }
+        None => {
+            bar.set_message(format!("stamping {}", config.table_name));
+            migrate::stamp_table(&clients, |done| {
+                bar.set_length(total.max(done));
+                bar.set_position(done)
+            })
+            .await?
+        }
+    };
+    bar.finish_and_clear();
+    println!(
+        "{} items read: {} written, {} already there, {} not order events (left as they were)",
+        report.scanned, report.written, report.unchanged, report.skipped
+    );
+    Ok(())
+}
+
 /// Starts `kitchen worker` in the background against the local cloud.
 fn spawn_worker(global: &Global, endpoint: &str, dir: &std::path::Path) -> Result<u32> {
     let log = std::fs::File::create(dir.join("worker.log")).context("creating worker.log")?;
@@ -136,7 +198,7 @@ fn spawn_worker(global: &Global, endpoint: &str, dir: &std::path::Path) -> Resul
             "--store-queue",
             &global.store_queue,
         ])
-        .args(["--store-time-zone", &global.store_time_zone])
+        .args(business_day_args(global))
         .arg("worker")
         .env(
             "KITCHEN_LOG",

@@ -5,13 +5,16 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use clap::Args;
-use kitchen_cloud::delivery::{DeliveryPoller, DeliveryReport};
-use kitchen_cloud::{Clients, CloudError};
+use kitchen_cloud::delivery::{DeliveryPoller, PollTurn};
+use kitchen_cloud::{views, Clients};
+use kitchen_domain::orders::ShelfOrder;
+use kitchen_domain::BusinessDay;
 use kitchen_notify::DesktopNotifier;
 use kitchen_store::Delivery;
 
-use crate::taps::open_device;
+use crate::taps::{business_day, open_device};
 use crate::Global;
 
 #[derive(Args)]
@@ -24,41 +27,81 @@ pub struct DriversArgs {
     json: bool,
 }
 
+/// The drivers' lists of this device, as its Drivers screen shows them: from
+/// the mirror and this device's taps, through the same function.
 pub async fn drivers(global: &Global, args: DriversArgs) -> Result<()> {
-    let (store, _) = open_device(global)?;
+    let (store, device) = open_device(global)?;
+    let rule = business_day(global, &store)?;
     if args.poll {
-        return poll(global, store).await;
+        return poll(global, store, &device, rule).await;
     }
-    let waiting = store.waiting_deliveries()?;
+    let now = Utc::now();
+    let lists = views::driver_lists(&store, &rule, now)?;
     if args.json {
-        for delivery in &waiting {
-            println!("{}", serde_json::to_string(delivery)?);
+        for order in &lists.ready {
+            println!("{}", serde_json::to_string(order)?);
         }
         return Ok(());
     }
-    let now = Utc::now();
-    println!("{} ready orders waiting for a driver", waiting.len());
-    for delivery in &waiting {
-        println!("  {}", line(delivery, now));
+    let zone = rule.zone();
+    let n = lists.ready.len();
+    println!(
+        "{n} ready {} waiting for a driver",
+        if n == 1 { "order" } else { "orders" }
+    );
+    for order in &lists.ready {
+        println!("  {}", shelf_line(order, "ready at", zone, now));
+    }
+    if !lists.on_the_road.is_empty() {
+        println!("{} on the road", lists.on_the_road.len());
+        for order in &lists.on_the_road {
+            println!("  {}", shelf_line(order, "picked up at", zone, now));
+        }
     }
     Ok(())
 }
 
+fn shelf_line(order: &ShelfOrder, what: &str, zone: Tz, now: DateTime<Utc>) -> String {
+    let since = DateTime::parse_from_rfc3339(&order.since)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    format!(
+        "order {:<8} of {}  {:<20} {what} {}, {} min",
+        order.order,
+        order.day,
+        order.client,
+        since.with_timezone(&zone).format("%H:%M:%S"),
+        (now - since).num_minutes().max(0)
+    )
+}
+
 fn line(delivery: &Delivery, now: DateTime<Utc>) -> String {
     format!(
-        "order {:<8} {:<20} ready at {}, waiting {} min",
+        "order {:<8} of {}  {:<20} ready at {}, waiting {} min",
         delivery.order,
+        delivery.day,
         delivery.client,
         delivery.ready_at.format("%H:%M:%S UTC"),
         delivery.waiting_for(now).num_minutes()
     )
 }
 
-async fn poll(global: &Global, store: kitchen_store::Store) -> Result<()> {
+async fn poll(
+    global: &Global,
+    store: kitchen_store::Store,
+    device: &str,
+    rule: BusinessDay,
+) -> Result<()> {
     let clients = Clients::new(&global.cloud_config()).await;
-    let poller = DeliveryPoller::new(&clients, store, Arc::new(DesktopNotifier::default()));
+    let poller = DeliveryPoller::new(
+        &clients,
+        store,
+        Arc::new(DesktopNotifier::default()),
+        device,
+        rule,
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(poller.run_with(stop_rx, print_poll));
+    let task = tokio::spawn(poller.run_with(stop_rx, print_turn));
     eprintln!(
         "delivery poller: {} → this device (Ctrl-C to stop)",
         clients.config.delivery_queue
@@ -70,17 +113,24 @@ async fn poll(global: &Global, store: kitchen_store::Store) -> Result<()> {
 }
 
 /// One line per new ready order; problems on stderr, so stdout stays a list.
-fn print_poll(poll: &Result<DeliveryReport, CloudError>) {
-    let report = match poll {
-        Ok(report) => report,
-        Err(err) => {
+fn print_turn(turn: &PollTurn) {
+    let report = match turn {
+        PollTurn::Polled(Ok(report)) => report,
+        PollTurn::Polled(Err(err)) => {
             eprintln!("delivery queue: {err} (retrying)");
+            return;
+        }
+        PollTurn::NotifierUnavailable(err) => {
+            eprintln!("{err}: leaving the delivery queue to the other stations until it is back");
             return;
         }
     };
     let now = Utc::now();
     for delivery in &report.new_orders {
         println!("{}", line(delivery, now));
+    }
+    for order in &report.claimed_elsewhere {
+        eprintln!("order {order}: another station notifies it");
     }
     for failure in &report.notify_failures {
         eprintln!("order {}: {}", failure.order, failure.error);

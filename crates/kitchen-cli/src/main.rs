@@ -82,9 +82,14 @@ struct Global {
         default_value = "kitchen-dashboard"
     )]
     stack: String,
-    /// Time zone of the table's `day` attribute (IANA name)
-    #[arg(long, global = true, env = "STORE_TIME_ZONE", default_value = "UTC")]
-    store_time_zone: String,
+    /// The stack's store time zone (IANA name): what `cloud up`, `cloud deploy`
+    /// and the store worker set; devices read the stack's own setting
+    #[arg(long, global = true, env = "STORE_TIME_ZONE")]
+    store_time_zone: Option<String>,
+    /// The hour (0-23) a business day starts at on the store's clocks: what
+    /// `cloud up`, `cloud deploy` and the store worker set (default 4)
+    #[arg(long, global = true, env = "STORE_DAY_START_HOUR", value_parser = clap::value_parser!(u8).range(0..24))]
+    day_start_hour: Option<u8>,
 }
 
 impl Global {
@@ -98,7 +103,8 @@ impl Global {
             table_name: self.table.clone(),
             store_queue: self.store_queue.clone(),
             delivery_queue: self.delivery_queue.clone(),
-            store_time_zone: self.store_time_zone.clone(),
+            store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
+            day_start_hour: self.day_start_hour,
         }
         .or_running_local_cloud()
     }

@@ -4,16 +4,19 @@
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
-use kitchen_cloud::mirror::{parse_day, MirrorSync, ResyncReport, SyncReport};
+use kitchen_cloud::mirror::{FeedReport, MirrorSync, ResyncReport};
+use kitchen_cloud::stack_settings::learn_business_day;
 use kitchen_cloud::Clients;
+use kitchen_domain::parse_day;
+use kitchen_store::Store;
 
 use crate::taps::open_device;
 use crate::Global;
 
 #[derive(Args)]
 pub struct SyncArgs {
-    /// Also sync this day (YYYY-MM-DD in the store's time zone); today is always synced.
-    /// With --full, resync only this day
+    /// Also hold this business day (YYYY-MM-DD): read it whole the first time.
+    /// With --full, read only this day again
     #[arg(long, value_name = "YYYY-MM-DD")]
     day: Option<String>,
     /// Read everything again and drop local rows the table no longer has: the
@@ -24,7 +27,7 @@ pub struct SyncArgs {
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The day to compare (YYYY-MM-DD in the store's time zone; default: today)
+    /// The business day to compare (YYYY-MM-DD; default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     day: Option<String>,
 }
@@ -37,30 +40,42 @@ fn day_arg(day: Option<&str>) -> Result<Option<NaiveDate>> {
     .transpose()
 }
 
+/// The device's mirror sync, after reading the stack's business day from the
+/// table (kept on the device for when it is offline).
+async fn mirror_for(global: &Global, store: &mut Store) -> Result<MirrorSync> {
+    let clients = Clients::new(&global.cloud_config()).await;
+    if learn_business_day(store, &clients).await?.is_none() {
+        eprintln!("note: the stack has no business day setting yet (deploy it, or start its store worker)");
+    }
+    let rule = crate::taps::business_day(global, store)?;
+    Ok(MirrorSync::new(&clients, rule))
+}
+
 pub async fn sync(global: &Global, args: SyncArgs) -> Result<()> {
     let day = day_arg(args.day.as_deref())?;
     let (mut store, _) = open_device(global)?;
-    let clients = Clients::new(&global.cloud_config()).await;
-    let mirror = MirrorSync::new(&clients)?;
+    let mirror = mirror_for(global, &mut store).await?;
     if args.full {
         let report = match day {
-            Some(day) => mirror.full_resync_day(&mut store, day).await?,
+            Some(day) => mirror.read_day(&mut store, day).await?,
             None => mirror.full_resync_all(&mut store).await?,
         };
         print_resync(&report);
     } else {
-        for report in mirror.sync(&mut store, day).await? {
-            print_sync(&report);
+        let extra: Vec<NaiveDate> = day.into_iter().collect();
+        let report = mirror.sync(&mut store, &extra).await?;
+        for read in &report.days_read {
+            print_resync(read);
         }
+        print_feed(&report.feed);
     }
     Ok(())
 }
 
 pub async fn verify(global: &Global, args: VerifyArgs) -> Result<()> {
     let day = day_arg(args.day.as_deref())?;
-    let (store, _) = open_device(global)?;
-    let clients = Clients::new(&global.cloud_config()).await;
-    let mirror = MirrorSync::new(&clients)?;
+    let (mut store, _) = open_device(global)?;
+    let mirror = mirror_for(global, &mut store).await?;
     let day = day.unwrap_or_else(|| mirror.today());
     let report = mirror.verify_day(&store, day).await?;
     println!(
@@ -94,23 +109,28 @@ fn pages(n: u64) -> &'static str {
     }
 }
 
-fn print_sync(report: &SyncReport) {
+fn print_feed(report: &FeedReport) {
+    let days: Vec<&str> = report.days_changed.iter().map(String::as_str).collect();
     println!(
-        "synced {}: read {} items in {} {} ({} new, {} updated), watermark {}",
-        report.day,
+        "synced: read {} items in {} {} of the arrival feed ({} new, {} updated{}), cursor {}",
         report.items_read,
         report.pages,
         pages(report.pages),
         report.written.inserted,
         report.written.replaced,
-        report.watermark.as_deref().unwrap_or("none")
+        if days.is_empty() {
+            String::new()
+        } else {
+            format!(", days {}", days.join(", "))
+        },
+        report.cursor.as_deref().unwrap_or("none")
     );
 }
 
 fn print_resync(report: &ResyncReport) {
     let counts = &report.counts;
     println!(
-        "full resync of {}: read {} items in {} {} ({} new, {} updated, {} removed)",
+        "read {} whole: {} items in {} {} ({} new, {} updated, {} removed)",
         report.day.as_deref().unwrap_or("every day"),
         report.items_read,
         report.pages,

@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use clap::Args;
 use kitchen_cloud::publisher::{DrainReport, Publisher};
-use kitchen_cloud::Clients;
-use kitchen_domain::Status;
+use kitchen_cloud::stack_settings::known_business_day;
+use kitchen_cloud::{views, Clients};
+use kitchen_domain::{day_key, BusinessDay, Status};
 use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
 use crate::Global;
@@ -28,6 +29,10 @@ pub struct TapArgs {
     /// The customer's name
     #[arg(long)]
     client: String,
+    /// The order's business day (YYYY-MM-DD): order numbers restart every day.
+    /// Default: the order of that number the board shows, else a new one of today
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    day: Option<String>,
     /// Keep the tap in the outbox; do not publish now
     #[arg(long)]
     no_publish: bool,
@@ -85,13 +90,37 @@ pub fn open_device(global: &Global) -> Result<(Store, String)> {
     Ok((store, device))
 }
 
+/// The stack's business day as this device knows it; a warning when it has
+/// not been read from the cloud yet (`kitchen sync` reads it).
+pub fn business_day(global: &Global, store: &Store) -> Result<BusinessDay> {
+    let setting = known_business_day(store, &global.cloud_config())?;
+    if !setting.confirmed {
+        eprintln!(
+            "note: the stack's business day is not known on this device yet; using {} from {:02}:00 until `kitchen sync` reads it",
+            setting.time_zone, setting.day_start_hour
+        );
+    }
+    Ok(setting.rule()?)
+}
+
 pub async fn tap(global: &Global, args: TapArgs) -> Result<()> {
     let status: Status = args.status.parse()?;
+    // Bad input is named before anything else is said.
+    kitchen_domain::validate_order(&args.order)?;
+    kitchen_domain::validate_client(&args.client)?;
     let (mut store, device) = open_device(global)?;
-    let tap = store.record_tap(&args.order, status, &args.client, &device, Utc::now())?;
+    let rule = business_day(global, &store)?;
+    let day = views::tap_day(&store, &rule, &args.order, args.day.as_deref(), Utc::now())?;
+    let tap = store.record_tap(day, &args.order, status, &args.client, &device, Utc::now())?;
     println!(
-        "tapped order {} → {} (event {}, {} #{})",
-        tap.order, tap.status, tap.event_id, tap.device, tap.seq
+        "tapped order {} of {} → {} at {} (event {}, {} #{})",
+        tap.order,
+        day_key(tap.day),
+        tap.status,
+        kitchen_domain::time_key(tap.time),
+        tap.event_id,
+        tap.device,
+        tap.seq
     );
     if !args.no_publish {
         publish_now(global, store).await?;
@@ -108,6 +137,7 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
         args.orders
     );
     let (mut store, device) = open_device(global)?;
+    let day = business_day(global, &store)?.day_of(Utc::now());
     let first = match args.first_order {
         Some(first) => first,
         None => store.highest_numeric_order()?.map_or(1, |n| n + 1),
@@ -122,15 +152,16 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
             &[]
         };
         for status in Status::KITCHEN.iter().chain(road) {
-            store.record_tap(&order, *status, client, &device, Utc::now())?;
+            store.record_tap(day, &order, *status, client, &device, Utc::now())?;
         }
     }
     let taps = args.orders as usize * Status::KITCHEN.len() + args.delivered as usize * 2;
     println!(
-        "simulated {} orders ({}–{}): {taps} taps",
+        "simulated {} orders ({}–{}) of {}: {taps} taps",
         args.orders,
         first,
-        first + u64::from(args.orders) - 1
+        first + u64::from(args.orders) - 1,
+        day_key(day)
     );
     if !args.no_publish {
         publish_now(global, store).await?;
@@ -224,11 +255,12 @@ pub fn outbox(global: &Global, args: OutboxArgs) -> Result<()> {
         };
         let why = e.last_error.map(|r| format!("  ({r})")).unwrap_or_default();
         println!(
-            "{:>6}  {}  {:<9}  order {:<8} {:<22} {:<16} tries {}{}",
+            "{:>6}  {}  {:<9}  order {:<8} of {:<10} {:<22} {:<16} tries {}{}",
             e.seq,
             e.tapped_at.format("%Y-%m-%d %H:%M:%S"),
             state,
             e.order,
+            e.day.as_deref().unwrap_or("-"),
             e.status,
             e.client,
             e.attempts,

@@ -7,29 +7,34 @@ use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::Args;
-use kitchen_cloud::mirror::{day_window_in, parse_day, store_time_zone};
-use kitchen_domain::Status;
+use kitchen_cloud::views;
+use kitchen_domain::{parse_day, Status};
 use kitchen_store::{DayViewRow, ViewSource};
 
-use crate::taps::open_device;
+use crate::taps::{business_day, open_device};
 use crate::Global;
 
 #[derive(Args)]
 pub struct TimelineArgs {
-    /// The day to show (YYYY-MM-DD in the store's time zone; default: today)
+    /// The business day to show (YYYY-MM-DD; default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     day: Option<String>,
 }
 
 pub fn timeline(global: &Global, args: TimelineArgs) -> Result<()> {
-    let zone = store_time_zone(&global.store_time_zone)?;
-    let day = match args.day.as_deref() {
-        Some(text) => parse_day(text)
-            .ok_or_else(|| anyhow!("--day must be a date as YYYY-MM-DD, got {text:?}"))?,
-        None => Utc::now().with_timezone(&zone).date_naive(),
-    };
+    let day = args
+        .day
+        .as_deref()
+        .map(|text| {
+            parse_day(text)
+                .ok_or_else(|| anyhow!("--day must be a date as YYYY-MM-DD, got {text:?}"))
+        })
+        .transpose()?;
     let (store, _) = open_device(global)?;
-    let rows = store.day_view(&day_window_in(zone, day))?;
+    let rule = business_day(global, &store)?;
+    let day = day.unwrap_or_else(|| rule.day_of(Utc::now()));
+    let zone = rule.zone();
+    let rows = views::day_view(&store, &rule, day)?;
     if rows.is_empty() {
         println!(
             "no orders on {day} in this device's mirror (`kitchen sync --day {day}` fetches them)"
@@ -62,9 +67,12 @@ fn render(rows: &[DayViewRow], zone: Tz) -> String {
             stages: BTreeMap::new(),
         });
         let local = matches!(row.source, ViewSource::Local(_));
-        timeline
-            .stages
-            .insert(stage, (clock(&row.time, zone), local));
+        // A mark where the tapping device's clock was ahead of the cloud's.
+        let time = match row.ahead_ms {
+            Some(ahead) => format!("{}!{}m", clock(&row.time, zone), ahead / 60_000),
+            None => clock(&row.time, zone),
+        };
+        timeline.stages.insert(stage, (time, local));
     }
     let stages: Vec<usize> = (0..Status::ALL.len())
         .filter(|s| orders.values().any(|o| o.stages.contains_key(s)))
@@ -112,6 +120,9 @@ fn render(rows: &[DayViewRow], zone: Tz) -> String {
     if any_local {
         out.push_str("; * a tap of this device not yet in the table");
     }
+    if rows.iter().any(|row| row.ahead_ms.is_some()) {
+        out.push_str("; !Nm a tap from a clock N minutes ahead of the cloud's");
+    }
     out.push('\n');
     out
 }
@@ -129,6 +140,7 @@ mod tests {
 
     fn row(order: &str, status: &str, time: &str, source: ViewSource) -> DayViewRow {
         DayViewRow {
+            day: "2026-03-14".into(),
             order: order.into(),
             status: status.into(),
             client: "Ana".into(),
@@ -137,6 +149,7 @@ mod tests {
             device: None,
             time_event_id: time.into(),
             source,
+            ahead_ms: None,
         }
     }
 

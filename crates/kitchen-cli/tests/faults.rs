@@ -135,7 +135,14 @@ fn keep_tapping(data_dir: PathBuf, stop: Arc<AtomicBool>, seed: u64) -> Vec<(Str
         let (order, stage) = open[pick];
         let status = Status::KITCHEN[stage];
         store
-            .record_tap(&format!("F{order}"), status, "Ana", DEVICE, Utc::now())
+            .record_tap(
+                day_of(Utc::now()),
+                &format!("F{order}"),
+                status,
+                "Ana",
+                DEVICE,
+                Utc::now(),
+            )
             .expect("a tap is accepted while the core is killed and restarted");
         tapped.push((format!("F{order}"), status.as_str().to_owned()));
         if stage + 1 == Status::KITCHEN.len() {
@@ -303,6 +310,7 @@ fn a_damaged_database_is_reported_in_one_line_and_left_alone() {
         for i in 0..2_000 {
             store
                 .record_tap(
+                    day_of(Utc::now()),
                     &format!("D{i}"),
                     Status::OrderDone,
                     "Ana",

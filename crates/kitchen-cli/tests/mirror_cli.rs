@@ -22,21 +22,24 @@ async fn sync_brings_another_devices_taps_and_verify_fails_until_the_mirror_matc
 
     run(kitchen(&a, "oven-1", &endpoint).args(["simulate", "--orders", "3"]));
     assert_eq!(store_until_idle(&cloud.clients).await, 18);
-    // The day the taps were filed under (UTC, the default store time zone).
+    // The business day the taps were filed under.
     let day = kitchen_store::Store::open_in(&a)
         .unwrap()
         .outbox_entries(true, 1)
         .unwrap()[0]
-        .tapped_at
-        .format("%Y-%m-%d")
-        .to_string();
+        .day
+        .clone()
+        .expect("a tap carries its day");
 
     let synced = run(kitchen(&b, "counter-2", &endpoint).args(["sync", "--day", &day]));
     assert!(
-        stdout(&synced).contains(&format!(
-            "synced {day}: read 18 items in 1 page (18 new, 0 updated)"
-        )),
+        stdout(&synced).contains(&format!("read {day} whole: 18 items in 1 page (18 new")),
         "{}",
+        stdout(&synced)
+    );
+    assert!(
+        stdout(&synced).contains("of the arrival feed (0 new, 0 updated)"),
+        "what the day read brought, the feed finds unchanged: {}",
         stdout(&synced)
     );
     let verified = run(kitchen(&b, "counter-2", &endpoint).args(["verify", "--day", &day]));
@@ -55,7 +58,7 @@ async fn sync_brings_another_devices_taps_and_verify_fails_until_the_mirror_matc
     // A row lost locally: verify says so, with both counts, and exits non-zero.
     let db = rusqlite::Connection::open(b.join("kitchen.sqlite3")).unwrap();
     db.execute(
-        "DELETE FROM mirror_events WHERE order_id = (SELECT MIN(order_id) FROM mirror_events) AND status = 'ready'",
+        "DELETE FROM mirror_items WHERE order_id = (SELECT MIN(order_id) FROM mirror_items) AND status = 'ready'",
         [],
     )
     .unwrap();
@@ -98,13 +101,17 @@ fn a_bad_day_is_refused_in_one_line_naming_the_flag() {
     }
 }
 
+/// `kitchen drivers` lists what the Drivers screen lists, from the mirror; a
+/// station that cannot show notifications leaves the queue to the others.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drivers_poll_takes_the_ready_orders_and_the_list_shows_them_until_picked_up() {
+async fn drivers_lists_ready_orders_from_the_mirror_and_a_station_without_notifications_leaves_the_queue(
+) {
     let cloud = local_cloud().await;
     let endpoint = cloud.endpoint();
     let dir = tempfile::tempdir().unwrap();
     let (kitchen_dir, station) = (dir.path().join("oven"), dir.path().join("drivers"));
     run(kitchen(&kitchen_dir, "oven-1", &endpoint).args(["simulate", "--orders", "2"]));
+    assert_eq!(store_until_idle(&cloud.clients).await, 12);
 
     // The poller in the foreground, on a desktop without a notification service.
     let poller = kitchen(&station, "drivers-1", &endpoint)
@@ -114,31 +121,25 @@ async fn drivers_poll_takes_the_ready_orders_and_the_list_shows_them_until_picke
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let taken = eventually(std::time::Duration::from_secs(60), || {
-        kitchen_store::Store::open_in(&station)
-            .and_then(|s| s.waiting_deliveries())
-            .is_ok_and(|waiting| waiting.len() == 2)
-    })
-    .await;
-    std::process::Command::new("kill")
-        .args(["-INT", &poller.id().to_string()])
-        .status()
-        .unwrap();
-    let output = poller.wait_with_output().unwrap();
-    assert!(taken, "the poller took both ready orders: {output:?}");
+    let poller = ChildGuard::new(poller);
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    let output = poller.interrupt_and_wait();
     assert!(output.status.success(), "{output:?}");
-    let printed = stdout(&output);
-    assert_eq!(printed.lines().count(), 2, "{printed}");
-    assert!(
-        printed.lines().all(|l| l.starts_with("order ")),
-        "{printed}"
-    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("no desktop notification service"),
+        stderr.contains("no desktop notification service")
+            && stderr.contains("leaving the delivery queue"),
         "the missing service is reported, not a crash: {stderr}"
     );
+    assert!(stdout(&output).is_empty(), "{output:?}");
+    assert_eq!(
+        receive_all(&cloud.clients, "waiting-delivery").await.len(),
+        2,
+        "both ready orders are still on the queue, for a station that can announce them"
+    );
 
+    // The list comes from the mirror, on any device.
+    run(kitchen(&station, "drivers-1", &endpoint).arg("sync"));
     let listed = stdout(&run(
         kitchen(&station, "drivers-1", &endpoint).arg("drivers")
     ));
@@ -154,6 +155,7 @@ async fn drivers_poll_takes_the_ready_orders_and_the_list_shows_them_until_picke
         first["order"].as_str().unwrap().to_owned(),
         first["client"].as_str().unwrap().to_owned(),
     );
+    assert!(first["day"].as_str().is_some(), "{first}");
     run(kitchen(&station, "drivers-1", &endpoint).args([
         "tap",
         &order,
@@ -165,8 +167,13 @@ async fn drivers_poll_takes_the_ready_orders_and_the_list_shows_them_until_picke
         kitchen(&station, "drivers-1", &endpoint).arg("drivers")
     ));
     assert!(
-        listed.starts_with("1 ready orders waiting for a driver")
-            && !listed.contains(&format!("order {order} ")),
+        listed.starts_with("1 ready order waiting for a driver")
+            && !listed
+                .lines()
+                .nth(1)
+                .unwrap_or("")
+                .contains(&format!("order {order} "))
+            && listed.contains("1 on the road"),
         "{listed}"
     );
 }

@@ -50,6 +50,7 @@ async fn repair_keeps_the_damaged_file_publishes_its_taps_and_rebuilds_the_mirro
         let client = format!("Client {i} {}", "x".repeat(150));
         let tap = store
             .record_tap(
+                day_of(Utc::now()),
                 &format!("U{i}"),
                 Status::OrderDone,
                 &client,
@@ -130,7 +131,14 @@ fn repair_refuses_a_sound_database_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
     store
-        .record_tap("1", Status::OrderDone, "Ana", DEVICE, Utc::now())
+        .record_tap(
+            day_of(Utc::now()),
+            "1",
+            Status::OrderDone,
+            "Ana",
+            DEVICE,
+            Utc::now(),
+        )
         .unwrap();
     drop(store);
     let path = dir.path().join(DATABASE_FILE);

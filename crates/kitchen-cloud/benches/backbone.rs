@@ -44,7 +44,14 @@ fn fill(store: &mut Store, taps: usize) -> Vec<Duration> {
         let status = Status::KITCHEN[i % 6];
         let started = Instant::now();
         store
-            .record_tap(&order, status, "Ana", "bench", Utc::now())
+            .record_tap(
+                Utc::now().date_naive(),
+                &order,
+                status,
+                "Ana",
+                "bench",
+                Utc::now(),
+            )
             .expect("tap");
         latencies.push(started.elapsed());
     }

@@ -1,7 +1,7 @@
 //! Incremental mirror against a full table scan, measured in the same run: the
 //! table holds BENCH_TABLE_ITEMS (100000) events over ten days, then
-//! BENCH_NEW_EVENTS (100) new ones arrive today. The incremental sync reads today's
-//! changes through the `by-day` index from the device's watermark; the baseline
+//! BENCH_NEW_EVENTS (100) new ones arrive. The incremental sync reads what
+//! arrived through the `by-arrival` feed from the device's cursor; the baseline
 //! scans the whole table. The incremental time is split into the local cloud's
 //! part (the Query calls alone, repeated bare) and the rest (parsing, SQLite).
 //!
@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{NaiveDate, Utc};
 use kitchen_cloud::local_cloud::LocalCloud;
-use kitchen_cloud::mirror::{day_key, MirrorSync, BY_DAY_INDEX};
+use kitchen_cloud::mirror::{MirrorSync, BY_ARRIVAL_INDEX};
 use kitchen_cloud::table::scan_all;
 use kitchen_cloud::CloudConfig;
+use kitchen_domain::{day_key, order_key, time_key, BusinessDay};
 use kitchen_store::Store;
 use tokio::task::JoinSet;
 
@@ -28,8 +29,14 @@ fn size(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// An item as the store function writes it; `n` numbers the event within its day.
-fn item(day: NaiveDate, n: usize, hour: u32) -> HashMap<String, AttributeValue> {
+/// An item as the store function writes it; `n` numbers the event within its
+/// day; stored at `stored` (its day's hour when `None`).
+fn item(
+    day: NaiveDate,
+    n: usize,
+    hour: u32,
+    stored: Option<chrono::DateTime<Utc>>,
+) -> HashMap<String, AttributeValue> {
     let s = |v: String| AttributeValue::S(v);
     let time = format!(
         "{}T{:02}:{:02}:{:02}.{:03}Z",
@@ -41,8 +48,11 @@ fn item(day: NaiveDate, n: usize, hour: u32) -> HashMap<String, AttributeValue> 
     );
     let event_id = uuid::Uuid::now_v7().to_string();
     let status = kitchen_domain::Status::KITCHEN[n % 6].as_str();
+    let stored = stored.map_or_else(|| time.clone(), time_key);
+    let order = format!("{}", n / 6);
     HashMap::from([
-        ("order".into(), s(format!("{}-{}", day, n / 6))),
+        ("order_key".into(), s(order_key(&day_key(day), &order))),
+        ("order".into(), s(order)),
         ("status".into(), s(status.into())),
         ("client".into(), s("Ana".into())),
         ("time".into(), s(time.clone())),
@@ -52,6 +62,9 @@ fn item(day: NaiveDate, n: usize, hour: u32) -> HashMap<String, AttributeValue> 
         ("version".into(), s("1".into())),
         ("detail".into(), s("{}".into())),
         ("device".into(), s("bench".into())),
+        ("arrival_day".into(), s(stored[..10].to_owned())),
+        ("arrival_key".into(), s(format!("{stored}#{event_id}"))),
+        ("stored_at".into(), s(stored)),
     ])
 }
 
@@ -105,26 +118,39 @@ fn main() {
         let started = Instant::now();
         for back in 0..DAYS {
             let day = today - chrono::Days::new(back);
-            load(&cloud, (0..per_day).map(|n| item(day, n, 1)).collect()).await;
+            load(&cloud, (0..per_day).map(|n| item(day, n, 1, None)).collect()).await;
         }
         eprintln!("loaded {total} items in {:.0} s", started.elapsed().as_secs_f64());
 
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open_in(dir.path()).unwrap();
-        let sync = MirrorSync::new(&cloud.clients).unwrap();
-        let first = sync.sync_day(&mut store, today).await.unwrap();
-        assert_eq!(first.items_read as usize, per_day);
+        let sync = MirrorSync::new(&cloud.clients, BusinessDay::new("UTC", 0).unwrap());
+        let first = sync.sync(&mut store, &[]).await.unwrap();
+        let held: u64 = first.days_read.iter().map(|r| r.items_read).sum();
+        assert!(held as usize >= per_day, "{first:?}");
 
-        // New events, later in the day than everything the device has seen.
-        load(&cloud, (0..new_events).map(|n| item(today, per_day + n, 23)).collect()).await;
+        // New events arrive, for today.
+        let now = Utc::now();
+        load(
+            &cloud,
+            (0..new_events)
+                .map(|n| item(today, per_day + n, 23, Some(now)))
+                .collect(),
+        )
+        .await;
+        let cursor = store.feed_cursor().unwrap().expect("a cursor");
         let started = Instant::now();
-        let incremental = sync.sync_day(&mut store, today).await.unwrap();
+        let incremental = sync.follow_feed(&mut store).await.unwrap();
         let incremental_time = started.elapsed();
-        // The overlap window reads the last two minutes before the watermark again.
         assert!(incremental.items_read as usize >= new_events);
 
         // The cloud's part of it: the same Query pages, nothing done with them.
-        let from = incremental.from.clone().expect("a watermark");
+        let from = time_key(
+            chrono::DateTime::parse_from_rfc3339(cursor.split('#').next().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
+                - kitchen_cloud::mirror::FEED_OVERLAP,
+        );
         let started = Instant::now();
         let mut start = None;
         loop {
@@ -133,11 +159,11 @@ fn main() {
                 .dynamodb
                 .query()
                 .table_name("pizzaria-events")
-                .index_name(BY_DAY_INDEX)
-                .key_condition_expression("#day = :day AND #te > :from")
-                .expression_attribute_names("#day", "day")
-                .expression_attribute_names("#te", "time_event_id")
-                .expression_attribute_values(":day", AttributeValue::S(day_key(today)))
+                .index_name(BY_ARRIVAL_INDEX)
+                .key_condition_expression("#day = :day AND #key > :from")
+                .expression_attribute_names("#day", "arrival_day")
+                .expression_attribute_names("#key", "arrival_key")
+                .expression_attribute_values(":day", AttributeValue::S(day_key(now.date_naive())))
                 .expression_attribute_values(":from", AttributeValue::S(from.clone()))
                 .set_exclusive_start_key(start.take())
                 .send()

@@ -75,7 +75,9 @@ async fn ready_to_notified(
     for i in 0..taps {
         let order = format!("{prefix}{i}");
         let tapped = Instant::now();
-        kitchen.record_tap(&order, "ready", "Ana").expect("tap");
+        kitchen
+            .record_tap(&order, "ready", "Ana", None)
+            .expect("tap");
         latencies.push(stopwatch.shown_at(&order).await - tapped);
     }
     latencies.sort();
@@ -124,8 +126,14 @@ fn main() {
         // Baseline: ask the queue once a second without waiting.
         let naive_watch = Arc::new(Stopwatch::default());
         let store = Store::open_in(&dir.path().join("naive")).unwrap();
-        let mut naive =
-            DeliveryPoller::new(&cloud.clients, store, naive_watch.clone()).with_wait_seconds(0);
+        let mut naive = DeliveryPoller::new(
+            &cloud.clients,
+            store,
+            naive_watch.clone(),
+            "naive",
+            kitchen_domain::BusinessDay::new("UTC", 4).unwrap(),
+        )
+        .with_wait_seconds(0);
         let mut naive_stop = stopped.clone();
         tokio::spawn(async move {
             loop {

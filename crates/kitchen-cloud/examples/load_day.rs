@@ -6,12 +6,11 @@
 //!   cargo run -p kitchen-cloud --example load_day -- ORDERS DELIVERED [DEVICE]
 //!
 //! Uses the same configuration as the CLI (`AWS_ENDPOINT_URL`, `KITCHEN_TABLE`,
-//! `STORE_TIME_ZONE`…). Orders arrive evenly from the start of today (in the
-//! store's time zone) to a few minutes ago; the first DELIVERED of them are also
-//! picked up and delivered.
+//! `STORE_TIME_ZONE`, `STORE_DAY_START_HOUR`…). Orders arrive evenly from the
+//! start of today's business day to a few minutes ago; the first DELIVERED of
+//! them are also picked up and delivered.
 
 use chrono::{Duration, Utc};
-use kitchen_cloud::mirror::{day_window_in, store_time_zone};
 use kitchen_cloud::store_fn::StoreFunction;
 use kitchen_cloud::{Clients, CloudConfig};
 use kitchen_domain::{Status, Tap};
@@ -34,13 +33,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let config = CloudConfig::from_env().or_running_local_cloud();
-    let zone = store_time_zone(&config.store_time_zone)?;
+    let rule = config.business_day()?;
     let clients = Clients::new(&config).await;
     let function = StoreFunction::for_clients(&clients)?;
 
     let now = Utc::now();
-    let today = now.with_timezone(&zone).date_naive();
-    let start = day_window_in(zone, today).start;
+    let today = rule.day_of(now);
+    let start = rule.start_of(today);
     // The last order leaves the kitchen a few minutes before now.
     let span = (now - Duration::minutes(5) - start).max(Duration::minutes(1));
     let mut taps = Vec::new();
@@ -57,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             seq += 1;
             let at = (entered + Duration::seconds(20 * step as i64)).min(now);
             taps.push(Tap::new(
+                today,
                 &format!("{}", 10_001 + i),
                 *status,
                 client,

@@ -37,7 +37,7 @@ pub enum CheckOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceCheck {
-    /// "credentials", "bus", "table", "index" or "queue".
+    /// "credentials", "bus", "table", "index", "queue" or "business day".
     pub resource: String,
     pub name: String,
     pub outcome: CheckOutcome,
@@ -111,10 +111,42 @@ pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
         check(
             "index",
             &format!("{}/by-day", config.table_name),
-            index(&clients).await,
+            index(&clients, "by-day", "day").await,
+        ),
+        check(
+            "index",
+            &format!("{}/by-arrival", config.table_name),
+            index(&clients, "by-arrival", "arrival_day").await,
         ),
         check("queue", &config.delivery_queue, queue(&clients).await),
+        business_day(&clients).await,
     ]
+}
+
+/// The stack's business day, which every device takes from the table.
+async fn business_day(clients: &Clients) -> ResourceCheck {
+    let (name, result) = match crate::stack_settings::read_business_day(clients).await {
+        Ok(Some(setting)) => (
+            format!(
+                "{} from {:02}:00",
+                setting.time_zone, setting.day_start_hour
+            ),
+            Ok(()),
+        ),
+        Ok(None) => (
+            "not set".to_owned(),
+            Err(CloudError::Missing(format!(
+                "the stack's business day in {}: deploy the stack or start its store function",
+                clients.config.table_name
+            ))),
+        ),
+        Err(err) => ("unknown".to_owned(), Err(err)),
+    };
+    ResourceCheck {
+        resource: "business day".into(),
+        name,
+        outcome: CheckOutcome::of(result),
+    }
 }
 
 async fn credentials(clients: &Clients) -> Result<(), CloudError> {
@@ -154,16 +186,16 @@ async fn table(clients: &Clients) -> Result<(), CloudError> {
         .map_err(|e| CloudError::call("DescribeTable", name, e))
 }
 
-/// The query the mirror makes, for a day with no orders.
-async fn index(clients: &Clients) -> Result<(), CloudError> {
+/// The query the mirror makes on an index, for a day with no items.
+async fn index(clients: &Clients, index: &str, hash: &str) -> Result<(), CloudError> {
     let table = &clients.config.table_name;
     let result = clients
         .dynamodb
         .query()
         .table_name(table)
-        .index_name("by-day")
+        .index_name(index)
         .key_condition_expression("#day = :day")
-        .expression_attribute_names("#day", "day")
+        .expression_attribute_names("#day", hash)
         .expression_attribute_values(
             ":day",
             aws_sdk_dynamodb::types::AttributeValue::S(EMPTY_DAY.into()),
@@ -172,14 +204,14 @@ async fn index(clients: &Clients) -> Result<(), CloudError> {
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| CloudError::call("Query", format!("{table}/by-day"), e));
+        .map_err(|e| CloudError::call("Query", format!("{table}/{index}"), e));
     match result {
         // A table without the index answers ValidationException naming it.
         Err(CloudError::Service { code, message, .. })
             if code == "ValidationException" && message.to_lowercase().contains("index") =>
         {
             Err(CloudError::Missing(format!(
-                "index by-day on {table}: {message}"
+                "index {index} on {table}: {message}"
             )))
         }
         other => other,

@@ -12,6 +12,8 @@ use kitchen_store::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::clock::ClockWatch;
+
 /// Names and location of the cloud resources. Defaults are the SPEC's names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloudConfig {
@@ -26,8 +28,12 @@ pub struct CloudConfig {
     pub table_name: String,
     pub store_queue: String,
     pub delivery_queue: String,
-    /// IANA zone for the table's `day` attribute.
-    pub store_time_zone: String,
+    /// The stack's store time zone (IANA), when this process was told it
+    /// (`STORE_TIME_ZONE`): the store function's setting, and what a deploy sets.
+    /// Devices read the stack's own setting from the table.
+    pub store_time_zone: Option<String>,
+    /// The hour a business day starts at (`STORE_DAY_START_HOUR`), when told.
+    pub day_start_hour: Option<u8>,
 }
 
 impl Default for CloudConfig {
@@ -41,10 +47,14 @@ impl Default for CloudConfig {
             table_name: "pizzaria-events".into(),
             store_queue: "pizzaria-events-store".into(),
             delivery_queue: "waiting-delivery".into(),
-            store_time_zone: "UTC".into(),
+            store_time_zone: None,
+            day_start_hour: None,
         }
     }
 }
+
+/// The template's default store time zone.
+pub const DEFAULT_STORE_TIME_ZONE: &str = "UTC";
 
 /// Timeouts for ordinary calls: a call never hangs on a dead network.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
@@ -56,7 +66,8 @@ const LONG_POLL_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(25);
 const LONG_POLL_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl CloudConfig {
-    /// The defaults, overridden by `KITCHEN_*` variables and `STORE_TIME_ZONE`.
+    /// The defaults, overridden by `KITCHEN_*` variables, `STORE_TIME_ZONE` and
+    /// `STORE_DAY_START_HOUR` (an hour that is not 0–23 is ignored, with a warning).
     pub fn from_env() -> CloudConfig {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let mut config = CloudConfig {
@@ -71,14 +82,38 @@ impl CloudConfig {
             ("KITCHEN_TABLE", &mut config.table_name),
             ("KITCHEN_STORE_QUEUE", &mut config.store_queue),
             ("KITCHEN_DELIVERY_QUEUE", &mut config.delivery_queue),
-            ("STORE_TIME_ZONE", &mut config.store_time_zone),
         ];
         for (name, slot) in names {
             if let Some(value) = var(name) {
                 *slot = value;
             }
         }
+        config.store_time_zone = var("STORE_TIME_ZONE");
+        config.day_start_hour = var("STORE_DAY_START_HOUR").and_then(|hour| {
+            let parsed = hour.trim().parse::<u8>().ok().filter(|h| *h < 24);
+            if parsed.is_none() {
+                tracing::warn!(
+                    "STORE_DAY_START_HOUR {hour:?} is not an hour from 0 to 23; ignored"
+                );
+            }
+            parsed
+        });
         config
+    }
+
+    /// The business day this process was told (`STORE_TIME_ZONE`,
+    /// `STORE_DAY_START_HOUR`), the template's defaults standing in for what
+    /// was not: for the store function and for deploys.
+    pub fn business_day(
+        &self,
+    ) -> Result<kitchen_domain::BusinessDay, kitchen_domain::ContractError> {
+        kitchen_domain::BusinessDay::new(
+            self.store_time_zone
+                .as_deref()
+                .unwrap_or(DEFAULT_STORE_TIME_ZONE),
+            self.day_start_hour
+                .unwrap_or(kitchen_domain::DEFAULT_DAY_START_HOUR),
+        )
     }
 
     /// Without an endpoint, the one of a running local cloud (`kitchen cloud up`),
@@ -198,11 +233,14 @@ pub struct Clients {
     /// For long polls: attempt timeout above the 20 s wait.
     pub sqs_long_poll: aws_sdk_sqs::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
+    /// The cloud's clock, measured on every response of these clients.
+    pub clock: ClockWatch,
 }
 
 impl Clients {
     pub async fn new(config: &CloudConfig) -> Clients {
         let sdk = config.load_sdk_config().await;
+        let clock = ClockWatch::default();
         let long_poll = aws_sdk_sqs::config::Builder::from(&sdk)
             .timeout_config(
                 TimeoutConfig::builder()
@@ -211,14 +249,28 @@ impl Clients {
                     .operation_timeout(LONG_POLL_OPERATION_TIMEOUT)
                     .build(),
             )
+            .interceptor(clock.clone())
             .build();
         Clients {
             config: config.clone(),
-            events: aws_sdk_eventbridge::Client::new(&sdk),
-            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
-            sqs: aws_sdk_sqs::Client::new(&sdk),
+            events: aws_sdk_eventbridge::Client::from_conf(
+                aws_sdk_eventbridge::config::Builder::from(&sdk)
+                    .interceptor(clock.clone())
+                    .build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(&sdk)
+                    .interceptor(clock.clone())
+                    .build(),
+            ),
+            sqs: aws_sdk_sqs::Client::from_conf(
+                aws_sdk_sqs::config::Builder::from(&sdk)
+                    .interceptor(clock.clone())
+                    .build(),
+            ),
             sqs_long_poll: aws_sdk_sqs::Client::from_conf(long_poll),
             cloudformation: aws_sdk_cloudformation::Client::new(&sdk),
+            clock,
         }
     }
 

@@ -1,12 +1,17 @@
-//! The drivers' side of the delivery queue: long-polls `waiting-delivery`, records
-//! each ready order in the device's database before deleting its message,
-//! quarantines what cannot be read, and notifies each ready order once.
+//! The drivers' side of the delivery queue: long-polls `waiting-delivery` while
+//! notifications can be shown, records each ready order in the device's
+//! database before deleting its message, quarantines what cannot be read, and
+//! notifies each ready order once across every driver station: the station
+//! claims the notification in the table with a conditional write first.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message};
 use chrono::Utc;
-use kitchen_domain::ContractError;
+use kitchen_domain::{day_key, order_key, time_key, BusinessDay, ContractError};
 /// How a driver station reads one queue message, without AWS: in the store.
 pub use kitchen_store::{classify_delivery_message, MessageOutcome};
 use kitchen_store::{Delivery, Store};
@@ -55,6 +60,25 @@ pub struct NotifyFailure {
     pub error: NotifyError,
 }
 
+/// How often a station without a notification service asks again whether one
+/// has appeared; until then it leaves the queue to the other stations.
+pub const NOTIFIER_RECHECK: Duration = Duration::from_secs(15);
+
+/// The table's item that says which station notifies an order.
+pub fn notification_claim_key(day: &str, order: &str) -> String {
+    format!("#notified#{}", order_key(day, order))
+}
+
+/// What one turn of the poller came to.
+#[derive(Debug)]
+pub enum PollTurn {
+    /// The queue was polled.
+    Polled(Result<DeliveryReport, CloudError>),
+    /// Notifications cannot be shown here, so the queue was left alone: its
+    /// ready orders go to a station that can show them.
+    NotifierUnavailable(NotifyError),
+}
+
 /// What one poll did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -66,6 +90,8 @@ pub struct DeliveryReport {
     pub quarantined: Vec<Quarantined>,
     /// Orders a notification was shown for.
     pub notified: Vec<String>,
+    /// Orders another station had already claimed the notification of.
+    pub claimed_elsewhere: Vec<String>,
     pub notify_failures: Vec<NotifyFailure>,
     /// Messages handled but not deleted: they come back and are then duplicates.
     pub delete_failures: usize,
@@ -78,17 +104,30 @@ pub struct DeliveryPoller {
     store: Store,
     notifier: Arc<dyn Notifier>,
     wait_seconds: i32,
+    /// This station's name, in the notification claims it writes.
+    device: String,
+    /// Tells the business day of ready events from producers that do not say it.
+    business_day: BusinessDay,
 }
 
 impl DeliveryPoller {
-    /// A poller for the configured delivery queue, writing to `store`.
-    pub fn new(clients: &Clients, store: Store, notifier: Arc<dyn Notifier>) -> DeliveryPoller {
+    /// A poller for the configured delivery queue, writing to `store`, on the
+    /// driver station `device`.
+    pub fn new(
+        clients: &Clients,
+        store: Store,
+        notifier: Arc<dyn Notifier>,
+        device: &str,
+        business_day: BusinessDay,
+    ) -> DeliveryPoller {
         DeliveryPoller {
             clients: clients.clone(),
             queue_url: None,
             store,
             notifier,
             wait_seconds: LONG_POLL_WAIT.as_secs() as i32,
+            device: device.to_owned(),
+            business_day,
         }
     }
 
@@ -170,9 +209,10 @@ impl DeliveryPoller {
         let body = message.body().unwrap_or_default();
         let queue = queue_url.rsplit('/').next().unwrap_or(queue_url);
         let origin = format!("{queue}/{message_id}");
+        let rule = self.business_day;
         match self
             .store
-            .record_delivery_message(&origin, body, Utc::now())?
+            .record_delivery_message(&origin, body, Utc::now(), |time| day_key(rule.day_of(time)))?
         {
             MessageOutcome::New(delivery) => report.new_orders.push(delivery),
             MessageOutcome::Duplicate => report.duplicates += 1,
@@ -185,11 +225,18 @@ impl DeliveryPoller {
     }
 
     /// Notifies every waiting order not notified yet: the new ones, and any a
-    /// crash left between recording and notifying. Claimed before shown, so an
-    /// order never notifies twice.
+    /// crash left between recording and notifying. Claimed in the table, then
+    /// on this station, then shown: an order never notifies twice, here or on
+    /// another station that received a duplicate of its ready event.
     async fn notify_waiting(&mut self, report: &mut DeliveryReport) -> Result<(), CloudError> {
         for delivery in self.store.deliveries_to_notify()? {
+            let ours = claim_notification(&self.clients, &self.device, &delivery).await?;
+            // Either way this station is done with it.
             if !self.store.mark_notified(&delivery.event_id, Utc::now())? {
+                continue;
+            }
+            if !ours {
+                report.claimed_elsewhere.push(delivery.order.clone());
                 continue;
             }
             let notifier = Arc::clone(&self.notifier);
@@ -213,14 +260,25 @@ impl DeliveryPoller {
         self.run_with(shutdown, |_| {}).await
     }
 
-    /// Like `run`, handing every poll's outcome to `on_poll` (a UI, a console).
+    /// Like `run`, handing every turn's outcome to `on_turn` (a UI, a console).
+    /// A station that cannot show notifications takes nothing from the queue:
+    /// SQS hands each message to one reader, and a ready order taken here could
+    /// not be announced. It asks again every [`NOTIFIER_RECHECK`].
     pub async fn run_with(
         mut self,
         mut shutdown: watch::Receiver<bool>,
-        mut on_poll: impl FnMut(&Result<DeliveryReport, CloudError>) + Send,
+        mut on_turn: impl FnMut(&PollTurn) + Send,
     ) {
         let mut failures = 0;
         loop {
+            if let Err(error) = notifier_ready(&self.notifier).await {
+                tracing::warn!("not taking ready orders from the queue: {error}");
+                on_turn(&PollTurn::NotifierUnavailable(error));
+                tokio::select! {
+                    _ = tokio::time::sleep(NOTIFIER_RECHECK) => continue,
+                    _ = shutdown.changed() => return,
+                }
+            }
             // Only the wait for messages is cut short by a shutdown.
             let received = tokio::select! {
                 received = self.receive() => received,
@@ -230,10 +288,9 @@ impl DeliveryPoller {
                 Ok((queue_url, messages)) => self.take(&queue_url, &messages).await,
                 Err(err) => Err(err),
             };
-            on_poll(&poll);
-            match poll {
+            let failed = poll.is_err();
+            match &poll {
                 Ok(report) => {
-                    failures = 0;
                     if report.received > 0 {
                         tracing::info!(
                             received = report.received,
@@ -244,20 +301,70 @@ impl DeliveryPoller {
                         );
                     }
                 }
-                Err(err) => {
-                    failures += 1;
-                    tracing::warn!("delivery poller: {err}");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff(failures)) => {}
-                        _ = shutdown.changed() => return,
-                    }
+                Err(err) => tracing::warn!("delivery poller: {err}"),
+            }
+            on_turn(&PollTurn::Polled(poll));
+            if failed {
+                failures += 1;
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff(failures)) => {}
+                    _ = shutdown.changed() => return,
                 }
+            } else {
+                failures = 0;
             }
             if *shutdown.borrow() {
                 return;
             }
         }
     }
+}
+
+/// Claims the notification of an order for this station, with a write the
+/// table accepts once per order: `true` when it is this station's to show
+/// (also when this station claimed it before a restart).
+async fn claim_notification(
+    clients: &Clients,
+    device: &str,
+    delivery: &Delivery,
+) -> Result<bool, CloudError> {
+    let table = &clients.config.table_name;
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    let result = clients
+        .dynamodb
+        .put_item()
+        .table_name(table)
+        .item(
+            "order_key",
+            s(&notification_claim_key(&delivery.day, &delivery.order)),
+        )
+        .item("status", s("ready"))
+        .item("device", s(device))
+        .item("event_id", s(&delivery.event_id))
+        .item("claimed_at", s(&time_key(Utc::now())))
+        .condition_expression("attribute_not_exists(order_key)")
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) => match err.as_service_error() {
+            Some(PutItemError::ConditionalCheckFailedException(failed)) => Ok(failed
+                .item()
+                .and_then(|item| item.get("device"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|claimer| claimer == device)),
+            _ => Err(CloudError::call("PutItem", table, err)),
+        },
+    }
+}
+
+/// Whether notifications can be shown now (a blocking call, off the runtime).
+async fn notifier_ready(notifier: &Arc<dyn Notifier>) -> Result<(), NotifyError> {
+    let notifier = Arc::clone(notifier);
+    tokio::task::spawn_blocking(move || notifier.check())
+        .await
+        .unwrap_or_else(|e| Err(NotifyError::Failed(format!("the notifier failed: {e}"))))
 }
 
 /// Deletes handled messages; returns how many the queue failed to delete.

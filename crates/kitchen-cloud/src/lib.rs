@@ -4,16 +4,20 @@
 //! drivers' delivery poller, and the loops that keep a running device live.
 
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod live;
 pub mod local_cloud;
+pub mod migrate;
 pub mod mirror;
 pub mod provision;
 pub mod publisher;
 pub mod repair;
+pub mod stack_settings;
 pub mod store_fn;
 pub mod table;
+pub mod views;
 pub mod worker;
 
 use std::fmt::Display;

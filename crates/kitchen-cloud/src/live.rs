@@ -1,27 +1,38 @@
 //! A device while the app runs: its database, and the loops that keep it live —
-//! the publisher (woken by each tap), the mirror of today's events, and the
-//! connection state the screens show — all reported as [`Change`]s.
+//! the publisher (woken by each tap), the mirror following the table's arrival
+//! feed, the periodic check of the days it shows, the delivery poller of a
+//! driver station, and the connection state the screens show — all reported
+//! as [`Change`]s.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-use kitchen_domain::{Status, Tap};
+use kitchen_domain::orders::DriverLists;
+use kitchen_domain::{day_key, BusinessDay, BusinessDaySetting, Status, Tap};
 use kitchen_store::{Claim, DayViewRow, DeviceRole, DeviceSettings, Store, StoreError};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 use ts_rs::TS;
 
-use crate::delivery::{DeliveryPoller, DeliveryReport, Notifier, NotifyError};
-use crate::mirror::{day_window_in, store_time_zone, MirrorSync};
+use crate::clock::ClockWatch;
+use crate::delivery::{DeliveryPoller, Notifier, NotifyError, PollTurn};
+use crate::mirror::MirrorSync;
 use crate::publisher::{Publisher, PublisherHealth};
-use crate::{Clients, CloudConfig, CloudError};
+use crate::stack_settings::{known_business_day, learn_business_day};
+use crate::{views, Clients, CloudConfig, CloudError};
 
-/// How often today's events are mirrored when nothing else asks for it.
-pub const MIRROR_INTERVAL: Duration = Duration::from_secs(3);
+/// How often the arrival feed is read when nothing else asks for it: a tap on
+/// another device shows here within about this long after it is stored.
+pub const MIRROR_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the days a device shows are checked against the table (count and
+/// checksum), and the stack's business day read again.
+pub const CHECK_INTERVAL: Duration = Duration::from_secs(180);
+/// A day the manager opened is checked for this long after.
+const VIEWED_DAY_KEPT: Duration = Duration::from_secs(600);
 /// How long a loop may take to finish its call in flight when the app stops.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Changes kept for a slow listener; one that falls further behind skips ahead.
@@ -84,6 +95,13 @@ pub struct ConnectionState {
     pub rejected: u64,
     /// When the mirror last synced with the event table.
     pub last_sync: Option<DateTime<Utc>>,
+    /// When the days shown were last checked against the table (count and checksum).
+    pub last_check: Option<DateTime<Utc>>,
+    /// How far this device's clock is ahead of the cloud's, in milliseconds
+    /// (negative: behind), once measured. Order never depends on it.
+    pub clock_offset_ms: Option<i64>,
+    /// The stack's business day, as this device knows it.
+    pub business_day: BusinessDaySetting,
     /// When the delivery queue was last polled (driver stations only).
     pub last_poll: Option<DateTime<Utc>>,
     /// Whether ready orders can be shown as desktop notifications here.
@@ -108,7 +126,7 @@ pub enum NotificationHealth {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MirrorUpdate {
-    /// `YYYY-MM-DD` in the store's time zone.
+    /// The business day, `YYYY-MM-DD`.
     pub day: String,
 }
 
@@ -125,12 +143,15 @@ pub enum Change {
 #[serde(rename_all = "camelCase")]
 pub struct TapReceipt {
     pub event_id: String,
+    /// The order's business day: with the number, which order it is.
+    pub day: String,
     pub order: String,
     pub status: String,
     pub client: String,
     pub device: String,
     /// This device's tap number.
     pub seq: u64,
+    /// After every event of the order this device had seen, to the millisecond.
     pub time: DateTime<Utc>,
 }
 
@@ -138,6 +159,7 @@ impl From<Tap> for TapReceipt {
     fn from(tap: Tap) -> TapReceipt {
         TapReceipt {
             event_id: tap.event_id.to_string(),
+            day: day_key(tap.day),
             order: tap.order,
             status: tap.status.as_str().to_owned(),
             client: tap.client,
@@ -155,6 +177,7 @@ struct Outcomes {
     mirror: Option<ConnectionStatus>,
     delivery: Option<ConnectionStatus>,
     last_sync: Option<DateTime<Utc>>,
+    last_check: Option<DateTime<Utc>>,
     last_poll: Option<DateTime<Utc>>,
     notifications: NotificationHealth,
 }
@@ -181,9 +204,15 @@ struct Shared {
     changes: broadcast::Sender<Change>,
     publish_now: Arc<Notify>,
     mirror_now: Notify,
+    check_now: Notify,
     /// Changes only when the settings are saved.
     device: Mutex<String>,
-    time_zone: Tz,
+    /// The stack's business day; replaced when the cloud says otherwise.
+    business_day: Mutex<BusinessDaySetting>,
+    /// The cloud's clock, measured by the running loops' clients.
+    clock: Mutex<ClockWatch>,
+    /// Days opened on a screen (the manager's), and when: they are checked too.
+    viewed_days: Mutex<BTreeMap<NaiveDate, std::time::Instant>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -204,6 +233,12 @@ impl Shared {
             unpublished: counts.pending,
             rejected: counts.rejected,
             last_sync: outcomes.last_sync,
+            last_check: outcomes.last_check,
+            // Whole seconds: the estimate is no finer, and the state changes less.
+            clock_offset_ms: lock(&self.clock)
+                .offset()
+                .map(|offset| offset.num_seconds() * 1000),
+            business_day: lock(&self.business_day).clone(),
             last_poll: outcomes.last_poll,
             notifications: outcomes.notifications.clone(),
         };
@@ -224,6 +259,50 @@ impl Shared {
         if let Err(err) = self.refresh(update) {
             tracing::warn!("cannot read the outbox counts: {err}");
         }
+    }
+
+    /// The business day rule the device runs by now.
+    fn rule(&self) -> BusinessDay {
+        let setting = lock(&self.business_day).clone();
+        setting.rule().expect("only valid settings are kept")
+    }
+
+    /// The cloud's time now, as well as the device can tell.
+    fn cloud_now(&self) -> DateTime<Utc> {
+        lock(&self.clock).cloud_now()
+    }
+
+    /// Takes the stack's business day as read from the cloud; tells the
+    /// screens when it changes what "today" is.
+    fn learned(&self, setting: BusinessDaySetting) {
+        if setting.rule().is_err() {
+            return;
+        }
+        let changed = {
+            let mut current = lock(&self.business_day);
+            let changed = *current != setting;
+            *current = setting;
+            changed
+        };
+        if changed {
+            self.refresh_or_log(|_| {});
+        }
+    }
+
+    /// The days whose mirror must match the table: the board's, and any a
+    /// screen opened in the last minutes.
+    fn days_to_check(&self) -> Vec<NaiveDate> {
+        let mut days = views::open_days(&self.rule(), self.cloud_now());
+        let mut viewed = lock(&self.viewed_days);
+        viewed.retain(|_, at| at.elapsed() < VIEWED_DAY_KEPT);
+        days.extend(
+            viewed
+                .keys()
+                .filter(|day| !days.contains(day))
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+        days
     }
 }
 
@@ -283,8 +362,8 @@ impl LiveDevice {
         config: CloudConfig,
         options: LiveOptions,
     ) -> Result<LiveDevice, CloudError> {
-        let time_zone = store_time_zone(&config.store_time_zone)?;
         let store = Store::open_in(data_dir)?;
+        let business_day = known_business_day(&store, &config)?;
         let device = store.settle_device_name(options.device.as_deref())?;
         let mut settings = store
             .saved_settings()?
@@ -298,11 +377,18 @@ impl LiveDevice {
             .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
             .map(|time| time.with_timezone(&Utc));
         let counts = store.outbox_counts()?;
+        let last_check = store
+            .last_day_check()?
+            .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
+            .map(|time| time.with_timezone(&Utc));
         let (state, _) = watch::channel(ConnectionState {
             status: ConnectionStatus::Connecting,
             unpublished: counts.pending,
             rejected: counts.rejected,
             last_sync,
+            last_check,
+            clock_offset_ms: None,
+            business_day: business_day.clone(),
             last_poll: None,
             notifications: NotificationHealth::Off,
         });
@@ -310,14 +396,18 @@ impl LiveDevice {
             store: Mutex::new(store),
             outcomes: Mutex::new(Outcomes {
                 last_sync,
+                last_check,
                 ..Outcomes::default()
             }),
             state,
             changes: broadcast::channel(CHANGE_BUFFER).0,
             publish_now: Arc::new(Notify::new()),
             mirror_now: Notify::new(),
+            check_now: Notify::new(),
             device: Mutex::new(device),
-            time_zone,
+            business_day: Mutex::new(business_day),
+            clock: Mutex::new(ClockWatch::default()),
+            viewed_days: Mutex::new(BTreeMap::new()),
         });
         let running = spawn_loops(
             &shared,
@@ -374,9 +464,9 @@ impl LiveDevice {
         self.stop().await;
         *lock(&self.shared.device) = saved.device_name.clone();
         self.shared.refresh_or_log(|outcomes| {
-            let last_sync = outcomes.last_sync;
             *outcomes = Outcomes {
-                last_sync,
+                last_sync: outcomes.last_sync,
+                last_check: outcomes.last_check,
                 ..Outcomes::default()
             };
         });
@@ -408,31 +498,68 @@ impl LiveDevice {
     }
 
     /// Validates a tap, commits it to the outbox, and has the publisher send it at
-    /// once. When this returns, the tap is durable; an invalid one changes nothing.
+    /// once. `day` is the order's business day (a card on the board knows it);
+    /// without it, an order of that number the board shows, else a new order of
+    /// today. When this returns, the tap is durable; an invalid one changes nothing.
     pub fn record_tap(
         &self,
         order: &str,
         status: &str,
         client: &str,
+        day: Option<&str>,
     ) -> Result<TapReceipt, CloudError> {
         let status: Status = status.parse().map_err(StoreError::from)?;
         let device = self.device();
-        let tap =
-            lock(&self.shared.store).record_tap(order, status, client, &device, Utc::now())?;
+        let rule = self.shared.rule();
+        let now = self.shared.cloud_now();
+        let mut store = lock(&self.shared.store);
+        let day = views::tap_day(&store, &rule, order, day, now)?;
+        // The wall clock is this device's own: the tap keeps its moment, and
+        // the hybrid logical clock puts it after what the device has seen.
+        let tap = store.record_tap(day, order, status, client, &device, Utc::now())?;
+        drop(store);
         self.shared.refresh_or_log(|_| {});
         self.shared.publish_now.notify_one();
         Ok(tap.into())
     }
 
-    /// A day as the screens show it: the mirror merged with this device's taps.
+    /// A business day as the screens show it: the mirror merged with this
+    /// device's taps. The day is then checked against the table with the others.
     pub fn day_view(&self, day: NaiveDate) -> Result<Vec<DayViewRow>, CloudError> {
-        let window = day_window_in(self.shared.time_zone, day);
-        Ok(lock(&self.shared.store).day_view(&window)?)
+        let rule = self.shared.rule();
+        let first_look = lock(&self.shared.viewed_days)
+            .insert(day, std::time::Instant::now())
+            .is_none();
+        let holds = {
+            let store = lock(&self.shared.store);
+            let view = views::day_view(&store, &rule, day)?;
+            (store.holds_day(&day_key(day))?, view)
+        };
+        if !holds.0 && first_look {
+            // An older day this device never read: the check loop reads it whole.
+            self.shared.check_now.notify_one();
+        }
+        Ok(holds.1)
     }
 
-    /// Takes an order for this driver station (kept on the station).
-    pub fn claim(&self, order: &str) -> Result<Claim, CloudError> {
-        Ok(lock(&self.shared.store).claim(order, Utc::now())?)
+    /// Every open order of the last 24 hours, whatever its business day: the board.
+    pub fn open_view(&self) -> Result<Vec<DayViewRow>, CloudError> {
+        let rule = self.shared.rule();
+        let now = self.shared.cloud_now();
+        Ok(views::open_view(&lock(&self.shared.store), &rule, now)?)
+    }
+
+    /// The drivers' lists, from the mirror and this device's taps.
+    pub fn driver_lists(&self) -> Result<DriverLists, CloudError> {
+        let rule = self.shared.rule();
+        let now = self.shared.cloud_now();
+        Ok(views::driver_lists(&lock(&self.shared.store), &rule, now)?)
+    }
+
+    /// Takes the order `order` of business day `day` for this driver station
+    /// (kept on the station).
+    pub fn claim(&self, day: &str, order: &str) -> Result<Claim, CloudError> {
+        Ok(lock(&self.shared.store).claim(day, order, Utc::now())?)
     }
 
     /// The orders this station has taken.
@@ -440,11 +567,14 @@ impl LiveDevice {
         Ok(lock(&self.shared.store).claims()?)
     }
 
-    /// Today in the store's time zone.
+    /// Today's business day, by the cloud's clock.
     pub fn today(&self) -> NaiveDate {
-        Utc::now()
-            .with_timezone(&self.shared.time_zone)
-            .date_naive()
+        self.shared.rule().day_of(self.shared.cloud_now())
+    }
+
+    /// The stack's business day as this device knows it.
+    pub fn business_day(&self) -> BusinessDaySetting {
+        lock(&self.shared.business_day).clone()
     }
 
     /// Stops the loops and waits for them; a loop stuck in a call is abandoned
@@ -481,8 +611,9 @@ async fn spawn_loops(
 ) -> Result<Running, CloudError> {
     let publisher_store = Store::open_in(data_dir)?;
     let mirror_store = Store::open_in(data_dir)?;
+    let check_store = Store::open_in(data_dir)?;
     let clients = Clients::new(&config).await;
-    let mirror = MirrorSync::new(&clients)?;
+    *lock(&shared.clock) = clients.clock.clone();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (health, health_rx) = watch::channel(PublisherHealth::Online);
 
@@ -491,9 +622,15 @@ async fn spawn_loops(
         tokio::spawn(publisher.run(shared.publish_now.clone(), shutdown_rx.clone(), health)),
         tokio::spawn(mirror_loop(
             shared.clone(),
-            mirror,
+            clients.clone(),
             mirror_store,
             health_rx.clone(),
+            shutdown_rx.clone(),
+        )),
+        tokio::spawn(check_loop(
+            shared.clone(),
+            clients.clone(),
+            check_store,
             shutdown_rx.clone(),
         )),
         tokio::spawn(follow_publisher(
@@ -504,11 +641,16 @@ async fn spawn_loops(
     ];
     match (settings.role, notifier) {
         (DeviceRole::DriverStation, Some(notifier)) => {
-            let poller = DeliveryPoller::new(&clients, Store::open_in(data_dir)?, notifier.clone());
+            let poller = DeliveryPoller::new(
+                &clients,
+                Store::open_in(data_dir)?,
+                notifier,
+                &settings.device_name,
+                shared.rule(),
+            );
             tasks.push(tokio::spawn(delivery_loop(
                 shared.clone(),
                 poller,
-                notifier,
                 shutdown_rx,
             )));
         }
@@ -542,40 +684,31 @@ async fn follow_publisher(
     }
 }
 
-/// Polls the delivery queue until shutdown, reporting each poll and whether
+/// Polls the delivery queue until shutdown, reporting each turn and whether
 /// notifications can be shown.
 async fn delivery_loop(
     shared: Arc<Shared>,
     poller: DeliveryPoller,
-    notifier: Arc<dyn Notifier>,
     shutdown: watch::Receiver<bool>,
 ) {
-    let probe = tokio::task::spawn_blocking(move || notifier.check()).await;
-    let health = match probe {
-        Ok(Ok(())) => NotificationHealth::Ok,
-        Ok(Err(error)) => NotificationHealth::Unavailable {
-            reason: error.to_string(),
-        },
-        Err(error) => NotificationHealth::Unavailable {
-            reason: format!("the notification check failed: {error}"),
-        },
-    };
-    shared.refresh_or_log(|outcomes| outcomes.notifications = health);
     poller
-        .run_with(shutdown, |poll| {
-            shared.refresh_or_log(|outcomes| record_poll(outcomes, poll, Utc::now()))
+        .run_with(shutdown, |turn| {
+            shared.refresh_or_log(|outcomes| record_turn(outcomes, turn, Utc::now()))
         })
         .await
 }
 
-/// What one poll of the delivery queue says about the connection and the notifications.
-fn record_poll(
-    outcomes: &mut Outcomes,
-    poll: &Result<DeliveryReport, CloudError>,
-    now: DateTime<Utc>,
-) {
-    match poll {
-        Ok(report) => {
+/// What one turn of the delivery poller says about the connection and the notifications.
+fn record_turn(outcomes: &mut Outcomes, turn: &PollTurn, now: DateTime<Utc>) {
+    match turn {
+        PollTurn::NotifierUnavailable(
+            NotifyError::NoService(reason) | NotifyError::Failed(reason),
+        ) => {
+            outcomes.notifications = NotificationHealth::Unavailable {
+                reason: reason.clone(),
+            };
+        }
+        PollTurn::Polled(Ok(report)) => {
             outcomes.delivery = Some(ConnectionStatus::Online);
             outcomes.last_poll = Some(now);
             let failure = report.notify_failures.last().map(|f| &f.error);
@@ -583,38 +716,51 @@ fn record_poll(
                 outcomes.notifications = NotificationHealth::Unavailable {
                     reason: reason.clone(),
                 };
-            } else if !report.notified.is_empty() {
+            } else {
                 outcomes.notifications = NotificationHealth::Ok;
             }
         }
-        Err(err) => outcomes.delivery = Some(ConnectionStatus::of_error(err)),
+        PollTurn::Polled(Err(err)) => outcomes.delivery = Some(ConnectionStatus::of_error(err)),
     }
 }
 
-/// Mirrors today every [`MIRROR_INTERVAL`], and sooner after a publish.
+/// Follows the table's arrival feed every [`MIRROR_INTERVAL`], and sooner after
+/// a publish; reads whole the days shown that the device does not hold yet.
 async fn mirror_loop(
     shared: Arc<Shared>,
-    mirror: MirrorSync,
+    clients: Clients,
     mut store: Store,
     publisher: watch::Receiver<PublisherHealth>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut confirmed = false;
     loop {
         if *shutdown.borrow() {
             return;
         }
-        let day = mirror.today();
-        // Dropping a sync part-way is safe: the watermark moves only at its end.
+        if !confirmed {
+            // Until the stack's business day is known, "today" is a guess.
+            confirmed = learn(&shared, &mut store, &clients).await;
+        }
+        let mirror = MirrorSync::new(&clients, shared.rule());
+        // Dropping a sync part-way is safe: the cursor moves with each page written.
         let result = tokio::select! {
-            result = mirror.sync_day(&mut store, day) => result,
+            result = mirror.sync(&mut store, &[]) => result,
             _ = shutdown.changed() => return,
         };
         match result {
             Ok(report) => {
-                if report.written.changed() > 0 {
-                    let _ = shared.changes.send(Change::MirrorUpdated(MirrorUpdate {
-                        day: report.day.clone(),
-                    }));
+                let changed = report
+                    .days_read
+                    .iter()
+                    .filter(|read| read.counts.written.changed() + read.counts.removed > 0)
+                    .filter_map(|read| read.day.clone())
+                    .chain(report.feed.days_changed.iter().cloned())
+                    .collect::<std::collections::BTreeSet<_>>();
+                for day in changed {
+                    let _ = shared
+                        .changes
+                        .send(Change::MirrorUpdated(MirrorUpdate { day }));
                 }
                 shared.refresh_or_log(|outcomes| {
                     outcomes.mirror = Some(ConnectionStatus::Online);
@@ -637,6 +783,76 @@ async fn mirror_loop(
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// Reads the stack's business day; `true` once the cloud has said it.
+async fn learn(shared: &Shared, store: &mut Store, clients: &Clients) -> bool {
+    match learn_business_day(store, clients).await {
+        Ok(Some(setting)) => {
+            shared.learned(setting);
+            true
+        }
+        Ok(None) => {
+            tracing::warn!("the stack has no business day setting yet; using this device's");
+            false
+        }
+        Err(err) => {
+            tracing::debug!("cannot read the stack's business day: {err}");
+            false
+        }
+    }
+}
+
+/// Every [`CHECK_INTERVAL`] (and when a screen opens a day this device does
+/// not hold), checks the days shown against the table and reads again a day
+/// that differs; reads the stack's business day again too.
+async fn check_loop(
+    shared: Arc<Shared>,
+    clients: Clients,
+    mut store: Store,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(CHECK_INTERVAL) => {}
+            _ = shared.check_now.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+        learn(&shared, &mut store, &clients).await;
+        let mirror = MirrorSync::new(&clients, shared.rule());
+        let checked = tokio::select! {
+            checked = check_days(&shared, &mirror, &mut store) => checked,
+            _ = shutdown.changed() => return,
+        };
+        match checked {
+            Ok(()) => shared.refresh_or_log(|outcomes| outcomes.last_check = Some(Utc::now())),
+            Err(err) => tracing::debug!("checking the mirror failed: {err}"),
+        }
+    }
+}
+
+async fn check_days(
+    shared: &Shared,
+    mirror: &MirrorSync,
+    store: &mut Store,
+) -> Result<(), CloudError> {
+    for day in shared.days_to_check() {
+        let changed = if store.holds_day(&day_key(day))? {
+            let check = mirror.check_day(store, day).await?;
+            check
+                .repaired
+                .is_some_and(|read| read.counts.written.changed() + read.counts.removed > 0)
+        } else {
+            let read = mirror.read_day(store, day).await?;
+            read.counts.written.changed() + read.counts.removed > 0
+        };
+        if changed {
+            let _ = shared
+                .changes
+                .send(Change::MirrorUpdated(MirrorUpdate { day: day_key(day) }));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -682,6 +898,13 @@ mod tests {
             unpublished: 2,
             rejected: 0,
             last_sync: None,
+            last_check: None,
+            clock_offset_ms: Some(180_000),
+            business_day: BusinessDaySetting {
+                time_zone: "America/Sao_Paulo".into(),
+                day_start_hour: 4,
+                confirmed: true,
+            },
             last_poll: None,
             notifications: NotificationHealth::Off,
         };

@@ -1,43 +1,58 @@
-//! Mirroring the event table into the device's SQLite: an incremental sync per
-//! day through the `by-day` index (after the day's watermark, less an overlap
-//! window), a full resync that also drops what the table no longer has, and a
-//! check that the mirror and the table hold the same rows.
+//! Mirroring the event table into the device's SQLite. Two ways in:
+//!
+//! - **The arrival feed** (`by-arrival`): every item in the order the store
+//!   function wrote it, read from the device's cursor less a short overlap.
+//!   Whatever its tap time and whatever its day, an item written after the
+//!   last sync reaches the next one: a late tap, a retried write, a device
+//!   whose clock runs ahead.
+//! - **A business day whole** (`by-day`): what a device reads for the days it
+//!   shows the first time, what `verify` compares (count and checksum), and
+//!   what the periodic check reads again when a day differs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kitchen_domain::{day_key, time_key, BusinessDay};
 use kitchen_store::{
     ConvergenceSummary, DayWindow, MirrorReplaceCounts, MirrorRow, MirrorWriteCounts, Store,
 };
 use serde::Serialize;
 
+use crate::stack_settings::is_stack_item;
 use crate::table::TableRow;
 use crate::{Clients, CloudError};
 
-/// The table's index of one day's events ordered by `time#event_id`.
+/// The table's index of one business day's items, by `time#event_id`.
 pub const BY_DAY_INDEX: &str = "by-day";
-/// How far before the watermark an incremental sync reads again: the index is
-/// eventually consistent and devices' clocks differ, so a late row can land
-/// just behind what was already seen.
-pub const DEFAULT_OVERLAP: Duration = Duration::minutes(2);
+/// The table's change feed: items by `stored_at#event_id`, one partition per
+/// UTC day of arrival.
+pub const BY_ARRIVAL_INDEX: &str = "by-arrival";
+/// How far before its cursor a feed read starts again. It covers the longest a
+/// write can take from its stamp to the index (the store function's PutItem
+/// gives up after 15 s; the index follows within a second or so) and the
+/// spread between the clocks of store functions running at once; never the
+/// devices' clocks, which the feed does not use.
+pub const FEED_OVERLAP: Duration = Duration::seconds(30);
+/// The board and the drivers' lists show open orders entered this long ago at most.
+pub const OPEN_ORDERS_BOUND: Duration = Duration::hours(24);
 
-/// What one incremental sync of a day did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
-    pub day: String,
-    /// Items the table returned: the cost of the sync.
+/// What one read of the arrival feed did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FeedReport {
+    /// Items the table returned: the cost of the read.
     pub items_read: u64,
     pub pages: u64,
     pub written: MirrorWriteCounts,
-    /// `None`: the day had no watermark and was read whole.
+    /// The business days whose rows changed.
+    pub days_changed: BTreeSet<String>,
+    /// Where the read started (`None`: the feed's first read on this device).
     pub from: Option<String>,
-    /// The day's watermark after the sync.
-    pub watermark: Option<String>,
+    /// The cursor after the read.
+    pub cursor: Option<String>,
 }
 
-/// What a full resync did.
+/// What reading a business day whole (or the whole table) did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResyncReport {
     /// `None`: every day (a scan of the table).
@@ -45,6 +60,13 @@ pub struct ResyncReport {
     pub items_read: u64,
     pub pages: u64,
     pub counts: MirrorReplaceCounts,
+}
+
+/// What a sync did: the days read whole for the first time, then the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub days_read: Vec<ResyncReport>,
+    pub feed: FeedReport,
 }
 
 /// The mirror and the table compared for one day.
@@ -62,25 +84,32 @@ impl VerifyReport {
     }
 }
 
+/// What the periodic check of a day did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayCheck {
+    pub verify: VerifyReport,
+    /// The day read again whole because it differed.
+    pub repaired: Option<ResyncReport>,
+}
+
 /// Syncs a device's mirror with the event table.
 #[derive(Debug, Clone)]
 pub struct MirrorSync {
     clients: Clients,
-    time_zone: Tz,
+    business_day: BusinessDay,
     page_limit: Option<i32>,
     overlap: Duration,
 }
 
 impl MirrorSync {
-    /// Fails when the configured store time zone is not an IANA name.
-    pub fn new(clients: &Clients) -> Result<MirrorSync, CloudError> {
-        let time_zone = store_time_zone(&clients.config.store_time_zone)?;
-        Ok(MirrorSync {
+    /// A sync that tells business days by `business_day`, the stack's setting.
+    pub fn new(clients: &Clients, business_day: BusinessDay) -> MirrorSync {
+        MirrorSync {
             clients: clients.clone(),
-            time_zone,
+            business_day,
             page_limit: None,
-            overlap: DEFAULT_OVERLAP,
-        })
+            overlap: FEED_OVERLAP,
+        }
     }
 
     /// At most `items` items per Query or Scan page (default: the service's 1 MB pages).
@@ -94,97 +123,140 @@ impl MirrorSync {
         self
     }
 
-    /// Today in the store's time zone: the day the table files a tap made now under.
+    pub fn business_day(&self) -> BusinessDay {
+        self.business_day
+    }
+
+    /// The cloud's time now, as this device measures it.
+    pub fn cloud_now(&self) -> DateTime<Utc> {
+        self.clients.clock.cloud_now()
+    }
+
+    /// Today's business day, by the cloud's clock.
     pub fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.time_zone).date_naive()
+        self.business_day.day_of(self.cloud_now())
     }
 
-    /// The days an incremental sync covers: today, plus `extra` if given.
-    pub fn days_to_sync(&self, extra: Option<NaiveDate>) -> Vec<NaiveDate> {
-        let mut days = vec![self.today()];
-        days.extend(extra.filter(|day| *day != days[0]));
-        days
+    /// The business days the board and the drivers' lists draw from: those
+    /// the last [`OPEN_ORDERS_BOUND`] touch, newest first.
+    pub fn days_shown(&self) -> Vec<NaiveDate> {
+        crate::views::open_days(&self.business_day, self.cloud_now())
     }
 
-    /// The instants of `day` in the store's time zone, for the day's view of local taps.
+    /// The instants of a business day, for the day's view of local taps.
     pub fn day_window(&self, day: NaiveDate) -> DayWindow {
-        day_window_in(self.time_zone, day)
+        day_window(&self.business_day, day)
     }
 
-    /// Incremental sync of today and `extra`.
+    /// Reads whole the days shown (and `extra`) that this device does not hold
+    /// yet, then the arrival feed. A new device takes its place in the feed
+    /// before it reads the days, so nothing written meanwhile is missed.
     pub async fn sync(
         &self,
         store: &mut Store,
-        extra: Option<NaiveDate>,
-    ) -> Result<Vec<SyncReport>, CloudError> {
-        let mut reports = Vec::new();
-        for day in self.days_to_sync(extra) {
-            reports.push(self.sync_day(store, day).await?);
+        extra: &[NaiveDate],
+    ) -> Result<SyncReport, CloudError> {
+        if store.feed_cursor()?.is_none() {
+            let start = time_key(self.cloud_now() - self.overlap.max(Duration::minutes(2)));
+            store.apply_feed_page(&[], Some(&start), Utc::now())?;
         }
-        Ok(reports)
+        let mut days_read = Vec::new();
+        let mut days = self.days_shown();
+        for day in extra {
+            if !days.contains(day) {
+                days.push(*day);
+            }
+        }
+        for day in days {
+            if !store.holds_day(&day_key(day))? {
+                days_read.push(self.read_day(store, day).await?);
+            }
+        }
+        let feed = self.follow_feed(store).await?;
+        Ok(SyncReport { days_read, feed })
     }
 
-    /// Fetches the day's rows after its watermark (less the overlap), page by page,
-    /// writes each page into the mirror, then advances the watermark to the
-    /// highest `time#event_id` seen. A failure part-way leaves the watermark where
-    /// it was: the next sync reads those rows again, and writing them is idempotent.
-    pub async fn sync_day(
-        &self,
-        store: &mut Store,
-        day: NaiveDate,
-    ) -> Result<SyncReport, CloudError> {
-        let day = day_key(day);
-        let watermark = store.mirror_watermark(&day)?.map(|w| w.time_event_id);
-        let from = watermark
+    /// Reads the arrival feed from the cursor (less the overlap) to its end,
+    /// page by page; each page and the cursor after it are written together.
+    /// Dropping it part-way is safe: the next read starts at the last page written.
+    pub async fn follow_feed(&self, store: &mut Store) -> Result<FeedReport, CloudError> {
+        let cursor = store.feed_cursor()?;
+        let (start, from) = match cursor
             .as_deref()
-            .and_then(|mark| overlap_cursor(mark, self.overlap));
-        let mut report = SyncReport {
-            day: day.clone(),
-            items_read: 0,
-            pages: 0,
-            written: MirrorWriteCounts::default(),
-            from: from.clone(),
-            watermark: None,
+            .zip(cursor.as_deref().and_then(cursor_time))
+        {
+            // Without an overlap, exactly what came after the cursor.
+            Some((cursor, time)) if self.overlap.is_zero() => (time, cursor.to_owned()),
+            // A bare time sorts before every key of that millisecond.
+            Some((_, time)) => (time - self.overlap, time_key(time - self.overlap)),
+            None => {
+                let start = self.cloud_now() - self.overlap.max(Duration::minutes(2));
+                (start, time_key(start))
+            }
         };
-        let mut highest = watermark;
-        let mut start = None;
-        loop {
-            let page = self
-                .query_day_page(&day, from.as_deref(), start.take())
-                .await?;
-            report.pages += 1;
-            report.items_read += page.rows.len() as u64;
-            for row in &page.rows {
-                // `None` sorts before any key.
-                if highest.as_deref() < Some(row.time_event_id.as_str()) {
-                    highest = Some(row.time_event_id.clone());
+        let mut report = FeedReport {
+            from: cursor.clone(),
+            cursor: cursor.clone(),
+            ..FeedReport::default()
+        };
+        let mut highest = cursor.unwrap_or_else(|| from.clone());
+        // The partitions from the start's UTC day to the cloud's today (and
+        // tomorrow's first minutes, for a store function whose clock is ahead).
+        let last = (self.cloud_now() + Duration::minutes(1)).date_naive();
+        for arrival_day in start.date_naive().iter_days().take_while(|d| *d <= last) {
+            let arrival_day = day_key(arrival_day);
+            let mut next = None;
+            loop {
+                let page = self
+                    .query_page(
+                        BY_ARRIVAL_INDEX,
+                        ("arrival_day", &arrival_day),
+                        Some(("arrival_key", &from)),
+                        next.take(),
+                        false,
+                    )
+                    .await?;
+                report.pages += 1;
+                report.items_read += page.items.len() as u64;
+                let mut rows = Vec::with_capacity(page.items.len());
+                for item in &page.items {
+                    let row = TableRow::from_item(item)?;
+                    if let Some(key) = &row.arrival_key {
+                        if *key > highest {
+                            highest = key.clone();
+                        }
+                    }
+                    rows.push(row.into_mirror_row());
+                }
+                let counts = store.apply_feed_page(&rows, Some(&highest), Utc::now())?;
+                if counts.changed() > 0 {
+                    report
+                        .days_changed
+                        .extend(rows.iter().map(|row| row.day.clone()));
+                }
+                report.written.absorb(counts);
+                match page.next {
+                    Some(key) => next = Some(key),
+                    None => break,
                 }
             }
-            report
-                .written
-                .absorb(store.upsert_mirror_rows(&page.rows, Utc::now())?);
-            match page.next {
-                Some(key) => start = Some(key),
-                None => break,
-            }
         }
-        if let Some(highest) = &highest {
-            store.advance_mirror_watermark(&day, highest, Utc::now())?;
-        }
-        report.watermark = store.mirror_watermark(&day)?.map(|w| w.time_event_id);
-        tracing::debug!(?report, "mirror synced");
+        store.mark_feed_synced(Utc::now())?;
+        report.cursor = store.feed_cursor()?;
+        tracing::debug!(?report, "feed read");
         Ok(report)
     }
 
-    /// Reads the whole day from the table and makes the mirror's day exactly that,
-    /// removing local rows the table no longer has.
-    pub async fn full_resync_day(
+    /// Reads a business day whole from the table and makes the mirror's day
+    /// exactly that, removing local rows the table no longer has.
+    pub async fn read_day(
         &self,
         store: &mut Store,
         day: NaiveDate,
     ) -> Result<ResyncReport, CloudError> {
         let day = day_key(day);
-        let (rows, pages) = self.read_day(&day).await?;
+        let (rows, pages) = self.day_rows(&day).await?;
+        let rows: Vec<MirrorRow> = rows.into_iter().map(TableRow::into_mirror_row).collect();
         let counts = store.replace_mirror_day(&day, &rows, Utc::now())?;
         Ok(ResyncReport {
             day: Some(day),
@@ -195,7 +267,7 @@ impl MirrorSync {
     }
 
     /// Scans the whole table and makes the whole mirror exactly that. Needs
-    /// `dynamodb:Scan` on the table, which a day's resync does not.
+    /// `dynamodb:Scan` on the table, which a day's read does not.
     pub async fn full_resync_all(&self, store: &mut Store) -> Result<ResyncReport, CloudError> {
         let table = &self.clients.config.table_name;
         let mut rows = Vec::new();
@@ -213,8 +285,8 @@ impl MirrorSync {
                 .await
                 .map_err(|e| CloudError::call("Scan", table, e))?;
             pages += 1;
-            for item in page.items() {
-                rows.push(mirror_row(TableRow::from_item(item)?));
+            for item in page.items().iter().filter(|item| !is_stack_item(item)) {
+                rows.push(TableRow::from_item(item)?.into_mirror_row());
             }
             match page.last_evaluated_key() {
                 Some(key) if !key.is_empty() => start = Some(key.clone()),
@@ -237,170 +309,161 @@ impl MirrorSync {
         store: &Store,
         day: NaiveDate,
     ) -> Result<VerifyReport, CloudError> {
+        let table = self.table_summary(day).await?;
         let day = day_key(day);
-        let (rows, _) = self.read_day(&day).await?;
-        let table = ConvergenceSummary::of(
-            rows.iter()
-                .map(|r| (r.order.as_str(), r.status.as_str(), r.event_id.as_str())),
-        );
         let local = store.mirror_summary(&day)?;
         Ok(VerifyReport { day, local, table })
     }
 
-    /// Every row of a day, through the index; returns the rows and the page count.
-    async fn read_day(&self, day: &str) -> Result<(Vec<MirrorRow>, u64), CloudError> {
+    /// Count and checksum of the table's items of a business day.
+    pub async fn table_summary(&self, day: NaiveDate) -> Result<ConvergenceSummary, CloudError> {
+        let day = day_key(day);
+        let mut table = ConvergenceSummary::default();
+        let mut next = None;
+        loop {
+            // Only the three attributes the summary needs: a check reads little.
+            let page = self
+                .query_page(BY_DAY_INDEX, ("day", &day), None, next.take(), true)
+                .await?;
+            for item in &page.items {
+                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
+                match (text("order"), text("status"), text("event_id")) {
+                    (Some(order), Some(status), Some(event_id)) => {
+                        table.add(order, status, event_id)
+                    }
+                    _ => {
+                        return Err(CloudError::Missing(format!(
+                            "order, status or event_id of a table item of {day}"
+                        )))
+                    }
+                }
+            }
+            match page.next {
+                Some(key) => next = Some(key),
+                None => break,
+            }
+        }
+        Ok(table)
+    }
+
+    /// The periodic check of a held day: compared with the table, and read
+    /// again whole when it differs. The verdict is kept for the status bar.
+    pub async fn check_day(
+        &self,
+        store: &mut Store,
+        day: NaiveDate,
+    ) -> Result<DayCheck, CloudError> {
+        let table = self.table_summary(day).await?;
+        let verify = VerifyReport {
+            day: day_key(day),
+            local: store.mirror_summary(&day_key(day))?,
+            table,
+        };
+        let repaired = if verify.converged() {
+            None
+        } else {
+            tracing::info!(day = %verify.day, ?verify, "the mirror differed from the table; reading the day again");
+            Some(self.read_day(store, day).await?)
+        };
+        store.mark_day_checked(&verify.day, Utc::now(), verify.converged())?;
+        Ok(DayCheck { verify, repaired })
+    }
+
+    /// Every item of a business day, through `by-day`; and the page count.
+    async fn day_rows(&self, day: &str) -> Result<(Vec<TableRow>, u64), CloudError> {
         let mut rows = Vec::new();
         let mut pages = 0;
-        let mut start = None;
+        let mut next = None;
         loop {
-            let page = self.query_day_page(day, None, start.take()).await?;
+            let page = self
+                .query_page(BY_DAY_INDEX, ("day", day), None, next.take(), false)
+                .await?;
             pages += 1;
-            rows.extend(page.rows);
+            for item in &page.items {
+                rows.push(TableRow::from_item(item)?);
+            }
             match page.next {
-                Some(key) => start = Some(key),
+                Some(key) => next = Some(key),
                 None => return Ok((rows, pages)),
             }
         }
     }
 
-    /// One page of the day's rows after `from` (all of the day's without it).
-    async fn query_day_page(
+    /// One page of an index's partition (order events only), after `after` on
+    /// its sort key if given; with `summary_only`, only what a check needs.
+    async fn query_page(
         &self,
-        day: &str,
-        from: Option<&str>,
+        index: &str,
+        (hash_name, hash): (&str, &str),
+        after: Option<(&str, &str)>,
         start: Option<HashMap<String, AttributeValue>>,
-    ) -> Result<DayPage, CloudError> {
+        summary_only: bool,
+    ) -> Result<Page, CloudError> {
         let table = &self.clients.config.table_name;
-        // `day` is a reserved word on AWS: always through placeholders.
+        // `day` is a reserved word on AWS: every name goes through a placeholder.
         let mut query = self
             .clients
             .dynamodb
             .query()
             .table_name(table)
-            .index_name(BY_DAY_INDEX)
-            .expression_attribute_names("#day", "day")
-            .expression_attribute_values(":day", AttributeValue::S(day.to_owned()))
+            .index_name(index)
+            .expression_attribute_names("#hash", hash_name)
+            .expression_attribute_values(":hash", AttributeValue::S(hash.to_owned()))
             .set_limit(self.page_limit)
             .set_exclusive_start_key(start);
-        query = match from {
-            Some(from) => query
-                .key_condition_expression("#day = :day AND #te > :from")
-                .expression_attribute_names("#te", "time_event_id")
-                .expression_attribute_values(":from", AttributeValue::S(from.to_owned())),
-            None => query.key_condition_expression("#day = :day"),
+        if summary_only {
+            query = query
+                .projection_expression("#order, #status, event_id, order_key")
+                .expression_attribute_names("#order", "order")
+                .expression_attribute_names("#status", "status");
+        }
+        query = match after {
+            Some((range_name, after)) => query
+                .key_condition_expression("#hash = :hash AND #range > :after")
+                .expression_attribute_names("#range", range_name)
+                .expression_attribute_values(":after", AttributeValue::S(after.to_owned())),
+            None => query.key_condition_expression("#hash = :hash"),
         };
         let page = query
             .send()
             .await
-            .map_err(|e| CloudError::call("Query", format!("{table}/{BY_DAY_INDEX}"), e))?;
-        let rows = page
-            .items()
-            .iter()
-            .map(|item| TableRow::from_item(item).map(mirror_row))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map_err(|e| CloudError::call("Query", format!("{table}/{index}"), e))?;
         let next = page
             .last_evaluated_key()
             .filter(|key| !key.is_empty())
             .cloned();
-        Ok(DayPage { rows, next })
+        let items = page
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|item| !is_stack_item(item))
+            .collect();
+        Ok(Page { items, next })
     }
 }
 
-struct DayPage {
-    rows: Vec<MirrorRow>,
+struct Page {
+    items: Vec<HashMap<String, AttributeValue>>,
     next: Option<HashMap<String, AttributeValue>>,
 }
 
-/// Incremental sync of `day` with the default page size and overlap.
-pub async fn sync_day(
-    clients: &Clients,
-    store: &mut Store,
-    day: NaiveDate,
-) -> Result<SyncReport, CloudError> {
-    MirrorSync::new(clients)?.sync_day(store, day).await
-}
-
-/// Full resync of `day`, removing local rows the table no longer has.
-pub async fn full_resync(
-    clients: &Clients,
-    store: &mut Store,
-    day: NaiveDate,
-) -> Result<ResyncReport, CloudError> {
-    MirrorSync::new(clients)?.full_resync_day(store, day).await
-}
-
-/// The mirror's `day` compared with the table's.
-pub async fn verify_day(
-    clients: &Clients,
-    store: &Store,
-    day: NaiveDate,
-) -> Result<VerifyReport, CloudError> {
-    MirrorSync::new(clients)?.verify_day(store, day).await
-}
-
-/// The store's time zone by IANA name (`STORE_TIME_ZONE`).
-pub fn store_time_zone(name: &str) -> Result<Tz, CloudError> {
-    name.parse::<Tz>().map_err(|e| {
-        CloudError::LocalCloud(format!(
-            "STORE_TIME_ZONE {name:?} is not an IANA time zone: {e}"
-        ))
-    })
-}
-
-/// The instants of `day` in `zone`: what a day's view holds of the local taps.
-/// Needs no cloud, so offline readers of a day use it directly.
-pub fn day_window_in(zone: Tz, day: NaiveDate) -> DayWindow {
+/// The instants of a business day: what a day's view holds of the local taps
+/// that were recorded before taps carried their day. Needs no cloud.
+pub fn day_window(rule: &BusinessDay, day: NaiveDate) -> DayWindow {
+    let (start, end) = rule.window(day);
     DayWindow {
         day: day_key(day),
-        start: start_of_day(zone, day),
-        end: start_of_day(zone, day.succ_opt().unwrap_or(day)),
+        start,
+        end,
     }
 }
 
-/// The table's `day` attribute for a date: `YYYY-MM-DD`.
-pub fn day_key(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-/// Parses a `YYYY-MM-DD` day exactly as the table writes it (zero-padded).
-pub fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+/// The time of a feed cursor, `<stored_at>` or `<stored_at>#<event_id>`.
+fn cursor_time(cursor: &str) -> Option<DateTime<Utc>> {
+    let time = cursor.split('#').next()?;
+    DateTime::parse_from_rfc3339(time)
         .ok()
-        .filter(|day| day_key(*day) == text)
-}
-
-fn mirror_row(row: TableRow) -> MirrorRow {
-    MirrorRow {
-        order: row.order,
-        status: row.status,
-        client: row.client,
-        time: row.time,
-        day: row.day,
-        event_id: row.event_id,
-        device: row.device,
-        seq: row.seq.and_then(|s| i64::try_from(s).ok()),
-        version: row.version,
-        time_event_id: row.time_event_id,
-        detail: row.detail,
-    }
-}
-
-/// The cursor `overlap` before a watermark `<time>#<event_id>`: a bare time sorts
-/// before every key of that millisecond, since keys sort by time first.
-fn overlap_cursor(watermark: &str, overlap: Duration) -> Option<String> {
-    let time = watermark.split('#').next()?;
-    let time = DateTime::parse_from_rfc3339(time).ok()?.with_timezone(&Utc);
-    Some((time - overlap).to_rfc3339_opts(SecondsFormat::Millis, true))
-}
-
-/// The first instant of `day` in `zone`. Where a DST change skips midnight, the
-/// day starts at the first local time that exists.
-fn start_of_day(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight is a valid time");
-    (0..=24)
-        .map(|quarter| midnight + Duration::minutes(15 * quarter))
-        .find_map(|local| zone.from_local_datetime(&local).earliest())
-        .map_or_else(|| midnight.and_utc(), |start| start.with_timezone(&Utc))
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -408,42 +471,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cursor_is_the_watermark_time_less_the_overlap() {
-        let cursor = overlap_cursor(
-            "2026-03-14T12:00:00.000Z#0190a1b2-0000-7000-8000-000000000001",
-            DEFAULT_OVERLAP,
-        )
-        .unwrap();
-        assert_eq!(cursor, "2026-03-14T11:58:00.000Z");
-        // Rows in the overlap sort after the cursor; older ones before it.
-        assert!("2026-03-14T11:58:00.000Z#0190" > cursor.as_str());
-        assert!("2026-03-14T11:57:59.999Z#ffff" < cursor.as_str());
-        assert_eq!(overlap_cursor("garbage", DEFAULT_OVERLAP), None);
+    fn a_cursor_reads_back_as_its_time_and_a_bare_time_sorts_first() {
+        let cursor = "2026-03-14T12:00:00.000Z#0190a1b2-0000-7000-8000-000000000001";
+        let time = cursor_time(cursor).unwrap();
+        assert_eq!(time_key(time), "2026-03-14T12:00:00.000Z");
+        let from = time_key(time - FEED_OVERLAP);
+        assert_eq!(from, "2026-03-14T11:59:30.000Z");
+        assert!("2026-03-14T11:59:30.000Z#0190" > from.as_str());
+        assert!("2026-03-14T11:59:29.999Z#ffff" < from.as_str());
+        assert_eq!(cursor_time("garbage"), None);
     }
 
     #[test]
-    fn days_are_strict_yyyy_mm_dd() {
-        assert_eq!(
-            parse_day("2026-03-14"),
-            NaiveDate::from_ymd_opt(2026, 3, 14)
-        );
-        for bad in ["2026-3-14", "2026-13-01", "14/03/2026", "", "2026-02-30"] {
-            assert_eq!(parse_day(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_day_window_follows_the_store_time_zone() {
-        let start = start_of_day(
-            "America/Sao_Paulo".parse().unwrap(),
-            NaiveDate::from_ymd_opt(2026, 3, 14).unwrap(),
-        );
-        assert_eq!(start.to_rfc3339(), "2026-03-14T03:00:00+00:00");
-        // 2018-11-04 in São Paulo began at 01:00: midnight did not exist.
-        let gap = start_of_day(
-            "America/Sao_Paulo".parse().unwrap(),
-            NaiveDate::from_ymd_opt(2018, 11, 4).unwrap(),
-        );
-        assert_eq!(gap.to_rfc3339(), "2018-11-04T03:00:00+00:00");
+    fn a_business_days_window_starts_at_the_day_start_hour() {
+        let rule = BusinessDay::new("America/Sao_Paulo", 4).unwrap();
+        let window = day_window(&rule, NaiveDate::from_ymd_opt(2026, 3, 14).unwrap());
+        assert_eq!(window.day, "2026-03-14");
+        assert_eq!(time_key(window.start), "2026-03-14T07:00:00.000Z");
+        assert_eq!(time_key(window.end), "2026-03-15T07:00:00.000Z");
     }
 }

@@ -20,7 +20,8 @@ pub struct FunctionCode {
 }
 
 /// Creates the stack, or updates it when it exists. `function: None` leaves the
-/// Lambda out (the local cloud, where the store worker plays its part).
+/// Lambda out (the local cloud, where the store worker plays its part). Then
+/// writes the stack's business day into the table, for the devices.
 pub async fn deploy_stack(
     clients: &Clients,
     function: Option<&FunctionCode>,
@@ -28,12 +29,17 @@ pub async fn deploy_stack(
     let config = &clients.config;
     let cf = &clients.cloudformation;
     let code = function.cloned().unwrap_or_default();
+    let business_day = config
+        .business_day()
+        .map_err(|e| CloudError::Deploy(format!("the business day: {e}")))?;
+    let start_hour = business_day.start_hour().to_string();
     let parameters = [
         ("BusName", config.bus_name.as_str()),
         ("TableName", config.table_name.as_str()),
         ("StoreQueueName", config.store_queue.as_str()),
         ("DeliveryQueueName", config.delivery_queue.as_str()),
-        ("StoreTimeZone", config.store_time_zone.as_str()),
+        ("StoreTimeZone", business_day.zone_name()),
+        ("StoreDayStartHour", start_hour.as_str()),
         (
             "DeployFunction",
             if function.is_some() { "true" } else { "false" },
@@ -79,7 +85,14 @@ pub async fn deploy_stack(
             .await
             .map_err(|e| CloudError::call("CreateStack", &config.stack_name, e))?;
     }
-    wait_for_stack(clients).await
+    let outputs = wait_for_stack(clients).await?;
+    crate::stack_settings::publish_business_day(
+        &clients.dynamodb,
+        &config.table_name,
+        &business_day,
+    )
+    .await?;
+    Ok(outputs)
 }
 
 async fn stack_status(clients: &Clients) -> Result<Option<StackStatus>, CloudError> {

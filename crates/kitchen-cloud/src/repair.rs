@@ -7,7 +7,10 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 use kitchen_store::{set_aside_damaged, Repair, Store};
 
-use crate::mirror::{parse_day, MirrorSync, ResyncReport};
+use kitchen_domain::parse_day;
+
+use crate::mirror::{MirrorSync, ResyncReport};
+use crate::stack_settings::known_business_day;
 use crate::{Clients, CloudError};
 
 /// What a repair did, locally and from the cloud.
@@ -34,26 +37,30 @@ pub async fn repair_device(data_dir: &Path, clients: &Clients) -> Result<DeviceR
     })
 }
 
-/// Reads today and each of `days` (`YYYY-MM-DD`) whole from the table into the
-/// mirror, newest first. Stops at the first day the cloud does not answer for,
-/// and says why; what was rebuilt stays.
+/// Reads the days the board shows and each of `days` (`YYYY-MM-DD`) whole from
+/// the table into the mirror, newest first. Stops at the first day the cloud
+/// does not answer for, and says why; what was rebuilt stays.
 pub async fn rebuild_mirror(
     data_dir: &Path,
     clients: &Clients,
     days: &[String],
 ) -> Result<(Vec<ResyncReport>, Option<String>), CloudError> {
     let mut store = Store::open_in(data_dir)?;
-    let mirror = MirrorSync::new(clients)?;
+    let rule = known_business_day(&store, &clients.config)?
+        .rule()
+        .map_err(|e| CloudError::LocalCloud(e.to_string()))?;
+    let mirror = MirrorSync::new(clients, rule);
     let mut days: Vec<NaiveDate> = days.iter().filter_map(|day| parse_day(day)).collect();
-    let today = mirror.today();
-    if !days.contains(&today) {
-        days.push(today);
+    for shown in mirror.days_shown() {
+        if !days.contains(&shown) {
+            days.push(shown);
+        }
     }
     // Newest first: today matters most if the cloud stops answering part-way.
     days.sort_unstable_by(|a, b| b.cmp(a));
     let mut rebuilt = Vec::new();
     for day in days {
-        match mirror.full_resync_day(&mut store, day).await {
+        match mirror.read_day(&mut store, day).await {
             Ok(report) => rebuilt.push(report),
             Err(CloudError::Store(err)) => return Err(err.into()),
             Err(err) => return Ok((rebuilt, Some(err.to_string()))),

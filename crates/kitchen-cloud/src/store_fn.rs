@@ -6,11 +6,21 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
-use chrono_tz::Tz;
-use kitchen_domain::{parse_envelope, ContractError, StatusEvent};
+use chrono::{DateTime, Duration, Utc};
+use kitchen_domain::{
+    day_key, order_key, parse_day, parse_envelope, time_key, BusinessDay, ContractError,
+    StatusEvent,
+};
 use thiserror::Error;
 
 use crate::CloudError;
+
+/// A tap stamped this long after it arrived came from a clock that runs ahead:
+/// it is kept, and marked with how far ahead it was.
+pub const AHEAD_MARK: Duration = Duration::minutes(5);
+/// How far from the business day of its time an event's own `day` may be: an
+/// order entered before the day's start hour is finished after it.
+const DAY_SPREAD: i64 = 2;
 
 /// What storing one event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,34 +54,41 @@ pub struct QueueRecord {
 pub struct StoreFunction {
     dynamodb: aws_sdk_dynamodb::Client,
     table: String,
-    time_zone: Tz,
+    business_day: BusinessDay,
 }
 
 impl StoreFunction {
     pub fn new(
         dynamodb: aws_sdk_dynamodb::Client,
         table: impl Into<String>,
-        time_zone: &str,
-    ) -> Result<StoreFunction, CloudError> {
-        let time_zone = time_zone.parse::<Tz>().map_err(|e| {
-            CloudError::LocalCloud(format!(
-                "STORE_TIME_ZONE {time_zone:?} is not an IANA time zone: {e}"
-            ))
-        })?;
-        Ok(StoreFunction {
+        business_day: BusinessDay,
+    ) -> StoreFunction {
+        StoreFunction {
             dynamodb,
             table: table.into(),
-            time_zone,
-        })
+            business_day,
+        }
     }
 
-    /// The store function on the table and time zone of `clients`' configuration.
+    /// The store function on the table and business day of `clients`'
+    /// configuration (`STORE_TIME_ZONE`, `STORE_DAY_START_HOUR`); a setting
+    /// that is not valid stops it before it stores anything.
     pub fn for_clients(clients: &crate::Clients) -> Result<StoreFunction, CloudError> {
-        StoreFunction::new(
+        let business_day = clients.config.business_day().map_err(|e| {
+            CloudError::LocalCloud(format!("the store function's business day: {e}"))
+        })?;
+        Ok(StoreFunction::new(
             clients.dynamodb.clone(),
             &clients.config.table_name,
-            &clients.config.store_time_zone,
-        )
+            business_day,
+        ))
+    }
+
+    /// Writes the business day this function files orders by into the table,
+    /// for the devices: done when the function starts.
+    pub async fn publish_business_day(&self) -> Result<(), CloudError> {
+        crate::stack_settings::publish_business_day(&self.dynamodb, &self.table, &self.business_day)
+            .await
     }
 
     /// Handles a batch as SQS delivers it and returns the message ids that failed,
@@ -106,16 +123,22 @@ impl StoreFunction {
     }
 
     /// Writes the event unless the table already holds it or a newer one for the
-    /// same (order, status): a conditional write on `time#event_id`.
+    /// same (order of the day, status): a conditional write on `time#event_id`.
+    /// The item is stamped with the moment it is written, by this function's
+    /// clock: the arrival feed devices follow.
     pub async fn store_event(&self, event: &StatusEvent) -> Result<Stored, StoreFnError> {
+        let item = self.item(event, Utc::now())?;
         let result = self
             .dynamodb
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(self.item(event)))
-            .condition_expression("attribute_not_exists(#order) OR #time_event_id < :time_event_id")
-            // Reserved words in DynamoDB: always through placeholders.
-            .expression_attribute_names("#order", "order")
+            .set_item(Some(item))
+            .condition_expression(
+                "attribute_not_exists(#order_key) OR #time_event_id < :time_event_id",
+            )
+            // `order`, `status`, `time` and `day` are reserved words in DynamoDB:
+            // attribute names always go through placeholders.
+            .expression_attribute_names("#order_key", "order_key")
             .expression_attribute_names("#time_event_id", "time_event_id")
             .expression_attribute_values(":time_event_id", AttributeValue::S(event.time_event_id()))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
@@ -141,19 +164,37 @@ impl StoreFunction {
         }
     }
 
-    fn item(&self, event: &StatusEvent) -> HashMap<String, AttributeValue> {
+    /// The table item of an event written at `stored_at`. The original flow's
+    /// readers find `order`, `status`, `client` and `time` as before.
+    pub fn item(
+        &self,
+        event: &StatusEvent,
+        stored_at: DateTime<Utc>,
+    ) -> Result<HashMap<String, AttributeValue>, ContractError> {
         let s = |v: &str| AttributeValue::S(v.to_owned());
+        let day = self.day_of(event)?;
+        let stored = time_key(stored_at);
         let mut item = HashMap::from([
+            ("order_key".to_owned(), s(&order_key(&day, &event.order))),
             ("order".to_owned(), s(&event.order)),
             ("status".to_owned(), s(event.status.as_str())),
             ("client".to_owned(), s(&event.client)),
             ("time".to_owned(), s(&event.time_key())),
             ("event_id".to_owned(), s(&event.event_id)),
-            ("day".to_owned(), s(&self.day_of(event))),
+            ("day".to_owned(), s(&day)),
             ("time_event_id".to_owned(), s(&event.time_event_id())),
             ("version".to_owned(), s(&event.version)),
             // The detail as received: fields of newer versions are kept.
             ("detail".to_owned(), s(&event.detail.to_string())),
+            ("stored_at".to_owned(), s(&stored)),
+            (
+                "arrival_day".to_owned(),
+                s(&day_key(stored_at.date_naive())),
+            ),
+            (
+                "arrival_key".to_owned(),
+                s(&format!("{stored}#{}", event.event_id)),
+            ),
         ]);
         if let Some(device) = &event.device {
             item.insert("device".into(), s(device));
@@ -161,15 +202,37 @@ impl StoreFunction {
         if let Some(seq) = event.seq {
             item.insert("seq".into(), AttributeValue::N(seq.to_string()));
         }
-        item
+        let ahead = event.time - stored_at;
+        if ahead > AHEAD_MARK {
+            item.insert(
+                "ahead_ms".into(),
+                AttributeValue::N(ahead.num_milliseconds().to_string()),
+            );
+        }
+        Ok(item)
     }
 
-    /// `YYYY-MM-DD` of the event's time in the store's time zone.
-    pub fn day_of(&self, event: &StatusEvent) -> String {
-        event
-            .time
-            .with_timezone(&self.time_zone)
-            .format("%Y-%m-%d")
-            .to_string()
+    /// The order's business day: the one its event names (checked against its
+    /// time), else the business day of its time.
+    pub fn day_of(&self, event: &StatusEvent) -> Result<String, ContractError> {
+        let of_time = self.business_day.day_of(event.time);
+        let Some(day) = event.day.as_deref() else {
+            return Ok(day_key(of_time));
+        };
+        let named = parse_day(day).ok_or_else(|| ContractError::Invalid {
+            field: "detail.day",
+            reason: format!("{day:?} is not a day as YYYY-MM-DD"),
+        })?;
+        let spread = (of_time - named).num_days();
+        if !(-1..=DAY_SPREAD).contains(&spread) {
+            return Err(ContractError::Invalid {
+                field: "detail.day",
+                reason: format!(
+                    "{day} is {spread} days from the business day of the tap's time ({})",
+                    day_key(of_time)
+                ),
+            });
+        }
+        Ok(day_key(named))
     }
 }

@@ -21,6 +21,12 @@ pub struct TableRow {
     pub seq: Option<u64>,
     pub version: String,
     pub detail: String,
+    /// When the store function wrote it; `None` for items from before the feed.
+    pub stored_at: Option<String>,
+    /// `<stored_at>#<event_id>`: the item's place in the arrival feed.
+    pub arrival_key: Option<String>,
+    /// How far ahead of its arrival the tap's time was, when over five minutes.
+    pub ahead_ms: Option<i64>,
 }
 
 impl TableRow {
@@ -46,11 +52,37 @@ impl TableRow {
                 .and_then(|n| n.parse().ok()),
             version: text("version").unwrap_or_else(|| "1".into()),
             detail: text("detail").unwrap_or_default(),
+            stored_at: text("stored_at"),
+            arrival_key: text("arrival_key"),
+            ahead_ms: item
+                .get("ahead_ms")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok()),
         })
+    }
+
+    /// The row as the mirror keeps it.
+    pub fn into_mirror_row(self) -> kitchen_store::MirrorRow {
+        kitchen_store::MirrorRow {
+            order: self.order,
+            status: self.status,
+            client: self.client,
+            time: self.time,
+            day: self.day,
+            event_id: self.event_id,
+            device: self.device,
+            seq: self.seq.and_then(|s| i64::try_from(s).ok()),
+            version: self.version,
+            time_event_id: self.time_event_id,
+            detail: self.detail,
+            stored_at: self.stored_at,
+            ahead_ms: self.ahead_ms,
+        }
     }
 }
 
-/// Every row of the table, following pagination to the end (a full scan).
+/// Every order event of the table (not the stack's own items), following
+/// pagination to the end (a full scan).
 pub async fn scan_all(clients: &Clients) -> Result<Vec<TableRow>, CloudError> {
     let table = &clients.config.table_name;
     let mut rows = Vec::new();
@@ -65,7 +97,9 @@ pub async fn scan_all(clients: &Clients) -> Result<Vec<TableRow>, CloudError> {
             .await
             .map_err(|e| CloudError::call("Scan", table, e))?;
         for item in page.items() {
-            rows.push(TableRow::from_item(item)?);
+            if !crate::stack_settings::is_stack_item(item) {
+                rows.push(TableRow::from_item(item)?);
+            }
         }
         match page.last_evaluated_key() {
             Some(key) if !key.is_empty() => start = Some(key.clone()),

@@ -30,11 +30,13 @@ pub struct PollReport {
 }
 
 impl StoreWorker {
-    /// A worker for the configured store queue and table.
+    /// A worker for the configured store queue and table. It writes the
+    /// business day it files orders by into the table first, for the devices.
     pub async fn connect(clients: &Clients) -> Result<StoreWorker, CloudError> {
         let config = &clients.config;
-        let queue_url = clients.queue_url(&config.store_queue).await?;
         let function = StoreFunction::for_clients(clients)?;
+        let queue_url = clients.queue_url(&config.store_queue).await?;
+        function.publish_business_day().await?;
         Ok(StoreWorker {
             sqs: clients.sqs_long_poll.clone(),
             queue_url,

@@ -41,7 +41,8 @@ impl Notifier for RecordingNotifier {
 
 fn driver_poller(clients: &Clients, store: Store) -> (DeliveryPoller, Arc<RecordingNotifier>) {
     let notifier = Arc::new(RecordingNotifier::default());
-    let poller = DeliveryPoller::new(clients, store, notifier.clone()).with_wait_seconds(1);
+    let poller = DeliveryPoller::new(clients, store, notifier.clone(), "drivers-1", rule())
+        .with_wait_seconds(1);
     (poller, notifier)
 }
 
@@ -63,7 +64,7 @@ async fn publish_ready_order(clients: &Clients, kitchen: Store, order: &str, cli
     let ready_at = Utc::now() - Age::minutes(3);
     for status in [Status::PackingForDelivery, Status::Ready] {
         kitchen
-            .record_tap(order, status, client, "oven-1", ready_at)
+            .record_tap(day_of(ready_at), order, status, client, "oven-1", ready_at)
             .unwrap();
     }
     assert_eq!(publish_all(clients, kitchen).await, 2);
@@ -186,9 +187,17 @@ async fn the_same_message_delivered_twice_makes_one_row_and_one_notification() {
 async fn unreadable_messages_are_quarantined_and_the_next_ready_order_still_notifies() {
     let cloud = local_cloud().await;
     let dir = tempfile::tempdir().unwrap();
-    let valid = Tap::new("9", Status::Ready, "Caio", "oven-1", 1, Utc::now())
-        .unwrap()
-        .detail();
+    let valid = Tap::new(
+        day_of(Utc::now()),
+        "9",
+        Status::Ready,
+        "Caio",
+        "oven-1",
+        1,
+        Utc::now(),
+    )
+    .unwrap()
+    .detail();
     let mut unknown_status = serde_json::to_value(&valid).unwrap();
     unknown_status["status"] = json!("burnt");
     let mut not_ready = serde_json::to_value(&valid).unwrap();

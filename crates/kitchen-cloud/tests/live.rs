@@ -56,7 +56,7 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
 
     // A tap shows as not yet published at once, then as published.
     let mut changes = live.subscribe();
-    let receipt = live.record_tap("42", "in the oven", "Ana").unwrap();
+    let receipt = live.record_tap("42", "in the oven", "Ana", None).unwrap();
     assert_eq!(
         (receipt.order.as_str(), receipt.device.as_str()),
         ("42", "oven-1")
@@ -77,7 +77,7 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
     assert!(online(&published), "{published:?}");
 
     // An invalid tap is refused, naming the field, and changes nothing.
-    let err = live.record_tap("42", "baking", "Ana").unwrap_err();
+    let err = live.record_tap("42", "baking", "Ana", None).unwrap_err();
     assert!(err.to_string().contains("status"), "{err}");
     assert_eq!(live.connection().unpublished, 0);
 
@@ -91,8 +91,8 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
     })
     .await;
     assert_eq!(state.unpublished, 0);
-    live.record_tap("42", "left the oven", "Ana").unwrap();
-    live.record_tap("43", "preparing", "Bruno").unwrap();
+    live.record_tap("42", "left the oven", "Ana", None).unwrap();
+    live.record_tap("43", "preparing", "Bruno", None).unwrap();
     let state = state_when(&mut states, Duration::from_secs(5), "2 unpublished", |s| {
         s.unpublished == 2
     })
@@ -132,7 +132,7 @@ async fn the_day_view_shows_a_tap_at_once() {
     let live = LiveDevice::start(dir.path(), config, LiveOptions::device("oven-1"))
         .await
         .unwrap();
-    live.record_tap("7", "preparing", "Carla").unwrap();
+    live.record_tap("7", "preparing", "Carla", None).unwrap();
     let view = live.day_view(live.today()).unwrap();
     assert_eq!(view.len(), 1);
     assert_eq!(
@@ -148,8 +148,20 @@ async fn test_connection_names_what_is_missing() {
     let config = cloud.clients.config.clone();
     let checks = test_connection(&config).await;
     let resources: Vec<&str> = checks.iter().map(|c| c.resource.as_str()).collect();
-    assert_eq!(resources, ["credentials", "bus", "table", "index", "queue"]);
+    assert_eq!(
+        resources,
+        [
+            "credentials",
+            "bus",
+            "table",
+            "index",
+            "index",
+            "queue",
+            "business day"
+        ]
+    );
     assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
+    assert_eq!(checks[6].name, "UTC from 04:00");
 
     let wrong = CloudConfig {
         bus_name: "no-such-bus".into(),
@@ -218,7 +230,7 @@ async fn saved_settings_restart_the_loops_and_bad_ones_change_nothing() {
     wanted.warn_after_minutes = 8;
     let saved = live.reconfigure(&wanted).await.unwrap();
     assert_eq!(live.settings(), saved);
-    let receipt = live.record_tap("7", "preparing", "Ana").unwrap();
+    let receipt = live.record_tap("7", "preparing", "Ana", None).unwrap();
     assert_eq!(receipt.device, "oven-2");
     let mut states = live.watch_connection();
     state_when(&mut states, Duration::from_secs(30), "published", |s| {

@@ -56,7 +56,14 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
         for order in 0..orders {
             let at = opened + Age::seconds((round * orders + order) as i64);
             store
-                .record_tap(&format!("S{order}"), *status, "Ana", "oven-1", at)
+                .record_tap(
+                    day_of(at),
+                    &format!("S{order}"),
+                    *status,
+                    "Ana",
+                    "oven-1",
+                    at,
+                )
                 .unwrap();
             taps += 1;
         }

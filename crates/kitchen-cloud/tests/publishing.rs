@@ -22,7 +22,14 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
     for order in ["1", "2", "3"] {
         for status in Status::KITCHEN {
             store
-                .record_tap(order, status, "Ana", "oven-1", Utc::now())
+                .record_tap(
+                    day_of(Utc::now()),
+                    order,
+                    status,
+                    "Ana",
+                    "oven-1",
+                    Utc::now(),
+                )
                 .unwrap();
         }
     }
@@ -46,13 +53,13 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
     assert_eq!(table_rows(&cloud.clients).await, before);
 
     // An older event for an (order, status) the table holds is left out.
-    let function =
-        StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", "UTC").unwrap();
+    let function = StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", rule());
     let current = before
         .iter()
         .find(|r| r.order == "2" && r.status == "ready")
         .unwrap();
     let older = Tap::new(
+        day_of(Utc::now() - Age::hours(2)),
         "2",
         Status::Ready,
         "Someone Else",
@@ -79,6 +86,7 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
 
     // The same event is a duplicate; a newer one replaces the row.
     let newer = Tap::new(
+        day_of(Utc::now() + Age::seconds(5)),
         "2",
         Status::Ready,
         "Bia",
@@ -111,10 +119,24 @@ async fn entries_the_bus_refuses_stay_in_the_outbox_with_the_reason_and_are_not_
     let dir = tempfile::tempdir().unwrap();
     let mut store = device(dir.path(), "a");
     store
-        .record_tap("7", Status::OrderDone, "Ana", "oven-1", Utc::now())
+        .record_tap(
+            day_of(Utc::now()),
+            "7",
+            Status::OrderDone,
+            "Ana",
+            "oven-1",
+            Utc::now(),
+        )
         .unwrap();
     store
-        .record_tap("8", Status::OrderDone, "Bia", "oven-1", Utc::now())
+        .record_tap(
+            day_of(Utc::now()),
+            "8",
+            Status::OrderDone,
+            "Bia",
+            "oven-1",
+            Utc::now(),
+        )
         .unwrap();
     // A row whose detail is not JSON, as a damaged or foreign producer could leave.
     let db = rusqlite::Connection::open(dir.path().join("a/kitchen.sqlite3")).unwrap();
@@ -166,6 +188,7 @@ async fn taps_made_while_the_cloud_is_down_are_kept_and_published_when_it_return
     for order in 1..=25 {
         store
             .record_tap(
+                day_of(tapped_at),
                 &order.to_string(),
                 Status::OrderDone,
                 "Ana",
@@ -212,9 +235,17 @@ async fn a_batch_reports_only_the_messages_it_could_not_store() {
     // The handler behind both entry points: the Lambda returns these ids as
     // batch item failures, the worker leaves them on the queue.
     let cloud = local_cloud().await;
-    let function =
-        StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", "UTC").unwrap();
-    let good = Tap::new("11", Status::Ready, "Ana", "oven-1", 1, Utc::now()).unwrap();
+    let function = StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", rule());
+    let good = Tap::new(
+        day_of(Utc::now()),
+        "11",
+        Status::Ready,
+        "Ana",
+        "oven-1",
+        1,
+        Utc::now(),
+    )
+    .unwrap();
     let envelope = serde_json::json!({
         "id": "e-1", "source": "com.pizza.status", "detail-type": "Change in Pizza",
         "time": "2026-11-22T18:00:00Z", "detail": serde_json::from_str::<serde_json::Value>(&good.detail_json()).unwrap(),

@@ -32,6 +32,7 @@ async fn only_entries_that_failed_for_a_passing_reason_are_resent() {
     for order in 1..=5 {
         let tap = store
             .record_tap(
+                Utc::now().date_naive(),
                 &order.to_string(),
                 Status::OrderDone,
                 "Ana",
@@ -116,7 +117,14 @@ async fn a_tap_is_not_sent_before_the_earlier_tap_of_its_order_is_accepted() {
     let mut store = Store::open_in(dir.path()).unwrap();
     for status in Status::KITCHEN {
         store
-            .record_tap("42", status, "Ana", "oven-1", Utc::now())
+            .record_tap(
+                Utc::now().date_naive(),
+                "42",
+                status,
+                "Ana",
+                "oven-1",
+                Utc::now(),
+            )
             .unwrap();
     }
     let statuses: Arc<Mutex<Vec<String>>> = Arc::default();

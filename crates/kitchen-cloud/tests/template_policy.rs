@@ -102,8 +102,19 @@ fn the_desktop_policy_allows_exactly_what_the_app_calls() {
             grant(&["events:DescribeEventBus"], &["!GetAtt Bus.Arn"], ""),
             grant(
                 &["dynamodb:Query", "dynamodb:DescribeTable"],
-                &["!GetAtt Table.Arn", "!Sub ${Table.Arn}/index/by-day"],
+                &[
+                    "!GetAtt Table.Arn",
+                    "!Sub ${Table.Arn}/index/by-day",
+                    "!Sub ${Table.Arn}/index/by-arrival",
+                ],
                 "",
+            ),
+            // A driver station claims a ready order's notification, once across
+            // stations: a put of that order's claim item, and nothing else.
+            grant(
+                &["dynamodb:PutItem"],
+                &["!GetAtt Table.Arn"],
+                "ForAllValues:StringLike:\n  dynamodb:LeadingKeys:\n  - '#notified#*'\n",
             ),
             grant(
                 &[

@@ -98,7 +98,7 @@ async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
     let c = driver_station(dir.path(), &config, "drivers-2", shown_c.clone()).await;
 
     for status in Status::KITCHEN {
-        a.record_tap("42", status.as_str(), "Ana").unwrap();
+        a.record_tap("42", status.as_str(), "Ana", None).unwrap();
     }
     let expected: Vec<(String, String)> = {
         let mut rows: Vec<_> = Status::KITCHEN
@@ -155,7 +155,7 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     let dir = tempfile::tempdir().unwrap();
     let a = kitchen(dir.path(), &config, "oven-1").await;
     let b = kitchen(dir.path(), &config, "counter-1").await;
-    a.record_tap("1", "order done", "Ana").unwrap();
+    a.record_tap("1", "order done", "Ana", None).unwrap();
     assert!(
         eventually(Duration::from_secs(30), || mirrored(&b).len() == 1).await,
         "B sees A's first tap"
@@ -177,7 +177,7 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
             if (order, *status) == (1, Status::OrderDone) {
                 continue;
             }
-            a.record_tap(&order.to_string(), status.as_str(), "Bruno")
+            a.record_tap(&order.to_string(), status.as_str(), "Bruno", None)
                 .unwrap();
             taps += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -211,7 +211,7 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     );
     let rows = table_rows(&cloud.clients).await;
     assert_eq!(rows.len(), expected, "each tap once in the table");
-    let check = MirrorSync::new(&cloud.clients).unwrap();
+    let check = MirrorSync::new(&cloud.clients, rule());
     for name in ["oven-1", "counter-1"] {
         let store = Store::open_in(&dir.path().join(name)).unwrap();
         let report = check.verify_day(&store, check.today()).await.unwrap();

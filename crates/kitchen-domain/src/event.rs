@@ -1,11 +1,11 @@
 //! Taps, the `Detail` they publish, and the envelopes consumers parse.
 
-use chrono::{DateTime, Datelike, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::{ContractError, Status};
+use crate::{day_key, parse_day, ContractError, Status};
 
 /// EventBridge `Source` of every status event.
 pub const SOURCE: &str = "com.pizza.status";
@@ -30,8 +30,11 @@ pub struct Tap {
     pub client: String,
     pub device: String,
     pub seq: u64,
-    /// The moment of the tap, not of publishing.
+    /// The moment of the tap, not of publishing: after every event of the order
+    /// the device had seen (a hybrid logical clock), to the millisecond.
     pub time: DateTime<Utc>,
+    /// The business day of the order: with the number, the order's identity.
+    pub day: NaiveDate,
 }
 
 /// The `Detail` of a published event, field for field as the contract names them.
@@ -44,11 +47,21 @@ pub struct Detail {
     pub device: String,
     pub seq: u64,
     pub version: String,
+    /// The order's business day, `YYYY-MM-DD` (additive in version 1; empty in
+    /// taps recorded before taps carried it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub day: String,
+    /// The tap's time to the millisecond; the envelope's `Time` has whole
+    /// seconds only (additive in version 1).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub time: String,
 }
 
 impl Tap {
-    /// A new tap at `time`, validating every field. `seq` is the device's counter.
+    /// A new tap of the order `order` of business day `day` at `time`,
+    /// validating every field. `seq` is the device's counter.
     pub fn new(
+        day: NaiveDate,
         order: &str,
         status: Status,
         client: &str,
@@ -68,6 +81,7 @@ impl Tap {
             device,
             seq,
             time,
+            day,
         })
     }
 
@@ -80,6 +94,8 @@ impl Tap {
             device: self.device.clone(),
             seq: self.seq,
             version: SCHEMA_VERSION.to_owned(),
+            day: day_key(self.day),
+            time: time_key(self.time),
         }
     }
 
@@ -100,9 +116,15 @@ impl Tap {
             device: Some(self.device.clone()),
             seq: Some(self.seq),
             version: SCHEMA_VERSION.to_owned(),
+            day: Some(day_key(self.day)),
             detail,
         }
     }
+}
+
+/// The fixed-width UTC time used in sort keys: `2026-11-22T18:04:05.123Z`.
+pub fn time_key(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// The size AWS counts for a PutEvents entry with this detail.
@@ -118,11 +140,15 @@ pub struct StatusEvent {
     pub order: String,
     pub status: Status,
     pub client: String,
-    /// The envelope's `time`: the moment of the tap.
+    /// The moment of the tap: `detail.time` to the millisecond when the producer
+    /// sent it, else the envelope's `time`.
     pub time: DateTime<Utc>,
     pub device: Option<String>,
     pub seq: Option<u64>,
     pub version: String,
+    /// `detail.day`: the order's business day, when the producer said it.
+    /// Producers of the original flow do not; the store function tells it from `time`.
+    pub day: Option<String>,
     /// The detail exactly as received, so fields of newer versions are kept.
     pub detail: Value,
 }
@@ -130,7 +156,7 @@ pub struct StatusEvent {
 impl StatusEvent {
     /// The fixed-width UTC time used in sort keys: `2026-11-22T18:04:05.123Z`.
     pub fn time_key(&self) -> String {
-        self.time.to_rfc3339_opts(SecondsFormat::Millis, true)
+        time_key(self.time)
     }
 
     /// `time#event_id`: orders events of one (order, status) from older to newer.
@@ -223,6 +249,32 @@ fn parse_detail(
             })
         }
     };
+    let day = match optional_str(fields, "day", "detail.day")? {
+        None => None,
+        Some(text) => Some(
+            parse_day(text)
+                .map(day_key)
+                .ok_or_else(|| ContractError::Invalid {
+                    field: "detail.day",
+                    reason: format!("{text:?} is not a day as YYYY-MM-DD"),
+                })?,
+        ),
+    };
+    let time = match optional_str(fields, "time", "detail.time")? {
+        None => time,
+        Some(text) => validate_time(
+            DateTime::parse_from_rfc3339(text)
+                .map_err(|e| ContractError::Invalid {
+                    field: "detail.time",
+                    reason: format!("not an RFC 3339 timestamp ({e})"),
+                })?
+                .with_timezone(&Utc),
+        )
+        .map_err(|_| ContractError::Invalid {
+            field: "detail.time",
+            reason: format!("{text:?} is outside the years 0000-9999 in UTC"),
+        })?,
+    };
     // Producers of the original flow send no version; a number is read as its text.
     let version = match fields.get("version") {
         None | Some(Value::Null) => SCHEMA_VERSION.to_owned(),
@@ -244,6 +296,7 @@ fn parse_detail(
         device,
         seq,
         version,
+        day,
         detail: detail.clone(),
     })
 }
@@ -319,8 +372,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
     fn tap(status: Status) -> Tap {
         Tap::new(
+            day(),
             "42",
             status,
             "Ana",
@@ -367,9 +425,45 @@ mod tests {
             assert_eq!(event.device.as_deref(), Some("kitchen-1"));
             assert_eq!(event.seq, Some(7));
             assert_eq!(event.version, "1");
+            assert_eq!(event.day.as_deref(), Some("2026-11-22"));
+            // The envelope has whole seconds; the detail keeps the millisecond.
             assert_eq!(
                 event.time,
-                "2026-11-22T18:04:05Z".parse::<DateTime<Utc>>().unwrap()
+                "2026-11-22T18:04:05.123Z".parse::<DateTime<Utc>>().unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn two_taps_in_one_second_keep_their_order_through_the_envelope() {
+        let first = tap(Status::InTheOven);
+        let mut undo = tap(Status::Preparing);
+        undo.time = first.time + chrono::Duration::milliseconds(400);
+        let (a, b) = (
+            parse_envelope(&envelope_of(&first)).unwrap(),
+            parse_envelope(&envelope_of(&undo)).unwrap(),
+        );
+        assert!(a.time < b.time, "{} then {}", a.time_key(), b.time_key());
+    }
+
+    #[test]
+    fn a_bad_day_or_time_in_the_detail_is_named() {
+        for (field, value) in [
+            ("day", json!("2026-13-01")),
+            ("day", json!(20261201)),
+            ("time", json!("yesterday")),
+        ] {
+            let mut detail = json!({"order": "1", "status": "ready", "client": "A"});
+            detail[field] = value;
+            let err = parse_envelope(&envelope_with_detail(detail)).unwrap_err();
+            assert_eq!(
+                err.field(),
+                Some(if field == "day" {
+                    "detail.day"
+                } else {
+                    "detail.time"
+                }),
+                "{err}"
             );
         }
     }
@@ -397,6 +491,7 @@ mod tests {
         assert_eq!(event.device, None);
         assert_eq!(event.seq, None);
         assert_eq!(event.version, "1");
+        assert_eq!(event.day, None);
     }
 
     #[test]
@@ -564,7 +659,7 @@ mod tests {
         }
         let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap(); // 10000-01-01
         assert!(matches!(
-            Tap::new("1", Status::Ready, "A", "d", 1, far).unwrap_err(),
+            Tap::new(day(), "1", Status::Ready, "A", "d", 1, far).unwrap_err(),
             ContractError::Invalid { field: "time", .. }
         ));
     }
@@ -606,19 +701,19 @@ mod tests {
     fn tap_rejects_bad_fields_by_name() {
         let now = Utc::now();
         assert_eq!(
-            Tap::new(" ", Status::Ready, "A", "d", 1, now).unwrap_err(),
+            Tap::new(day(), " ", Status::Ready, "A", "d", 1, now).unwrap_err(),
             ContractError::Empty("order")
         );
         assert_eq!(
-            Tap::new("1", Status::Ready, "", "d", 1, now).unwrap_err(),
+            Tap::new(day(), "1", Status::Ready, "", "d", 1, now).unwrap_err(),
             ContractError::Empty("client")
         );
         assert_eq!(
-            Tap::new("1", Status::Ready, "A", "", 1, now).unwrap_err(),
+            Tap::new(day(), "1", Status::Ready, "A", "", 1, now).unwrap_err(),
             ContractError::Empty("device")
         );
         assert!(matches!(
-            Tap::new("1\n2", Status::Ready, "A", "d", 1, now).unwrap_err(),
+            Tap::new(day(), "1\n2", Status::Ready, "A", "d", 1, now).unwrap_err(),
             ContractError::Invalid { field: "order", .. }
         ));
     }

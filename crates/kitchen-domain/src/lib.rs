@@ -1,14 +1,19 @@
 //! The pizzeria's event contract: statuses, taps, the EventBridge entry a tap
 //! becomes and the envelope a consumer receives. Pure data and validation, no I/O.
 
+mod business_day;
 mod error;
 mod event;
+pub mod orders;
 mod status;
 
+pub use business_day::{
+    day_key, order_key, parse_day, BusinessDay, BusinessDaySetting, DEFAULT_DAY_START_HOUR,
+};
 pub use error::ContractError;
 pub use event::{
-    entry_size, parse_envelope, validate_client, validate_device, validate_order, validate_time,
-    Detail, StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ENTRY_BYTES,
-    MAX_ORDER_CHARS, SCHEMA_VERSION, SOURCE,
+    entry_size, parse_envelope, time_key, validate_client, validate_device, validate_order,
+    validate_time, Detail, StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS,
+    MAX_ENTRY_BYTES, MAX_ORDER_CHARS, SCHEMA_VERSION, SOURCE,
 };
 pub use status::Status;

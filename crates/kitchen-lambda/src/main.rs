@@ -17,7 +17,13 @@ async fn main() -> Result<(), Error> {
         config.table_name = table;
     }
     let clients = Clients::new(&config).await;
+    // A time zone or start hour that is not valid stops the function here,
+    // before it files any order under a wrong day.
     let function = StoreFunction::for_clients(&clients)?;
+    if let Err(err) = function.publish_business_day().await {
+        // The events still get stored; devices keep the setting they have.
+        tracing::error!("cannot write the business day setting for the devices: {err}");
+    }
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let function = function.clone();
         async move {

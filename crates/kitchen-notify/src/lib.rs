@@ -97,6 +97,7 @@ mod tests {
     fn delivery(ready_at: DateTime<Utc>) -> Delivery {
         Delivery {
             event_id: "e1".into(),
+            day: "2026-03-14".into(),
             order: "42".into(),
             client: "Ana".into(),
             ready_at,

@@ -169,6 +169,7 @@ fn ready(order: &str, client: &str, minutes_ago: i64) -> Delivery {
     let now = Utc::now();
     Delivery {
         event_id: format!("event-{order}"),
+        day: kitchen_domain::day_key(now.date_naive()),
         order: order.into(),
         client: client.into(),
         ready_at: now - chrono::Duration::seconds(minutes_ago * 60 + 10),
@@ -284,7 +285,7 @@ fn a_ready_tap_on_the_kitchen_notifies_the_driver_station_once() {
         .await
         .unwrap();
         for status in ["packing for delivery", "ready"] {
-            kitchen.record_tap("42", status, "Ana").unwrap();
+            kitchen.record_tap("42", status, "Ana", None).unwrap();
         }
         let started = Instant::now();
         while daemon.notify_calls().is_empty() {

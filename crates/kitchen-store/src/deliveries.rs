@@ -13,6 +13,8 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Delivery {
     pub event_id: String,
+    /// The order's business day: with the number, which order it is.
+    pub day: String,
     pub order: String,
     pub client: String,
     /// The moment of the `ready` tap.
@@ -69,7 +71,8 @@ pub fn classify_delivery_message(body: &str) -> Result<StatusEvent, ContractErro
 /// Statuses after which an order no longer waits for a driver.
 const PICKED_UP_OR_LATER: [Status; 3] = [Status::PickedUp, Status::Delivered, Status::Cancelled];
 
-const DELIVERY_COLUMNS: &str = "event_id, order_id, client, ready_at, received_at, notified_at";
+const DELIVERY_COLUMNS: &str =
+    "event_id, order_id, client, ready_at, received_at, notified_at, order_day";
 
 fn timestamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -88,6 +91,7 @@ fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
     let notified_at: Option<String> = row.get(5)?;
     Ok(Delivery {
         event_id: row.get(0)?,
+        day: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
         order: row.get(1)?,
         client: row.get(2)?,
         ready_at: parse_time(row, 3)?,
@@ -99,8 +103,9 @@ fn delivery_from_row(row: &Row<'_>) -> rusqlite::Result<Delivery> {
     })
 }
 
-/// The waiting orders' rows: the newest `ready` of each order that neither the
-/// mirror nor this device's own taps show as picked up, delivered or cancelled.
+/// The waiting orders' rows: the newest `ready` of each order (day and number)
+/// that neither the mirror nor this device's own taps show as picked up,
+/// delivered or cancelled.
 fn waiting_sql(extra_filter: &str) -> String {
     let later = PICKED_UP_OR_LATER
         .iter()
@@ -111,24 +116,29 @@ fn waiting_sql(extra_filter: &str) -> String {
     // sql-from-constants: the column list, those phrases and the callers' literal filters.
     format!(
         "SELECT {DELIVERY_COLUMNS} FROM deliveries d
-         WHERE d.ready_at = (SELECT MAX(ready_at) FROM deliveries WHERE order_id = d.order_id)
-           AND NOT EXISTS (SELECT 1 FROM mirror_events m
-                           WHERE m.order_id = d.order_id AND m.status IN ({later}))
+         WHERE d.ready_at = (SELECT MAX(ready_at) FROM deliveries
+                             WHERE order_day IS d.order_day AND order_id = d.order_id)
+           AND NOT EXISTS (SELECT 1 FROM mirror_items m
+                           WHERE m.day = d.order_day AND m.order_id = d.order_id
+                             AND m.status IN ({later}) AND m.time > d.ready_at)
            AND NOT EXISTS (SELECT 1 FROM outbox o
-                           WHERE o.order_id = d.order_id AND o.status IN ({later})
+                           WHERE o.order_day = d.order_day AND o.order_id = d.order_id
+                             AND o.status IN ({later}) AND o.tapped_at > d.ready_at
                              AND o.state != 'rejected')
            {extra_filter}
-         GROUP BY d.order_id
+         GROUP BY d.order_day, d.order_id
          ORDER BY d.ready_at, d.event_id"
     )
 }
 
 impl Store {
-    /// Records a ready order received from the delivery queue. Idempotent on
-    /// `event_id`: returns `true` only the first time this event is seen.
+    /// Records a ready order of business day `day` received from the delivery
+    /// queue. Idempotent on `event_id`: returns `true` only the first time this
+    /// event is seen.
     pub fn record_delivery(
         &mut self,
         event: &StatusEvent,
+        day: &str,
         received_at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         if event.status != Status::Ready {
@@ -142,8 +152,8 @@ impl Store {
             .into());
         }
         let inserted = self.conn.execute(
-            "INSERT INTO deliveries (event_id, order_id, client, ready_at, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO deliveries (event_id, order_id, client, ready_at, received_at, order_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (event_id) DO NOTHING",
             params![
                 event.event_id,
@@ -151,6 +161,7 @@ impl Store {
                 event.client,
                 event.time_key(),
                 timestamp(received_at),
+                day,
             ],
         )?;
         Ok(inserted == 1)
@@ -158,12 +169,15 @@ impl Store {
 
     /// Records one delivery queue message received from `origin`
     /// (`<queue>/<message id>`): a new ready order, a duplicate, or quarantined.
-    /// After `Ok` the message is safe to delete; an error leaves it on the queue.
+    /// `day_of` tells an order's business day from its time, for producers that
+    /// do not say it. After `Ok` the message is safe to delete; an error leaves
+    /// it on the queue.
     pub fn record_delivery_message(
         &mut self,
         origin: &str,
         body: &str,
         received_at: DateTime<Utc>,
+        day_of: impl Fn(DateTime<Utc>) -> String,
     ) -> Result<MessageOutcome, StoreError> {
         let event = match classify_delivery_message(body) {
             Ok(event) => event,
@@ -172,7 +186,8 @@ impl Store {
                 return Ok(MessageOutcome::Quarantined(error));
             }
         };
-        if !self.record_delivery(&event, received_at)? {
+        let day = event.day.clone().unwrap_or_else(|| day_of(event.time));
+        if !self.record_delivery(&event, &day, received_at)? {
             return Ok(MessageOutcome::Duplicate);
         }
         match self.delivery(&event.event_id)? {
@@ -183,25 +198,26 @@ impl Store {
     }
 
     /// Claims the notification of a delivery's order. Returns `true` at most once
-    /// per order, across restarts: callers notify only when it does.
+    /// per order (business day and number), across restarts: callers notify only
+    /// when it does.
     pub fn mark_notified(&mut self, event_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let order: Option<String> = tx
+        let order: Option<(Option<String>, String)> = tx
             .query_row(
-                "SELECT order_id FROM deliveries WHERE event_id = ?1",
+                "SELECT order_day, order_id FROM deliveries WHERE event_id = ?1",
                 [event_id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let Some(order) = order else {
+        let Some((day, order)) = order else {
             return Ok(false);
         };
         let already: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM deliveries
-                            WHERE order_id = ?1 AND notified_at IS NOT NULL)",
-            [&order],
+                            WHERE order_day IS ?1 AND order_id = ?2 AND notified_at IS NOT NULL)",
+            params![day, order],
             |row| row.get(0),
         )?;
         if already {
@@ -227,7 +243,8 @@ impl Store {
     pub fn deliveries_to_notify(&self) -> Result<Vec<Delivery>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&waiting_sql(
             "AND NOT EXISTS (SELECT 1 FROM deliveries n
-                             WHERE n.order_id = d.order_id AND n.notified_at IS NOT NULL)",
+                             WHERE n.order_day IS d.order_day AND n.order_id = d.order_id
+                               AND n.notified_at IS NOT NULL)",
         ))?;
         let rows = stmt.query_map([], delivery_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -288,8 +305,18 @@ mod tests {
     use chrono::Duration;
     use kitchen_domain::Tap;
 
+    const DAY: &str = "2026-03-14";
+
+    fn date() -> chrono::NaiveDate {
+        kitchen_domain::parse_day(DAY).unwrap()
+    }
+
+    fn day_of(_: DateTime<Utc>) -> String {
+        DAY.to_owned()
+    }
+
     fn ready(order: &str, client: &str, at: DateTime<Utc>) -> StatusEvent {
-        Tap::new(order, Status::Ready, client, "oven-1", 1, at)
+        Tap::new(date(), order, Status::Ready, client, "oven-1", 1, at)
             .unwrap()
             .to_status_event()
     }
@@ -300,13 +327,15 @@ mod tests {
             order: order.into(),
             status: status.as_str().into(),
             client: "Ana".into(),
-            day: time[..10].into(),
+            day: DAY.into(),
             event_id: format!("e-{order}-{}", status.as_str()),
             device: Some("driver-1".into()),
             seq: Some(1),
             version: "1".into(),
             time_event_id: format!("{time}#e"),
             detail: "{}".into(),
+            stored_at: None,
+            ahead_ms: None,
             time,
         }
     }
@@ -316,8 +345,11 @@ mod tests {
         let (dir, mut store) = store();
         let now = Utc::now();
         let event = ready("42", "Ana", now - Duration::minutes(3));
-        assert!(store.record_delivery(&event, now).unwrap());
-        assert!(!store.record_delivery(&event, now).unwrap(), "a redelivery");
+        assert!(store.record_delivery(&event, DAY, now).unwrap());
+        assert!(
+            !store.record_delivery(&event, DAY, now).unwrap(),
+            "a redelivery"
+        );
         drop(store);
         let store = Store::open_in(dir.path()).unwrap();
         let waiting = store.waiting_deliveries().unwrap();
@@ -335,7 +367,7 @@ mod tests {
         let (_dir, mut store) = store();
         let mut event = ready("1", "Ana", Utc::now());
         event.status = Status::Preparing;
-        let err = store.record_delivery(&event, Utc::now()).unwrap_err();
+        let err = store.record_delivery(&event, DAY, Utc::now()).unwrap_err();
         assert!(err.to_string().contains("detail.status"), "{err}");
         assert!(store.waiting_deliveries().unwrap().is_empty());
     }
@@ -346,11 +378,11 @@ mod tests {
         let now = Utc::now();
         let first = ready("7", "Bia", now);
         let again = ready("7", "Bia", now + Duration::seconds(30));
-        store.record_delivery(&first, now).unwrap();
+        store.record_delivery(&first, DAY, now).unwrap();
         assert_eq!(store.deliveries_to_notify().unwrap().len(), 1);
         assert!(store.mark_notified(&first.event_id, now).unwrap());
         assert!(!store.mark_notified(&first.event_id, now).unwrap());
-        store.record_delivery(&again, now).unwrap();
+        store.record_delivery(&again, DAY, now).unwrap();
         drop(store);
         let mut store = Store::open_in(dir.path()).unwrap();
         assert!(store.deliveries_to_notify().unwrap().is_empty());
@@ -358,6 +390,7 @@ mod tests {
         assert!(!store.mark_notified("no-such-event", now).unwrap());
         let waiting = store.waiting_deliveries().unwrap();
         assert_eq!(waiting.len(), 1, "one row per order");
+        assert_eq!(waiting[0].day, DAY);
         assert_eq!(waiting[0].event_id, again.event_id, "the newest ready");
         assert!(store
             .delivery(&first.event_id)
@@ -368,12 +401,36 @@ mod tests {
     }
 
     #[test]
+    fn the_same_number_on_another_day_notifies_again() {
+        let (_dir, mut store) = store();
+        let now = Utc::now();
+        let yesterday = ready("860001", "Ana", now - Duration::days(1));
+        store
+            .record_delivery(&yesterday, "2026-03-13", now)
+            .unwrap();
+        assert!(store.mark_notified(&yesterday.event_id, now).unwrap());
+        let today = ready("860001", "Bia", now);
+        store.record_delivery(&today, DAY, now).unwrap();
+        let to_notify = store.deliveries_to_notify().unwrap();
+        assert_eq!(to_notify.len(), 1);
+        assert_eq!(
+            (to_notify[0].day.as_str(), to_notify[0].client.as_str()),
+            (DAY, "Bia")
+        );
+        assert!(store.mark_notified(&today.event_id, now).unwrap());
+    }
+
+    #[test]
     fn waiting_orders_are_oldest_first_and_leave_once_picked_up() {
         let (_dir, mut store) = store();
         let now = Utc::now();
         for (order, minutes) in [("1", 2), ("2", 9), ("3", 5), ("4", 1)] {
             store
-                .record_delivery(&ready(order, "Ana", now - Duration::minutes(minutes)), now)
+                .record_delivery(
+                    &ready(order, "Ana", now - Duration::minutes(minutes)),
+                    DAY,
+                    now,
+                )
                 .unwrap();
         }
         let orders = |store: &Store| {
@@ -390,7 +447,7 @@ mod tests {
             .upsert_mirror_rows(&[mirror("2", Status::PickedUp, now)], now)
             .unwrap();
         store
-            .record_tap("3", Status::PickedUp, "Ana", "driver-1", now)
+            .record_tap(date(), "3", Status::PickedUp, "Ana", "driver-1", now)
             .unwrap();
         store
             .upsert_mirror_rows(&[mirror("4", Status::Cancelled, now)], now)
@@ -437,8 +494,9 @@ mod tests {
             "2026-11-22T18:04:05Z",
             serde_json::json!({"order": "42", "status": "ready", "client": "Ana", "event_id": "e-1"}),
         );
-        let MessageOutcome::New(delivery) =
-            store.record_delivery_message("q/m-1", &body, now).unwrap()
+        let MessageOutcome::New(delivery) = store
+            .record_delivery_message("q/m-1", &body, now, day_of)
+            .unwrap()
         else {
             panic!("a new ready order")
         };
@@ -447,12 +505,14 @@ mod tests {
             ("e-1", "42")
         );
         assert_eq!(
-            store.record_delivery_message("q/m-2", &body, now).unwrap(),
+            store
+                .record_delivery_message("q/m-2", &body, now, day_of)
+                .unwrap(),
             MessageOutcome::Duplicate
         );
         assert!(matches!(
             store
-                .record_delivery_message("q/m-3", "not json", now)
+                .record_delivery_message("q/m-3", "not json", now, day_of)
                 .unwrap(),
             MessageOutcome::Quarantined(ContractError::NotJson(_))
         ));

@@ -17,8 +17,8 @@ use thiserror::Error;
 
 pub use deliveries::{classify_delivery_message, Delivery, MessageOutcome, QuarantinedMessage};
 pub use mirror::{
-    row_hash, ConvergenceSummary, DayViewRow, DayWindow, MirrorReplaceCounts, MirrorRow,
-    MirrorWrite, MirrorWriteCounts, ViewSource, Watermark,
+    row_hash, summarize_view, ConvergenceSummary, DayViewRow, DayWindow, HeldDay,
+    MirrorReplaceCounts, MirrorRow, MirrorWrite, MirrorWriteCounts, ViewSource,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
 pub use repair::{check_database, set_aside_damaged, Repair};

@@ -91,6 +91,61 @@ const MIGRATIONS: &[&str] = &[
         claimed_at TEXT NOT NULL
     );
     ",
+    // 5: an order is its number within a business day. The mirror, the claims,
+    // the deliveries and this device's taps are keyed by (day, order); the
+    // mirror follows the table's arrival feed from one cursor (kept in
+    // device_state), and remembers which days it holds whole and when each
+    // was last checked against the table. SQLite cannot change a primary key
+    // in place: the rows move to new tables.
+    "
+    CREATE TABLE mirror_items (
+        day           TEXT NOT NULL,
+        order_id      TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        client        TEXT NOT NULL,
+        time          TEXT NOT NULL,
+        event_id      TEXT NOT NULL,
+        device        TEXT,
+        seq           INTEGER,
+        version       TEXT NOT NULL,
+        time_event_id TEXT NOT NULL,
+        detail        TEXT NOT NULL,
+        stored_at     TEXT,
+        ahead_ms      INTEGER,
+        synced_at     TEXT NOT NULL,
+        PRIMARY KEY (day, order_id, status)
+    );
+    INSERT INTO mirror_items (day, order_id, status, client, time, event_id, device, seq,
+                              version, time_event_id, detail, synced_at)
+        SELECT day, order_id, status, client, time, event_id, device, seq,
+               version, time_event_id, detail, synced_at FROM mirror_events;
+    DROP TABLE mirror_events;
+
+    CREATE TABLE mirror_days (
+        day        TEXT PRIMARY KEY,
+        read_at    TEXT NOT NULL,
+        checked_at TEXT,
+        converged  INTEGER
+    );
+    INSERT INTO mirror_days (day, read_at) SELECT day, synced_at FROM sync_watermarks;
+    DROP TABLE sync_watermarks;
+
+    ALTER TABLE outbox ADD COLUMN order_day TEXT;
+    CREATE INDEX outbox_by_order_day ON outbox (order_day, order_id);
+
+    ALTER TABLE deliveries ADD COLUMN order_day TEXT;
+    CREATE INDEX deliveries_by_order_day ON deliveries (order_day, order_id);
+
+    CREATE TABLE order_claims (
+        day        TEXT NOT NULL,
+        order_id   TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (day, order_id)
+    );
+    INSERT INTO order_claims (day, order_id, claimed_at)
+        SELECT substr(claimed_at, 1, 10), order_id, claimed_at FROM claims;
+    DROP TABLE claims;
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.
@@ -124,6 +179,44 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_of_the_one_key_per_order_schema_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.sqlite3")).unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO mirror_events VALUES ('42', 'ready', 'Ana', '2026-03-14T12:00:00.000Z',
+                 '2026-03-14', 'e1', 'oven-1', 3, '1', '2026-03-14T12:00:00.000Z#e1', '{}',
+                 '2026-03-14T12:00:01.000Z');
+             INSERT INTO sync_watermarks VALUES ('2026-03-14', '2026-03-14T12:00:00.000Z#e1',
+                 '2026-03-14T12:00:01.000Z');
+             INSERT INTO claims VALUES ('42', '2026-03-14T12:05:00.000Z');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (String, String, String) = conn
+            .query_row(
+                "SELECT day, order_id, event_id FROM mirror_items",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("2026-03-14".into(), "42".into(), "e1".into()));
+        let claim: (String, String) = conn
+            .query_row("SELECT day, order_id FROM order_claims", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(claim, ("2026-03-14".into(), "42".into()));
+        let held: String = conn
+            .query_row("SELECT day FROM mirror_days", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(held, "2026-03-14");
+    }
 
     #[test]
     fn processes_opening_a_new_database_at_once_migrate_it_once() {

@@ -1,16 +1,24 @@
-//! The mirror: this device's copy of the event table, one row per (order, status),
-//! the per-day sync watermarks, a day's view that shows local taps at once, and
-//! the convergence summary both sides compute to prove the copy matches the table.
+//! The mirror: this device's copy of the event table, one row per (business
+//! day, order, status); the cursor of the table's arrival feed it follows; the
+//! days it holds whole and when each was last checked against the table; a
+//! day's view that shows local taps at once; and the convergence summary both
+//! sides compute to prove the copy matches the table.
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use kitchen_domain::orders::{summarize, OrderEvent, OrderSummary};
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::{OutboxState, Store, StoreError};
 
-/// One mirrored item of the event table: the latest event of an (order, status).
+/// Where the arrival feed's cursor is kept in `device_state`.
+const FEED_CURSOR_KEY: &str = "feed_cursor";
+/// When the feed was last read through, in `device_state`.
+const FEED_SYNCED_KEY: &str = "feed_synced_at";
+
+/// One mirrored item of the event table: the latest event of a (day, order, status).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MirrorRow {
     pub order: String,
@@ -18,28 +26,34 @@ pub struct MirrorRow {
     pub client: String,
     /// RFC 3339, milliseconds, UTC: as the table keeps it.
     pub time: String,
-    /// `YYYY-MM-DD` of `time` in the store's time zone, as the table keeps it.
+    /// The order's business day, `YYYY-MM-DD`, as the table keeps it.
     pub day: String,
     pub event_id: String,
     pub device: Option<String>,
     pub seq: Option<i64>,
     pub version: String,
-    /// `<time>#<event_id>`: orders the events of one (order, status).
+    /// `<time>#<event_id>`: orders the events of one (day, order, status).
     pub time_event_id: String,
     /// The detail JSON as the table keeps it.
     pub detail: String,
+    /// When the store function wrote it (its clock); `None` for items written
+    /// before the table had an arrival feed.
+    pub stored_at: Option<String>,
+    /// Set when the tap's time was this many milliseconds after its arrival:
+    /// the tapping device's clock was ahead. The event is kept, and marked.
+    pub ahead_ms: Option<i64>,
 }
 
 /// What writing one table row into the mirror did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MirrorWrite {
-    /// No row for this (order, status) yet.
+    /// No row for this (day, order, status) yet.
     Inserted,
     /// A newer event replaced the row.
     Replaced,
     /// The mirror already holds this very event.
     Unchanged,
-    /// The mirror holds a newer event for the same (order, status): left as it is.
+    /// The mirror holds a newer event for the same (day, order, status): left as it is.
     Older,
 }
 
@@ -84,16 +98,19 @@ pub struct MirrorReplaceCounts {
     pub removed: u64,
 }
 
-/// How far a day has been synced: the highest `time#event_id` seen, and when.
+/// A day this device holds whole: when it was read, and last checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Watermark {
+pub struct HeldDay {
     pub day: String,
-    pub time_event_id: String,
-    pub synced_at: String,
+    pub read_at: String,
+    pub checked_at: Option<String>,
+    /// The last check's verdict: the same rows as the table.
+    pub converged: Option<bool>,
 }
 
-/// The instants a store-time-zone day covers, `[start, end)`: local taps carry
-/// only a UTC time, so the caller, who knows the zone, says where a day begins.
+/// The instants a business day covers, `[start, end)`: taps recorded before
+/// they carried their day have only a time, so the caller, who knows the
+/// business day rule, says where the day begins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayWindow {
     pub day: String,
@@ -158,10 +175,12 @@ pub enum ViewSource {
     Local(OutboxState),
 }
 
-/// One (order, status) of a day as the screens show it.
+/// One (day, order, status) as the screens show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DayViewRow {
+    /// The order's business day: with the number, which order it is.
+    pub day: String,
     pub order: String,
     pub status: String,
     pub client: String,
@@ -170,10 +189,32 @@ pub struct DayViewRow {
     pub device: Option<String>,
     pub time_event_id: String,
     pub source: ViewSource,
+    /// The tapping device's clock was this far ahead of the cloud's.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ahead_ms: Option<i64>,
+}
+
+impl DayViewRow {
+    pub fn as_order_event(&self) -> OrderEvent<'_> {
+        OrderEvent {
+            day: &self.day,
+            order: &self.order,
+            status: &self.status,
+            client: &self.client,
+            time: &self.time,
+            event_id: &self.event_id,
+        }
+    }
+}
+
+/// The orders of a view, each with where it stands.
+pub fn summarize_view(rows: &[DayViewRow]) -> Vec<OrderSummary> {
+    summarize(rows.iter().map(DayViewRow::as_order_event))
 }
 
 const MIRROR_COLUMNS: &str = "order_id, status, client, time, day, event_id, device, seq, \
-                              version, time_event_id, detail";
+                              version, time_event_id, detail, stored_at, ahead_ms";
 
 fn mirror_row(row: &Row<'_>) -> rusqlite::Result<MirrorRow> {
     Ok(MirrorRow {
@@ -188,6 +229,8 @@ fn mirror_row(row: &Row<'_>) -> rusqlite::Result<MirrorRow> {
         version: row.get(8)?,
         time_event_id: row.get(9)?,
         detail: row.get(10)?,
+        stored_at: row.get(11)?,
+        ahead_ms: row.get(12)?,
     })
 }
 
@@ -195,8 +238,9 @@ fn timestamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Writes one row unless the mirror holds it or a newer event of its (order, status):
-/// the store function's rule, so the mirror never goes back in time.
+/// Writes one row unless the mirror holds it or a newer event of its
+/// (day, order, status): the store function's rule, so the mirror never goes
+/// back in time.
 fn upsert_row(
     tx: &Transaction<'_>,
     row: &MirrorRow,
@@ -204,9 +248,10 @@ fn upsert_row(
 ) -> rusqlite::Result<MirrorWrite> {
     let existing: Option<(String, String)> = tx
         .prepare_cached(
-            "SELECT event_id, time_event_id FROM mirror_events WHERE order_id = ?1 AND status = ?2",
+            "SELECT event_id, time_event_id FROM mirror_items
+             WHERE day = ?1 AND order_id = ?2 AND status = ?3",
         )?
-        .query_row(params![row.order, row.status], |r| {
+        .query_row(params![row.day, row.order, row.status], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
@@ -225,8 +270,8 @@ fn upsert_row(
 fn write_row(tx: &Transaction<'_>, row: &MirrorRow, synced_at: &str) -> rusqlite::Result<()> {
     // sql-from-constants: the column list.
     tx.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO mirror_events ({MIRROR_COLUMNS}, synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        "INSERT OR REPLACE INTO mirror_items ({MIRROR_COLUMNS}, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     ))?
     .execute(params![
         row.order,
@@ -240,25 +285,28 @@ fn write_row(tx: &Transaction<'_>, row: &MirrorRow, synced_at: &str) -> rusqlite
         row.version,
         row.time_event_id,
         row.detail,
+        row.stored_at,
+        row.ahead_ms,
         synced_at,
     ])?;
     Ok(())
 }
 
-/// Moves a day's watermark forward, never back.
-fn advance_watermark_in(
-    tx: &Transaction<'_>,
-    day: &str,
-    time_event_id: &str,
-    synced_at: &str,
-) -> rusqlite::Result<()> {
+fn set_value_in(tx: &Transaction<'_>, key: &str, value: &str) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO sync_watermarks (day, time_event_id, synced_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (day) DO UPDATE SET
-             time_event_id = max(time_event_id, excluded.time_event_id),
-             synced_at = excluded.synced_at",
+        "INSERT INTO device_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )?
-    .execute(params![day, time_event_id, synced_at])?;
+    .execute([key, value])?;
+    Ok(())
+}
+
+fn mark_read_in(tx: &Transaction<'_>, day: &str, read_at: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO mirror_days (day, read_at) VALUES (?1, ?2)
+         ON CONFLICT (day) DO UPDATE SET read_at = excluded.read_at",
+    )?
+    .execute([day, read_at])?;
     Ok(())
 }
 
@@ -270,6 +318,18 @@ impl Store {
         rows: &[MirrorRow],
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorWriteCounts, StoreError> {
+        self.apply_feed_page(rows, None, synced_at)
+    }
+
+    /// Writes one page of the arrival feed and moves the feed's cursor to
+    /// `cursor` in the same transaction, so a crash between pages reads the
+    /// page again rather than skipping it. The cursor only moves forward.
+    pub fn apply_feed_page(
+        &mut self,
+        rows: &[MirrorRow],
+        cursor: Option<&str>,
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorWriteCounts, StoreError> {
         let synced_at = timestamp(synced_at);
         let tx = self
             .conn
@@ -278,13 +338,38 @@ impl Store {
         for row in rows {
             counts.add(upsert_row(&tx, row, &synced_at)?);
         }
+        if let Some(cursor) = cursor {
+            let current: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM device_state WHERE key = ?1",
+                    [FEED_CURSOR_KEY],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // `None` sorts before any cursor.
+            if current.as_deref() < Some(cursor) {
+                set_value_in(&tx, FEED_CURSOR_KEY, cursor)?;
+            }
+        }
         tx.commit()?;
         Ok(counts)
+    }
+
+    /// Where the device is in the table's arrival feed: `<stored_at>#<event_id>`
+    /// of the newest item it has read, or `None` before its first read.
+    pub fn feed_cursor(&self) -> Result<Option<String>, StoreError> {
+        self.device_value(FEED_CURSOR_KEY)
+    }
+
+    /// Records that the feed was read through to its end now.
+    pub fn mark_feed_synced(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.set_device_value(FEED_SYNCED_KEY, &timestamp(at))
     }
 
     /// Makes the mirror's rows of `day` exactly the table's `rows` of that day:
     /// what a full resync does. The table is the authority here, so a row it no
     /// longer has is removed and its row wins even when the mirror's looks newer.
+    /// The day is then held whole.
     pub fn replace_mirror_day(
         &mut self,
         day: &str,
@@ -310,35 +395,41 @@ impl Store {
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorReplaceCounts, StoreError> {
         let synced_at = timestamp(synced_at);
-        let keep: HashSet<(&str, &str)> = rows
+        let keep: HashSet<(&str, &str, &str)> = rows
             .iter()
-            .map(|r| (r.order.as_str(), r.status.as_str()))
+            .map(|r| (r.day.as_str(), r.order.as_str(), r.status.as_str()))
             .collect();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut counts = MirrorReplaceCounts::default();
-        let local: Vec<(String, String)> = {
+        let local: Vec<(String, String, String)> = {
             let mut stmt = tx.prepare_cached(
-                "SELECT order_id, status FROM mirror_events WHERE ?1 IS NULL OR day = ?1",
+                "SELECT day, order_id, status FROM mirror_items WHERE ?1 IS NULL OR day = ?1",
             )?;
-            let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<Result<_, _>>()?
         };
-        for (order, status) in &local {
-            if !keep.contains(&(order.as_str(), status.as_str())) {
-                tx.prepare_cached("DELETE FROM mirror_events WHERE order_id = ?1 AND status = ?2")?
-                    .execute(params![order, status])?;
+        for (row_day, order, status) in &local {
+            if !keep.contains(&(row_day.as_str(), order.as_str(), status.as_str())) {
+                tx.prepare_cached(
+                    "DELETE FROM mirror_items WHERE day = ?1 AND order_id = ?2 AND status = ?3",
+                )?
+                .execute(params![row_day, order, status])?;
                 counts.removed += 1;
             }
         }
-        let mut highest: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut days: BTreeMap<&str, ()> = BTreeMap::new();
+        if let Some(day) = day {
+            days.insert(day, ());
+        }
         for row in rows {
             let current: Option<String> = tx
                 .prepare_cached(
-                    "SELECT event_id FROM mirror_events WHERE order_id = ?1 AND status = ?2",
+                    "SELECT event_id FROM mirror_items
+                     WHERE day = ?1 AND order_id = ?2 AND status = ?3",
                 )?
-                .query_row(params![row.order, row.status], |r| r.get(0))
+                .query_row(params![row.day, row.order, row.status], |r| r.get(0))
                 .optional()?;
             let write = match current {
                 None => MirrorWrite::Inserted,
@@ -349,65 +440,76 @@ impl Store {
                 write_row(&tx, row, &synced_at)?;
             }
             counts.written.add(write);
-            let top = highest.entry(&row.day).or_insert(&row.time_event_id);
-            if row.time_event_id.as_str() > *top {
-                *top = &row.time_event_id;
-            }
+            days.insert(&row.day, ());
         }
-        for (day, time_event_id) in highest {
-            advance_watermark_in(&tx, day, time_event_id, &synced_at)?;
+        for day in days.keys() {
+            mark_read_in(&tx, day, &synced_at)?;
         }
         tx.commit()?;
         Ok(counts)
     }
 
-    /// The watermark of a day, if it was ever synced.
-    pub fn mirror_watermark(&self, day: &str) -> Result<Option<Watermark>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT day, time_event_id, synced_at FROM sync_watermarks WHERE day = ?1",
-            )?
-            .query_row([day], |r| {
-                Ok(Watermark {
-                    day: r.get(0)?,
-                    time_event_id: r.get(1)?,
-                    synced_at: r.get(2)?,
-                })
+    /// The days this device holds whole (read from the table at least once), oldest first.
+    pub fn held_days(&self) -> Result<Vec<HeldDay>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, read_at, checked_at, converged FROM mirror_days ORDER BY day",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HeldDay {
+                day: r.get(0)?,
+                read_at: r.get(1)?,
+                checked_at: r.get(2)?,
+                converged: r.get::<_, Option<i64>>(3)?.map(|v| v != 0),
             })
-            .optional()?)
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records that a day was synced up to `time_event_id`. The watermark only moves
-    /// forward: a sync that saw less (rows deleted since) never rewinds it.
-    pub fn advance_mirror_watermark(
-        &mut self,
-        day: &str,
-        time_event_id: &str,
-        synced_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let tx = self
+    /// Whether this device holds `day` whole.
+    pub fn holds_day(&self, day: &str) -> Result<bool, StoreError> {
+        Ok(self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        advance_watermark_in(&tx, day, time_event_id, &timestamp(synced_at))?;
-        tx.commit()?;
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM mirror_days WHERE day = ?1)")?
+            .query_row([day], |r| r.get(0))?)
+    }
+
+    /// Records a check of `day` against the table, and its verdict.
+    pub fn mark_day_checked(
+        &self,
+        day: &str,
+        at: DateTime<Utc>,
+        converged: bool,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE mirror_days SET checked_at = ?2, converged = ?3 WHERE day = ?1",
+            )?
+            .execute(params![day, timestamp(at), converged])?;
         Ok(())
     }
 
-    /// When the mirror last synced any day: what the UI shows as "last synced".
-    pub fn mirror_last_synced(&self) -> Result<Option<String>, StoreError> {
+    /// When any held day was last checked against the table.
+    pub fn last_day_check(&self) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT max(synced_at) FROM sync_watermarks", [], |r| {
-                r.get(0)
-            })?)
+            .query_row("SELECT max(checked_at) FROM mirror_days", [], |r| r.get(0))?)
+    }
+
+    /// When the mirror last synced: what the UI shows as "last synced".
+    pub fn mirror_last_synced(&self) -> Result<Option<String>, StoreError> {
+        if let Some(at) = self.device_value(FEED_SYNCED_KEY)? {
+            return Ok(Some(at));
+        }
+        Ok(self
+            .conn
+            .query_row("SELECT max(read_at) FROM mirror_days", [], |r| r.get(0))?)
     }
 
     /// The mirrored rows of a day, oldest first.
     pub fn mirror_rows(&self, day: &str) -> Result<Vec<MirrorRow>, StoreError> {
         // sql-from-constants: the column list.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MIRROR_COLUMNS} FROM mirror_events WHERE day = ?1 ORDER BY time_event_id"
+            "SELECT {MIRROR_COLUMNS} FROM mirror_items WHERE day = ?1 ORDER BY time_event_id"
         ))?;
         let rows = stmt.query_map([day], mirror_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -415,9 +517,9 @@ impl Store {
 
     /// Count and checksum of the mirror's rows of a day.
     pub fn mirror_summary(&self, day: &str) -> Result<ConvergenceSummary, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT order_id, status, event_id FROM mirror_events WHERE day = ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT order_id, status, event_id FROM mirror_items WHERE day = ?1")?;
         let mut rows = stmt.query([day])?;
         let mut summary = ConvergenceSummary::default();
         while let Some(row) = rows.next()? {
@@ -428,39 +530,54 @@ impl Store {
         Ok(summary)
     }
 
+    /// The newest time this device has seen for an order, in the mirror or
+    /// among its own taps: a new tap of the order is stamped after it.
+    pub fn newest_time_of_order(
+        &self,
+        day: &str,
+        order: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        newest_time_in(&self.conn, day, order)
+    }
+
     /// A day as the screens show it: the mirror, plus this device's taps of that
     /// day the mirror does not hold yet (pending or published; a refused tap is
     /// not shown), the newest event of each (order, status) winning.
     pub fn day_view(&self, window: &DayWindow) -> Result<Vec<DayViewRow>, StoreError> {
         // One statement, so the mirror and the outbox are read from one snapshot.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT order_id, status, client, time, event_id, device, time_event_id, NULL
-             FROM mirror_events WHERE day = ?1
+            "SELECT day, order_id, status, client, time, event_id, device, time_event_id,
+                    NULL, ahead_ms
+             FROM mirror_items WHERE day = ?1
              UNION ALL
-             SELECT o.order_id, o.status, o.client, o.tapped_at, o.event_id, o.device,
-                    o.tapped_at || '#' || o.event_id, o.state
+             SELECT ?1, o.order_id, o.status, o.client, o.tapped_at, o.event_id, o.device,
+                    o.tapped_at || '#' || o.event_id, o.state, NULL
              FROM outbox o
-             WHERE o.tapped_at >= ?2 AND o.tapped_at < ?3 AND o.state != 'rejected'
-               AND NOT EXISTS (SELECT 1 FROM mirror_events m
-                               WHERE m.order_id = o.order_id AND m.status = o.status
-                                 AND m.event_id = o.event_id)",
+             WHERE (o.order_day = ?1
+                    OR (o.order_day IS NULL AND o.tapped_at >= ?2 AND o.tapped_at < ?3))
+               AND o.state != 'rejected'
+               AND NOT EXISTS (SELECT 1 FROM mirror_items m
+                               WHERE m.day = ?1 AND m.order_id = o.order_id
+                                 AND m.status = o.status AND m.event_id = o.event_id)",
         )?;
         let rows = stmt.query_map(
             params![window.day, timestamp(window.start), timestamp(window.end)],
             |r| {
-                let state: Option<String> = r.get(7)?;
+                let state: Option<String> = r.get(8)?;
                 Ok(DayViewRow {
-                    order: r.get(0)?,
-                    status: r.get(1)?,
-                    client: r.get(2)?,
-                    time: r.get(3)?,
-                    event_id: r.get(4)?,
-                    device: r.get(5)?,
-                    time_event_id: r.get(6)?,
+                    day: r.get(0)?,
+                    order: r.get(1)?,
+                    status: r.get(2)?,
+                    client: r.get(3)?,
+                    time: r.get(4)?,
+                    event_id: r.get(5)?,
+                    device: r.get(6)?,
+                    time_event_id: r.get(7)?,
                     source: match state.as_deref() {
                         None => ViewSource::Table,
                         Some(state) => ViewSource::Local(OutboxState::from_sql(state)),
                     },
+                    ahead_ms: r.get(9)?,
                 })
             },
         )?;
@@ -478,34 +595,71 @@ impl Store {
         view.sort_by(|a, b| a.time_event_id.cmp(&b.time_event_id));
         Ok(view)
     }
+
+    /// The rows of several days' views together (each day as [`Store::day_view`]),
+    /// from one read transaction.
+    pub fn days_view(&self, windows: &[DayWindow]) -> Result<Vec<DayViewRow>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut rows = Vec::new();
+        for window in windows {
+            rows.extend(self.day_view(window)?);
+        }
+        tx.finish()?;
+        Ok(rows)
+    }
+}
+
+pub(crate) fn newest_time_in(
+    conn: &rusqlite::Connection,
+    day: &str,
+    order: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let newest: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(t) FROM (
+                 SELECT max(time) AS t FROM mirror_items WHERE day = ?1 AND order_id = ?2
+                 UNION ALL
+                 SELECT max(tapped_at) FROM outbox
+                 WHERE order_day = ?1 AND order_id = ?2 AND state != 'rejected')",
+        )?
+        .query_row([day, order], |r| r.get(0))?;
+    Ok(newest
+        .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
+        .map(|time| time.with_timezone(&Utc)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_store as store;
-    use chrono::{Duration, TimeZone};
+    use chrono::{Duration, NaiveDate, TimeZone};
     use kitchen_domain::Status;
 
     fn row(order: &str, status: &str, time: &str, event_id: &str) -> MirrorRow {
+        row_of(&time[..10], order, status, time, event_id)
+    }
+
+    fn row_of(day: &str, order: &str, status: &str, time: &str, event_id: &str) -> MirrorRow {
         MirrorRow {
             order: order.into(),
             status: status.into(),
             client: "Ana".into(),
             time: time.into(),
-            day: time[..10].into(),
+            day: day.into(),
             event_id: event_id.into(),
             device: Some("oven-1".into()),
             seq: Some(1),
             version: "1".into(),
             time_event_id: format!("{time}#{event_id}"),
             detail: "{}".into(),
+            stored_at: Some(time.into()),
+            ahead_ms: None,
         }
     }
 
     fn window(day: &str) -> DayWindow {
         let start = Utc.from_utc_datetime(
-            &chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            &NaiveDate::parse_from_str(day, "%Y-%m-%d")
                 .unwrap()
                 .and_hms_opt(0, 0, 0)
                 .unwrap(),
@@ -515,6 +669,10 @@ mod tests {
             start,
             end: start + Duration::days(1),
         }
+    }
+
+    fn date(day: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()
     }
 
     #[test]
@@ -547,19 +705,47 @@ mod tests {
     }
 
     #[test]
-    fn the_watermark_only_moves_forward() {
+    fn the_same_number_on_another_day_is_another_order() {
+        let (_dir, mut store) = store();
+        let yesterday = row_of(
+            "2026-03-13",
+            "7",
+            "delivered",
+            "2026-03-13T21:00:00.000Z",
+            "e1",
+        );
+        let today = row_of(
+            "2026-03-14",
+            "7",
+            "delivered",
+            "2026-03-14T21:00:00.000Z",
+            "e2",
+        );
+        store
+            .upsert_mirror_rows(&[yesterday.clone(), today.clone()], Utc::now())
+            .unwrap();
+        assert_eq!(store.mirror_rows("2026-03-13").unwrap(), vec![yesterday]);
+        assert_eq!(store.mirror_rows("2026-03-14").unwrap(), vec![today]);
+    }
+
+    #[test]
+    fn the_feed_cursor_moves_with_its_page_and_only_forward() {
         let (_dir, mut store) = store();
         let now = Utc::now();
-        assert_eq!(store.mirror_watermark("2026-03-14").unwrap(), None);
+        assert_eq!(store.feed_cursor().unwrap(), None);
+        let page = [row("1", "ready", "2026-03-14T12:00:00.000Z", "e1")];
+        store
+            .apply_feed_page(&page, Some("2026-03-14T12:00:01.000Z#e1"), now)
+            .unwrap();
+        store
+            .apply_feed_page(&[], Some("2026-03-14T11:00:00.000Z#e0"), now)
+            .unwrap();
+        assert_eq!(
+            store.feed_cursor().unwrap().as_deref(),
+            Some("2026-03-14T12:00:01.000Z#e1")
+        );
         assert_eq!(store.mirror_last_synced().unwrap(), None);
-        store
-            .advance_mirror_watermark("2026-03-14", "2026-03-14T12:00:00.000Z#b", now)
-            .unwrap();
-        store
-            .advance_mirror_watermark("2026-03-14", "2026-03-14T11:00:00.000Z#a", now)
-            .unwrap();
-        let mark = store.mirror_watermark("2026-03-14").unwrap().unwrap();
-        assert_eq!(mark.time_event_id, "2026-03-14T12:00:00.000Z#b");
+        store.mark_feed_synced(now).unwrap();
         assert!(store.mirror_last_synced().unwrap().is_some());
     }
 
@@ -598,7 +784,7 @@ mod tests {
     }
 
     #[test]
-    fn replacing_a_day_removes_what_the_table_lost_and_leaves_other_days() {
+    fn replacing_a_day_removes_what_the_table_lost_leaves_other_days_and_holds_the_day() {
         let (_dir, mut store) = store();
         let now = Utc::now();
         let kept = row("1", "ready", "2026-03-14T12:00:00.000Z", "e1");
@@ -607,6 +793,7 @@ mod tests {
         store
             .upsert_mirror_rows(&[kept.clone(), lost, other_day.clone()], now)
             .unwrap();
+        assert!(!store.holds_day("2026-03-14").unwrap());
         let counts = store
             .replace_mirror_day("2026-03-14", std::slice::from_ref(&kept), now)
             .unwrap();
@@ -614,14 +801,15 @@ mod tests {
         assert_eq!(counts.written.unchanged, 1);
         assert_eq!(store.mirror_rows("2026-03-14").unwrap(), vec![kept.clone()]);
         assert_eq!(store.mirror_rows("2026-03-15").unwrap(), vec![other_day]);
-        assert_eq!(
-            store
-                .mirror_watermark("2026-03-14")
-                .unwrap()
-                .unwrap()
-                .time_event_id,
-            kept.time_event_id
-        );
+        assert!(store.holds_day("2026-03-14").unwrap());
+        // An empty day read whole is held too: there is nothing more to fetch.
+        store.replace_mirror_day("2026-03-10", &[], now).unwrap();
+        assert!(store.holds_day("2026-03-10").unwrap());
+        store.mark_day_checked("2026-03-14", now, true).unwrap();
+        let held = store.held_days().unwrap();
+        assert_eq!(held.len(), 2);
+        assert_eq!(held[1].converged, Some(true));
+        assert!(store.last_day_check().unwrap().is_some());
         let counts = store.replace_mirror_all(&[kept], now).unwrap();
         assert_eq!(counts.removed, 1);
         assert!(store.mirror_rows("2026-03-15").unwrap().is_empty());
@@ -633,14 +821,29 @@ mod tests {
         let day = "2026-03-14";
         let at = |h, m| Utc.with_ymd_and_hms(2026, 3, 14, h, m, 0).unwrap();
         let tap = store
-            .record_tap("7", Status::OrderDone, "Bia", "oven-1", at(12, 0))
+            .record_tap(
+                date(day),
+                "7",
+                Status::OrderDone,
+                "Bia",
+                "oven-1",
+                at(12, 0),
+            )
             .unwrap();
-        store
-            .record_tap("8", Status::OrderDone, "Caio", "oven-1", at(23, 59))
-            .unwrap();
-        // Another day's tap is not in this day's view.
         store
             .record_tap(
+                date(day),
+                "8",
+                Status::OrderDone,
+                "Caio",
+                "oven-1",
+                at(23, 59),
+            )
+            .unwrap();
+        // Another day's order is not in this day's view.
+        store
+            .record_tap(
+                date("2026-03-15"),
                 "9",
                 Status::OrderDone,
                 "Duda",
@@ -652,8 +855,9 @@ mod tests {
         assert_eq!(view.len(), 2);
         assert_eq!(view[0].event_id, tap.event_id.to_string());
         assert_eq!(view[0].source, ViewSource::Local(OutboxState::Pending));
+        assert_eq!(view[0].day, day);
 
-        // Once mirrored (the table keeps whole seconds), the table's row is shown.
+        // Once mirrored, the table's row is shown.
         let event_id = tap.event_id.to_string();
         store
             .upsert_mirror_rows(
@@ -673,7 +877,14 @@ mod tests {
 
         // A newer local tap of the same (order, status) wins over the mirror's row.
         let newer = store
-            .record_tap("7", Status::OrderDone, "Bia", "oven-1", at(12, 30))
+            .record_tap(
+                date(day),
+                "7",
+                Status::OrderDone,
+                "Bia",
+                "oven-1",
+                at(12, 30),
+            )
             .unwrap();
         let view = store.day_view(&window(day)).unwrap();
         let seven: Vec<_> = view.iter().filter(|r| r.order == "7").collect();
@@ -696,11 +907,56 @@ mod tests {
     }
 
     #[test]
+    fn a_tap_is_stamped_after_everything_seen_of_its_order() {
+        let (_dir, mut store) = store();
+        let day = date("2026-03-14");
+        // Another device, three minutes fast, put the order in the oven at 08:04:12.
+        store
+            .upsert_mirror_rows(
+                &[row(
+                    "830001",
+                    "in the oven",
+                    "2026-03-14T08:04:12.000Z",
+                    "fast",
+                )],
+                Utc::now(),
+            )
+            .unwrap();
+        let wall = Utc.with_ymd_and_hms(2026, 3, 14, 8, 1, 15).unwrap();
+        let tap = store
+            .record_tap(day, "830001", Status::LeftTheOven, "Ana", "oven-2", wall)
+            .unwrap();
+        assert_eq!(
+            tap.time,
+            "2026-03-14T08:04:12.001Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        // An undo in the same millisecond still sorts after the tap it undoes.
+        let undo = store
+            .record_tap(day, "830001", Status::InTheOven, "Ana", "oven-2", wall)
+            .unwrap();
+        assert!(undo.time > tap.time);
+        let orders = summarize_view(&store.day_view(&window("2026-03-14")).unwrap());
+        assert_eq!(orders[0].current, Status::InTheOven);
+        // Another order, or the same number on another day, is not held back.
+        let other = store
+            .record_tap(
+                date("2026-03-15"),
+                "830001",
+                Status::OrderDone,
+                "Bo",
+                "oven-2",
+                wall,
+            )
+            .unwrap();
+        assert_eq!(other.time, wall);
+    }
+
+    #[test]
     fn a_refused_tap_is_not_shown() {
         let (_dir, mut store) = store();
         let at = Utc.with_ymd_and_hms(2026, 3, 14, 12, 0, 0).unwrap();
         let tap = store
-            .record_tap("7", Status::Ready, "Bia", "oven-1", at)
+            .record_tap(date("2026-03-14"), "7", Status::Ready, "Bia", "oven-1", at)
             .unwrap();
         store
             .mark_rejected(&tap.event_id.to_string(), "MalformedDetail")

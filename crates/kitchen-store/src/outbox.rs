@@ -1,8 +1,8 @@
 //! The outbox: every tap is committed here (WAL, `synchronous=FULL`) before the
 //! UI shows it as done, and leaves only once the bus has accepted it.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use kitchen_domain::{entry_size, Status, Tap, MAX_ENTRY_BYTES};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use kitchen_domain::{day_key, entry_size, Status, Tap, MAX_ENTRY_BYTES};
 use rusqlite::{params, Row, TransactionBehavior};
 use serde::Serialize;
 
@@ -48,6 +48,8 @@ pub struct OutboxEntry {
     pub state: OutboxState,
     pub attempts: u32,
     pub last_error: Option<String>,
+    /// The order's business day; `None` for taps recorded before taps carried it.
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -58,7 +60,7 @@ pub struct OutboxCounts {
 }
 
 const COLUMNS: &str = "seq, event_id, order_id, status, client, device, device_seq, tapped_at, \
-                       detail, state, attempts, last_error";
+                       detail, state, attempts, last_error, order_day";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     let tapped_at: String = row.get(7)?;
@@ -80,6 +82,7 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
         state: OutboxState::from_sql(&state),
         attempts: row.get(10)?,
         last_error: row.get(11)?,
+        day: row.get(12)?,
     })
 }
 
@@ -88,19 +91,33 @@ fn timestamp(time: DateTime<Utc>) -> String {
 }
 
 impl Store {
-    /// Validates a tap, gives it the device's next sequence number and commits it
-    /// durably. When this returns, the tap survives a crash or a power cut.
+    /// Validates a tap of the order `order` of business day `day`, gives it the
+    /// device's next sequence number and commits it durably. When this returns,
+    /// the tap survives a crash or a power cut.
+    ///
+    /// Its time is `wall_clock`, or 1 ms after the newest event of the order this
+    /// device has seen when that is later (a hybrid logical clock): a tap made
+    /// after seeing a status sorts after it on every device, whatever the clocks.
     pub fn record_tap(
         &mut self,
+        day: NaiveDate,
         order: &str,
         status: Status,
         client: &str,
         device: &str,
-        time: DateTime<Utc>,
+        wall_clock: DateTime<Utc>,
     ) -> Result<Tap, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Keys keep milliseconds: the clock ticks in them.
+        let wall_clock =
+            DateTime::from_timestamp_millis(wall_clock.timestamp_millis()).unwrap_or(wall_clock);
+        let seen = crate::mirror::newest_time_in(&tx, &day_key(day), order.trim())?;
+        let time = match seen {
+            Some(seen) if seen >= wall_clock => seen + Duration::milliseconds(1),
+            _ => wall_clock,
+        };
         let last: Option<String> = tx
             .query_row(
                 "SELECT value FROM device_state WHERE key = ?1",
@@ -109,15 +126,16 @@ impl Store {
             )
             .ok();
         let seq = last.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
-        let tap = Tap::new(order, status, client, device, seq, time)?;
+        let tap = Tap::new(day, order, status, client, device, seq, time)?;
         tx.execute(
             "INSERT INTO device_state (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![TAP_SEQ_KEY, seq.to_string()],
         )?;
         tx.execute(
-            "INSERT INTO outbox (event_id, order_id, status, client, device, device_seq, tapped_at, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO outbox (event_id, order_id, status, client, device, device_seq, tapped_at,
+                                 detail, order_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 tap.event_id.to_string(),
                 tap.order,
@@ -127,6 +145,7 @@ impl Store {
                 seq as i64,
                 timestamp(tap.time),
                 tap.detail_json(),
+                day_key(day),
             ],
         )?;
         tx.commit()?;
@@ -244,6 +263,46 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Which of `days` (newest first) an order number tapped without a day means:
+    /// the first day that has the order open, or the newest day when it has the
+    /// order at all; `None` when none has it (a new order).
+    pub fn order_day_among(
+        &self,
+        order: &str,
+        days: &[String],
+    ) -> Result<Option<String>, StoreError> {
+        let order = order.trim();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status, time, event_id, client FROM mirror_items WHERE day = ?1 AND order_id = ?2
+             UNION ALL
+             SELECT status, tapped_at, event_id, client FROM outbox
+             WHERE order_day = ?1 AND order_id = ?2 AND state != 'rejected'",
+        )?;
+        for (index, day) in days.iter().enumerate() {
+            let rows: Vec<(String, String, String, String)> = stmt
+                .query_map(params![day, order], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            let events = rows.iter().map(|(status, time, event_id, client)| {
+                kitchen_domain::orders::OrderEvent {
+                    day,
+                    order,
+                    status,
+                    client,
+                    time,
+                    event_id,
+                }
+            });
+            let summary = kitchen_domain::orders::summarize(events);
+            match summary.first() {
+                Some(found) if found.is_open() || index == 0 => return Ok(Some(day.clone())),
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
     /// The highest all-digit order id tapped on this device, if any.
     pub fn highest_numeric_order(&self) -> Result<Option<u64>, StoreError> {
         let highest: Option<i64> = self.conn.query_row(
@@ -277,7 +336,10 @@ impl Store {
 mod tests {
     use super::*;
     use crate::test_store as store;
-    use chrono::Duration;
+
+    fn d() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 14).unwrap()
+    }
 
     fn ids(batch: &[OutboxEntry]) -> Vec<(String, String)> {
         batch
@@ -291,10 +353,10 @@ mod tests {
         let (dir, mut store) = store();
         let now = Utc::now();
         let first = store
-            .record_tap("1", Status::OrderDone, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::OrderDone, "Ana", "k1", now)
             .unwrap();
         let second = store
-            .record_tap("1", Status::Preparing, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::Preparing, "Ana", "k1", now)
             .unwrap();
         assert_eq!((first.seq, second.seq), (1, 2));
         drop(store);
@@ -316,7 +378,7 @@ mod tests {
     fn bad_tap_is_refused_and_nothing_is_stored() {
         let (_dir, mut store) = store();
         let err = store
-            .record_tap("", Status::Ready, "Ana", "k1", Utc::now())
+            .record_tap(d(), "", Status::Ready, "Ana", "k1", Utc::now())
             .unwrap_err();
         assert!(err.to_string().contains("order"), "{err}");
         assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
@@ -328,7 +390,9 @@ mod tests {
         let now = Utc::now();
         for status in [Status::OrderDone, Status::Preparing] {
             for order in ["1", "2", "3"] {
-                store.record_tap(order, status, "Ana", "k1", now).unwrap();
+                store
+                    .record_tap(d(), order, status, "Ana", "k1", now)
+                    .unwrap();
             }
         }
         let batch = store.next_batch(now, 10).unwrap();
@@ -357,13 +421,13 @@ mod tests {
         let (_dir, mut store) = store();
         let now = Utc::now();
         let a = store
-            .record_tap("1", Status::OrderDone, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::OrderDone, "Ana", "k1", now)
             .unwrap();
         store
-            .record_tap("1", Status::Preparing, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::Preparing, "Ana", "k1", now)
             .unwrap();
         store
-            .record_tap("2", Status::OrderDone, "Bia", "k1", now)
+            .record_tap(d(), "2", Status::OrderDone, "Bia", "k1", now)
             .unwrap();
         store
             .mark_retry(
@@ -387,10 +451,10 @@ mod tests {
         let (_dir, mut store) = store();
         let now = Utc::now();
         let a = store
-            .record_tap("1", Status::OrderDone, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::OrderDone, "Ana", "k1", now)
             .unwrap();
         store
-            .record_tap("1", Status::Preparing, "Ana", "k1", now)
+            .record_tap(d(), "1", Status::Preparing, "Ana", "k1", now)
             .unwrap();
         store
             .mark_rejected(&a.event_id.to_string(), "MalformedDetail: bad")
@@ -423,7 +487,7 @@ mod tests {
         let now = Utc::now();
         for order in 0..10 {
             store
-                .record_tap(&order.to_string(), Status::OrderDone, "Ana", "k1", now)
+                .record_tap(d(), &order.to_string(), Status::OrderDone, "Ana", "k1", now)
                 .unwrap();
         }
         // Rows written by another producer can be large; the batch must still fit.

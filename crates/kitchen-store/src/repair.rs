@@ -41,11 +41,11 @@ const CARRIED: [Carried; 4] = [
     },
     Carried {
         table: "deliveries",
-        columns: "event_id, order_id, client, ready_at, received_at, notified_at",
+        columns: "event_id, order_id, client, ready_at, received_at, notified_at, order_day",
     },
     Carried {
-        table: "claims",
-        columns: "order_id, claimed_at",
+        table: "order_claims",
+        columns: "day, order_id, claimed_at",
     },
     Carried {
         table: "quarantine",
@@ -54,8 +54,8 @@ const CARRIED: [Carried; 4] = [
 ];
 
 /// The outbox columns carried; attempts and back-off start afresh.
-const OUTBOX_COLUMNS: &str =
-    "event_id, order_id, status, client, device, device_seq, tapped_at, detail, state, last_error";
+const OUTBOX_COLUMNS: &str = "event_id, order_id, status, client, device, device_seq, tapped_at, \
+                              detail, state, last_error, order_day";
 
 /// Checks the whole file, uncached: `Ok(())` when SQLite finds nothing wrong,
 /// [`StoreError::Damaged`] when it finds damage.
@@ -181,7 +181,7 @@ fn carry(old: &Connection, fresh: &mut Store, repair: &mut Repair) -> Result<(),
     let mut highest_seq = 0;
     // sql-from-constants: the column list is `OUTBOX_COLUMNS`.
     let insert = format!(
-        "INSERT OR IGNORE INTO outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT OR IGNORE INTO outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     );
     for row in rows {
         match checked_tap(&row) {
@@ -214,7 +214,7 @@ fn carry(old: &Connection, fresh: &mut Store, repair: &mut Repair) -> Result<(),
     tx.commit()?;
 
     let mut days = BTreeSet::new();
-    for (table, column) in [("sync_watermarks", "day"), ("mirror_events", "day")] {
+    for (table, column) in [("mirror_days", "day"), ("mirror_items", "day")] {
         let (rows, _) = read_rows(old, table, column, "");
         days.extend(rows.into_iter().filter_map(|row| match row.first() {
             Some(Value::Text(day)) if NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok() => {

@@ -10,6 +10,8 @@ use crate::{Store, StoreError, DEVICE_NAME_KEY};
 
 /// Where the saved settings live in `device_state`.
 const SETTINGS_KEY: &str = "settings";
+/// Where the stack's business day, as last read from the cloud, is kept.
+const BUSINESS_DAY_KEY: &str = "business_day";
 
 /// What this device is for. Only driver stations poll the delivery queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -227,46 +229,71 @@ impl Store {
         Ok(settings)
     }
 
+    /// The stack's business day as this device last read it from the cloud.
+    pub fn saved_business_day(
+        &self,
+    ) -> Result<Option<kitchen_domain::BusinessDaySetting>, StoreError> {
+        let Some(text) = self.device_value(BUSINESS_DAY_KEY)? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&text)
+            .map_err(|err| tracing::warn!("ignoring an unreadable business day setting: {err}"))
+            .ok())
+    }
+
+    /// Keeps the stack's business day, read from the cloud, for when it is not reachable.
+    pub fn save_business_day(
+        &self,
+        setting: &kitchen_domain::BusinessDaySetting,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(setting).expect("a setting serialises");
+        self.set_device_value(BUSINESS_DAY_KEY, &text)
+    }
+
     /// Orders this driver station has taken, oldest first.
     pub fn claims(&self) -> Result<Vec<Claim>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT order_id, claimed_at FROM claims ORDER BY claimed_at, order_id")?;
-        let rows = statement.query_map([], |row| {
-            Ok(Claim {
-                order: row.get(0)?,
-                claimed_at: row.get(1)?,
-            })
-        })?;
+        let mut statement = self.conn.prepare(
+            "SELECT day, order_id, claimed_at FROM order_claims ORDER BY claimed_at, day, order_id",
+        )?;
+        let rows = statement.query_map([], claim_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Takes an order for this station; claiming it again keeps the first time.
+    /// Takes the order `order` of business day `day` for this station; claiming
+    /// it again keeps the first time.
     pub fn claim(
         &self,
+        day: &str,
         order: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Claim, StoreError> {
         let order = kitchen_domain::validate_order(order)?;
+        let day = kitchen_domain::parse_day(day.trim())
+            .map(kitchen_domain::day_key)
+            .ok_or_else(|| invalid("day", format!("{day:?} is not a day as YYYY-MM-DD")))?;
         self.conn.execute(
-            "INSERT INTO claims (order_id, claimed_at) VALUES (?1, ?2)
-             ON CONFLICT (order_id) DO NOTHING",
+            "INSERT INTO order_claims (day, order_id, claimed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (day, order_id) DO NOTHING",
             rusqlite::params![
+                day,
                 order,
                 now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             ],
         )?;
         Ok(self.conn.query_row(
-            "SELECT order_id, claimed_at FROM claims WHERE order_id = ?1",
-            [&order],
-            |row| {
-                Ok(Claim {
-                    order: row.get(0)?,
-                    claimed_at: row.get(1)?,
-                })
-            },
+            "SELECT day, order_id, claimed_at FROM order_claims WHERE day = ?1 AND order_id = ?2",
+            [&day, &order],
+            claim_from_row,
         )?)
     }
+}
+
+fn claim_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Claim> {
+    Ok(Claim {
+        day: row.get(0)?,
+        order: row.get(1)?,
+        claimed_at: row.get(2)?,
+    })
 }
 
 /// An order a driver station has taken. Claims stay on the station: "claimed"
@@ -274,6 +301,8 @@ impl Store {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Claim {
+    /// The order's business day: with the number, which order it is.
+    pub day: String,
     pub order: String,
     pub claimed_at: String,
 }
@@ -360,12 +389,16 @@ mod tests {
     fn a_claim_is_kept_once_with_its_first_time() {
         let (_dir, store) = crate::test_store();
         let t0 = chrono::Utc::now();
-        let first = store.claim("42", t0).unwrap();
+        let first = store.claim("2026-03-14", "42", t0).unwrap();
         let again = store
-            .claim("42", t0 + chrono::Duration::minutes(3))
+            .claim("2026-03-14", "42", t0 + chrono::Duration::minutes(3))
             .unwrap();
         assert_eq!(first, again);
-        assert_eq!(store.claims().unwrap(), vec![first]);
-        assert!(store.claim("", t0).is_err());
+        // The same number on another business day is another order.
+        let tomorrow = store.claim("2026-03-15", "42", t0).unwrap();
+        assert_eq!(store.claims().unwrap(), vec![first, tomorrow]);
+        assert!(store.claim("2026-03-14", "", t0).is_err());
+        let err = store.claim("14/03/2026", "42", t0).unwrap_err();
+        assert!(err.to_string().contains("`day`"), "{err}");
     }
 }

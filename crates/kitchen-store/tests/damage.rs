@@ -15,6 +15,7 @@ fn device_with_taps(taps: usize) -> (tempfile::TempDir, Vec<u8>, Vec<String>) {
         .map(|i| {
             let tap = store
                 .record_tap(
+                    Utc::now().date_naive(),
                     &format!("{i}"),
                     Status::OrderDone,
                     "Ana",
@@ -99,6 +100,7 @@ fn a_full_disk_refuses_the_tap_and_keeps_every_earlier_one() {
     let err = loop {
         let client = "A".repeat(150);
         match store.record_tap(
+            Utc::now().date_naive(),
             &format!("{kept}"),
             Status::OrderDone,
             &client,
@@ -180,7 +182,14 @@ fn a_repair_sets_the_damaged_file_aside_and_carries_the_taps_it_can_read() {
     drop(store);
     let mut store = Store::open_in(dir.path()).unwrap();
     let next = store
-        .record_tap("new", Status::OrderDone, "Bo", "oven-1", Utc::now())
+        .record_tap(
+            Utc::now().date_naive(),
+            "new",
+            Status::OrderDone,
+            "Bo",
+            "oven-1",
+            Utc::now(),
+        )
         .unwrap();
     assert!(
         next.seq > 2_000,

@@ -1,5 +1,6 @@
 //! The "About this device" screen: what is installed and where it keeps its data.
 
+use kitchen_domain::BusinessDaySetting;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -14,8 +15,9 @@ pub struct AppInfo {
     pub version: String,
     /// Folder where this device keeps its database.
     pub data_dir: String,
-    /// IANA zone that decides which day an order belongs to (`STORE_TIME_ZONE`).
-    pub store_time_zone: String,
+    /// The stack's business day (time zone and day-start hour) as this device
+    /// knows it: which day an order belongs to.
+    pub business_day: BusinessDaySetting,
 }
 
 #[tauri::command]
@@ -31,6 +33,6 @@ pub async fn get_app_info<R: Runtime>(
         // The same folder the `kitchen` CLI uses for this device.
         data_dir: device.data_dir().display().to_string(),
         // Known even while the database is damaged, so the screens can tell the day.
-        store_time_zone: device.config().await.store_time_zone,
+        business_day: device.business_day().await,
     })
 }

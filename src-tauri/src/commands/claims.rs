@@ -6,11 +6,16 @@ use tauri::State;
 use crate::device::Device;
 use crate::error::CommandError;
 
+/// Takes the order `order` of business day `day` for this station.
 #[tauri::command]
 #[tracing::instrument(skip(device), err)]
-pub async fn claim_order(device: State<'_, Device>, order: String) -> Result<Claim, CommandError> {
+pub async fn claim_order(
+    device: State<'_, Device>,
+    day: String,
+    order: String,
+) -> Result<Claim, CommandError> {
     let live = device.live().await?;
-    Ok(live.claim(&order)?)
+    Ok(live.claim(&day, &order)?)
 }
 
 #[tauri::command]

@@ -18,6 +18,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         connection::get_connection_state,
         taps::tap_status,
         day::list_day,
+        day::list_open,
+        day::list_drivers,
         settings::get_settings,
         settings::save_settings,
         settings::test_connection,
@@ -35,6 +37,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
 pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, String)> {
     use kitchen_cloud::check::ResourceCheck;
     use kitchen_cloud::live::{ConnectionState, TapReceipt};
+    use kitchen_domain::orders::DriverLists;
     use kitchen_store::{Claim, DayViewRow, DeviceSettings};
     use ts_rs::TS;
 
@@ -44,10 +47,12 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
         ("get_connection_state", "{}", ConnectionState::name(cfg)),
         (
             "tap_status",
-            "{ order: string; status: string; client: string }",
+            "{ order: string; status: string; client: string; day: string | null }",
             TapReceipt::name(cfg),
         ),
         ("list_day", "{ day: string }", Vec::<DayViewRow>::name(cfg)),
+        ("list_open", "{}", Vec::<DayViewRow>::name(cfg)),
+        ("list_drivers", "{}", DriverLists::name(cfg)),
         ("get_settings", "{}", DeviceSettings::name(cfg)),
         (
             "save_settings",
@@ -59,7 +64,11 @@ pub fn signatures(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, Strin
             "{ settings: DeviceSettings }",
             Vec::<ResourceCheck>::name(cfg),
         ),
-        ("claim_order", "{ order: string }", Claim::name(cfg)),
+        (
+            "claim_order",
+            "{ day: string; order: string }",
+            Claim::name(cfg),
+        ),
         ("list_claims", "{}", Vec::<Claim>::name(cfg)),
         (
             "save_export",

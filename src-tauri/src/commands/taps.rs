@@ -6,15 +6,18 @@ use tauri::State;
 use crate::device::Device;
 use crate::error::CommandError;
 
-/// Validates the tap, commits it to the outbox and has the publisher send it now.
+/// Validates the tap, commits it to the outbox and has the publisher send it
+/// now. `day`: the order's business day (the card's); `null` for a new order
+/// or one the board shows by its number.
 #[tauri::command]
-#[tracing::instrument(skip(device), err)]
+#[tracing::instrument(skip(device, client), err)]
 pub async fn tap_status(
     device: State<'_, Device>,
     order: String,
     status: String,
     client: String,
+    day: Option<String>,
 ) -> Result<TapReceipt, CommandError> {
     let live = device.live().await?;
-    Ok(live.record_tap(&order, &status, &client)?)
+    Ok(live.record_tap(&order, &status, &client, day.as_deref())?)
 }

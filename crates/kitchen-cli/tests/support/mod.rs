@@ -30,3 +30,55 @@ pub fn run(command: &mut Command) -> Output {
     );
     output
 }
+
+/// A `kitchen` process a test started: killed when the guard drops, whether
+/// the test passes or panics, so no station outlives its test (and its local
+/// cloud) to poll a later test's server on the same port.
+pub struct ChildGuard {
+    child: Option<std::process::Child>,
+}
+
+impl ChildGuard {
+    pub fn new(child: std::process::Child) -> ChildGuard {
+        ChildGuard { child: Some(child) }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.as_ref().map_or(0, std::process::Child::id)
+    }
+
+    /// Sends a signal (`-INT`, `-TERM`, `-KILL`…) to the process.
+    pub fn signal(&self, signal: &str) {
+        let _ = Command::new("kill")
+            .args([signal, &self.id().to_string()])
+            .status();
+    }
+
+    /// Ctrl-C, then its exit and output.
+    pub fn interrupt_and_wait(mut self) -> Output {
+        self.signal("-INT");
+        let child = self.child.take().expect("a running child");
+        child.wait_with_output().expect("the child exits")
+    }
+
+    /// SIGKILL, as a power cut would, and waits for it.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Whether it has exited (and how).
+    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -5,14 +5,25 @@
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kitchen_cloud::local_cloud::LocalCloud;
 use kitchen_cloud::publisher::Publisher;
 use kitchen_cloud::table::{scan_all, TableRow};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::{Clients, CloudConfig};
-use kitchen_domain::{Status, Tap};
+use kitchen_domain::{BusinessDay, Status, Tap};
 use kitchen_store::Store;
+
+/// The business day of the local cloud these tests deploy: the template's
+/// defaults, UTC from 04:00.
+pub fn rule() -> BusinessDay {
+    BusinessDay::new("UTC", kitchen_domain::DEFAULT_DAY_START_HOUR).unwrap()
+}
+
+/// The business day of a moment, by [`rule`].
+pub fn day_of(time: DateTime<Utc>) -> NaiveDate {
+    rule().day_of(time)
+}
 
 pub async fn local_cloud() -> LocalCloud {
     LocalCloud::start(CloudConfig::default())
@@ -103,7 +114,7 @@ pub fn tap_orders(
         for status in Status::KITCHEN {
             let at = first_at + step * taps.len() as i32;
             let tap = store
-                .record_tap(&order.to_string(), status, "Ana", device, at)
+                .record_tap(day_of(at), &order.to_string(), status, "Ana", device, at)
                 .expect("a valid tap");
             taps.push(tap);
         }

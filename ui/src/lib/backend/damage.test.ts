@@ -16,11 +16,11 @@ describe("MockBackend with a damaged database", () => {
     const backend = new MockBackend();
     backend.damageDatabase();
     const refusals = [
-      backend.tapStatus("42", "preparing", "Ana"),
+      backend.tapStatus("42", "preparing", "Ana", null),
       backend.listDay("2026-11-26"),
       backend.getSettings(),
       backend.saveSettings(await new MockBackend().getSettings()),
-      backend.claimOrder("42"),
+      backend.claimOrder("2026-03-14", "42"),
       backend.listClaims(),
     ];
     for (const refusal of refusals) {
@@ -38,9 +38,10 @@ describe("MockBackend with a damaged database", () => {
 
   it("repairs: keeps the earlier taps and settings and reports what it did", async () => {
     const zone = "Europe/Lisbon";
-    const backend = new MockBackend({ storeTimeZone: zone });
-    const receipt = await backend.tapStatus("77", "order done", "Ana");
-    const day = zonedDay(Date.parse(receipt.time), zone);
+    const backend = new MockBackend({ businessDay: { timeZone: zone, dayStartHour: 0, confirmed: true } });
+    const receipt = await backend.tapStatus("77", "order done", "Ana", null);
+    const day = receipt.day;
+    expect(day).toBe(zonedDay(Date.parse(receipt.time), zone));
     backend.seedDay(day, 5, new Date());
     backend.setConnection({ unpublished: 3 });
     backend.damageDatabase();
@@ -95,7 +96,7 @@ describe("WatchedBackend", () => {
     const heard = vi.fn();
     const stop = backend.onDatabaseDamaged(heard);
     mock.damageDatabase();
-    await expect(backend.tapStatus("42", "preparing", "Ana")).rejects.toMatchObject({ code: "database_damaged" });
+    await expect(backend.tapStatus("42", "preparing", "Ana", null)).rejects.toMatchObject({ code: "database_damaged" });
     expect(heard).toHaveBeenCalledTimes(1);
     expect(heard.mock.calls[0][0]).toBeInstanceOf(BackendError);
     stop();
@@ -108,9 +109,9 @@ describe("WatchedBackend", () => {
     const backend = new WatchedBackend(mock);
     const heard = vi.fn();
     backend.onDatabaseDamaged(heard);
-    await expect(backend.tapStatus("42", "baking", "Ana")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.tapStatus("42", "baking", "Ana", null)).rejects.toMatchObject({ code: "invalid_input" });
     expect(heard).not.toHaveBeenCalled();
     expect(backend.kind).toBe("mock");
-    expect((await backend.tapStatus("42", "preparing", "Ana")).order).toBe("42");
+    expect((await backend.tapStatus("42", "preparing", "Ana", null)).order).toBe("42");
   });
 });

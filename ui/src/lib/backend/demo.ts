@@ -1,4 +1,4 @@
-import { dayEnd, dayStart } from "../time/day";
+import { businessDayEnd, businessDayStart, dayStart, type BusinessDayRule } from "../time/day";
 import type { DayViewRow } from "./types";
 
 /** How a made-up day looks; the defaults give a plausible evening at a busy pizzeria. */
@@ -53,38 +53,41 @@ function hash(text: string): number {
 
 /**
  * A made-up day of `orders` orders, for previews, browser tests and the
- * render benchmark. Orders arrive around lunch and dinner between 11:00 and
- * 23:00 (evenly from midnight when `now` is before 14:30); every order goes
- * through the kitchen stages, then is picked up and delivered; about 1 in 25
- * is cancelled early, about 1 in 10 waits long in preparation (late), and
- * nothing happens after `now`. Hours are on the clocks of `zone`, the store's.
+ * render benchmark, on business day `day`. Orders arrive around lunch and
+ * dinner between 11:00 and 23:00 (evenly from the day's start when `now` is
+ * before 14:30); every order goes through the kitchen stages, then is picked
+ * up and delivered; about 1 in 25 is cancelled early, about 1 in 10 waits long
+ * in preparation (late), and nothing happens after `now`. Hours are on the
+ * store's clocks.
  */
 export function demoDay(
   day: string,
   orders: number,
   now: Date,
-  zone: string,
+  rule: BusinessDayRule,
   options: DemoDayOptions = {},
 ): DayViewRow[] {
   const rand = random(hash(`${day}/${orders}`));
   const between = (low: number, high: number) => low + rand() * (high - low);
   const nowMs = now.getTime();
-  const start = dayStart(day, zone);
-  const end = Math.min(nowMs, dayEnd(day, zone) - MINUTE);
+  const midnight = dayStart(day, rule.zone);
+  const start = businessDayStart(day, rule);
+  const dayEnds = businessDayEnd(day, rule);
+  const end = Math.min(nowMs, dayEnds - MINUTE);
   if (end <= start) return [];
 
-  const nowInDay = nowMs < dayEnd(day, zone);
+  const nowInDay = nowMs < dayEnds;
   const open = Math.min(orders, options.open ?? (nowInDay ? 12 : 0));
-  let opensAt = start + 11 * 60 * MINUTE;
-  let closesAt = Math.min(start + 23 * 60 * MINUTE, end - 30 * MINUTE);
-  // Before lunch there is no evening to imitate: the orders spread evenly from midnight.
+  let opensAt = Math.max(start, midnight + 11 * 60 * MINUTE);
+  let closesAt = Math.min(midnight + 23 * 60 * MINUTE, end - 30 * MINUTE);
+  // Before lunch there is no evening to imitate: the orders spread evenly from the day's start.
   const evenly = closesAt - opensAt < 3 * 60 * MINUTE;
   if (evenly) {
     opensAt = start;
     closesAt = Math.max(start + MINUTE, end - 30 * MINUTE);
   }
-  const lunch = start + 12.5 * 60 * MINUTE;
-  const dinner = start + 19.5 * 60 * MINUTE;
+  const lunch = midnight + 12.5 * 60 * MINUTE;
+  const dinner = midnight + 19.5 * 60 * MINUTE;
   const normal = () => {
     // Box–Muller, for the lunch and dinner peaks.
     const u = Math.max(rand(), 1e-9);
@@ -117,6 +120,7 @@ export function demoDay(
       const iso = new Date(at).toISOString();
       const eventId = `demo-${day}-${order}-${rows.length}`;
       rows.push({
+        day,
         order,
         status,
         client,

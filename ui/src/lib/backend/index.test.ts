@@ -24,18 +24,19 @@ describe("MockBackend", () => {
 
 describe("MockBackend taps", () => {
   it("keeps a tap for its day and tells listeners the day changed", async () => {
-    const backend = new MockBackend({ storeTimeZone: "Pacific/Kiritimati" });
+    const backend = new MockBackend({ businessDay: { timeZone: "Pacific/Kiritimati", dayStartHour: 0, confirmed: true } });
     const days: string[] = [];
     await backend.on("mirror-updated", (update) => days.push(update.day));
-    const receipt = await backend.tapStatus("42", "in the oven", "Ana");
+    const receipt = await backend.tapStatus("42", "in the oven", "Ana", null);
     // UTC+14: the store's day, not this machine's, whatever the hour of the test.
     const day = zonedDay(Date.parse(receipt.time), "Pacific/Kiritimati");
+    expect(receipt.day).toBe(day);
     expect(days).toEqual([day]);
     const rows = await backend.listDay(day);
     expect(rows.map((r) => [r.order, r.status])).toEqual([["42", "in the oven"]]);
   });
 
   it("refuses an unknown status with a code the screen can act on", async () => {
-    await expect(new MockBackend().tapStatus("42", "baking", "Ana")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(new MockBackend().tapStatus("42", "baking", "Ana", null)).rejects.toMatchObject({ code: "invalid_input" });
   });
 });

@@ -5,6 +5,7 @@ import type { Backend } from "./types";
 export type {
   AppInfo,
   Backend,
+  BusinessDaySetting,
   CheckOutcome,
   Claim,
   ConnectionState,
@@ -13,11 +14,13 @@ export type {
   DayViewRow,
   DeviceRole,
   DeviceSettings,
+  DriverLists,
   ErrorCode,
   Events,
   NotificationHealth,
   RepairReport,
   ResourceCheck,
+  ShelfOrder,
   TapReceipt,
 } from "./types";
 export { BackendError, errorField, errorMessage, isDatabaseDamaged } from "./error";

@@ -84,7 +84,9 @@ describe("MockBackend testConnection", () => {
       ["bus", "ok"],
       ["table", "ok"],
       ["index", "ok"],
+      ["index", "ok"],
       ["queue", "ok"],
+      ["business day", "ok"],
     ]);
   });
 
@@ -111,18 +113,42 @@ describe("MockBackend testConnection", () => {
 describe("MockBackend claims", () => {
   it("keeps one claim per order, with the first claim's time", async () => {
     const backend = new MockBackend();
-    const first = await backend.claimOrder("42");
-    const again = await backend.claimOrder("42");
+    const first = await backend.claimOrder("2026-03-14", "42");
+    const again = await backend.claimOrder("2026-03-14", "42");
     expect(again).toEqual(first);
-    expect(await backend.listClaims()).toEqual([first]);
-    await expect(backend.claimOrder(" ")).rejects.toMatchObject({ code: "invalid_input" });
+    // The same number on another business day is another order.
+    const tomorrow = await backend.claimOrder("2026-03-15", "42");
+    expect(await backend.listClaims()).toEqual([first, tomorrow]);
+    await expect(backend.claimOrder("2026-03-14", " ")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(backend.claimOrder("14/03", "42")).rejects.toMatchObject({ code: "invalid_input" });
+  });
+});
+
+describe("MockBackend open orders", () => {
+  it("keeps the night's open orders on the board past midnight and stamps taps after what it has seen", async () => {
+    const backend = new MockBackend();
+    const created = await backend.tapStatus("7", "order done", "Ana", null);
+    const ready = await backend.tapStatus("7", "ready", "Ana", created.day);
+    expect(ready.day).toBe(created.day);
+    expect(Date.parse(ready.time)).toBeGreaterThan(Date.parse(created.time));
+    expect((await backend.listOpen()).map((r) => r.order)).toEqual(["7", "7"]);
+    const lists = await backend.listDrivers();
+    expect(lists.ready.map((o) => [o.day, o.order])).toEqual([[created.day, "7"]]);
+    await backend.tapStatus("7", "picked up", "Ana", created.day);
+    await backend.tapStatus("7", "delivered", "Ana", created.day);
+    expect(await backend.listOpen()).toEqual([]);
+    expect((await backend.listDrivers()).ready).toEqual([]);
+    await expect(backend.tapStatus("7", "ready", "Ana", "1999-01-01")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("`day`"),
+    });
   });
 });
 
 describe("MockBackend seedDay", () => {
   const day = "2026-03-14";
   const evening = new Date(minuteTime(day, 21 * 60, ZONE));
-  const store = () => new MockBackend({ storeTimeZone: ZONE });
+  const store = () => new MockBackend({ businessDay: { timeZone: ZONE, dayStartHour: 0, confirmed: true } });
 
   it("makes the same day every time, within the store's day and not after now", async () => {
     const backend = store();

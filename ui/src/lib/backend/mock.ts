@@ -1,5 +1,7 @@
+import { driverLists } from "../drivers/shelf";
+import { groupOrders } from "../orders/orders";
 import { STATUSES } from "../orders/stages";
-import { zonedDay } from "../time/day";
+import { businessDay, shiftDay, type BusinessDayRule } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
 import type {
@@ -10,6 +12,7 @@ import type {
   DatabaseProblem,
   DayViewRow,
   DeviceSettings,
+  DriverLists,
   Events,
   RepairReport,
   ResourceCheck,
@@ -21,8 +24,15 @@ const SAMPLE_APP_INFO: AppInfo = {
   version: "0.0.0-preview",
   dataDir: "(browser preview: nothing is stored)",
   // The browser's own zone, so the preview's days are the ones on the viewer's clock.
-  storeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  businessDay: {
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    dayStartHour: 4,
+    confirmed: true,
+  },
 };
+
+/** Open orders older than this leave the board (the core's bound). */
+const OPEN_BOUND_MS = 24 * 3_600_000;
 
 /** The core's defaults (kitchen_store::settings). */
 export const DEFAULT_SETTINGS: DeviceSettings = {
@@ -171,7 +181,9 @@ export function mockChecks(settings: DeviceSettings): ResourceCheck[] {
     ["bus", settings.busName],
     ["table", settings.tableName],
     ["index", `${settings.tableName}/by-day`],
+    ["index", `${settings.tableName}/by-arrival`],
     ["queue", settings.deliveryQueueName],
+    ["business day", `${SAMPLE_APP_INFO.businessDay.timeZone} from 04:00`],
   ];
   const unreachable = settings.endpointUrl?.includes("unreachable") ?? false;
   return lines.map(([resource, name]): ResourceCheck => {
@@ -197,11 +209,14 @@ export class MockBackend implements Backend {
     unpublished: 0,
     rejected: 0,
     lastSync: new Date().toISOString(),
+    lastCheck: new Date().toISOString(),
+    clockOffsetMs: 0,
+    businessDay: { ...SAMPLE_APP_INFO.businessDay },
     lastPoll: null,
     notifications: { state: "off" },
   };
   #settings: DeviceSettings = { ...DEFAULT_SETTINGS };
-  /** Rows by the store's day, so a day's view does not scan the others. */
+  /** Rows by business day, so a day's view does not scan the others. */
   #days = new Map<string, DayViewRow[]>();
   #claims = new Map<string, Claim>();
   #seq = 0;
@@ -210,6 +225,13 @@ export class MockBackend implements Backend {
 
   constructor(appInfo: Partial<AppInfo> = {}) {
     this.#appInfo = { ...SAMPLE_APP_INFO, ...appInfo };
+    this.#connection.businessDay = { ...this.#appInfo.businessDay };
+  }
+
+  /** The business day rule the mock files orders by. */
+  get rule(): BusinessDayRule {
+    const { timeZone, dayStartHour } = this.#appInfo.businessDay;
+    return { zone: timeZone, startHour: dayStartHour };
   }
 
   async getAppInfo(): Promise<AppInfo> {
@@ -221,22 +243,31 @@ export class MockBackend implements Backend {
     return structuredClone(this.#connection);
   }
 
-  async tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
+  async tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
     this.#intact();
     if (!(STATUSES as readonly string[]).includes(status)) {
       throw invalid(`field \`status\`: unknown status "${status}"`);
     }
     order = required(order, "order", MAX_ORDER_CHARS);
     client = required(client, "client", MAX_CLIENT_CHARS);
+    const today = businessDay(Date.now(), this.rule);
+    if (day !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && day <= shiftDay(today, 1) && day >= shiftDay(today, -3))) {
+      throw invalid(`field \`day\` is invalid: "${day}" is not a business day as YYYY-MM-DD from the last days (today is ${today})`);
+    }
+    const orderDay = day ?? this.#dayOf(order, today);
     this.#seq += 1;
-    const time = new Date().toISOString();
+    // After everything seen of the order, as the core's hybrid logical clock does.
+    const seen = (this.#days.get(orderDay) ?? [])
+      .filter((r) => r.order === order)
+      .reduce((latest, r) => Math.max(latest, Date.parse(r.time)), -Infinity);
+    const time = new Date(Math.max(Date.now(), seen + 1)).toISOString();
     const eventId = `mock-${this.#seq}`;
-    const day = zonedDay(Date.parse(time), this.#appInfo.storeTimeZone);
     const device = this.#settings.deviceName;
     // Newest event of each (order, status) of a day wins, as in the core's day view.
-    const rows = (this.#days.get(day) ?? []).filter((r) => !(r.order === order && r.status === status));
-    this.#days.set(day, rows);
+    const rows = (this.#days.get(orderDay) ?? []).filter((r) => !(r.order === order && r.status === status));
+    this.#days.set(orderDay, rows);
     rows.push({
+      day: orderDay,
       order,
       status,
       client,
@@ -246,8 +277,19 @@ export class MockBackend implements Backend {
       timeEventId: `${time}#${eventId}`,
       source: { source: "local", state: "published" },
     });
-    this.#emit("mirror-updated", { day });
-    return { eventId, order, status, client, device, seq: this.#seq, time };
+    this.#emit("mirror-updated", { day: orderDay });
+    return { eventId, day: orderDay, order, status, client, device, seq: this.#seq, time };
+  }
+
+  /** The business day an order number tapped without one means: the board's order of that number, else today. */
+  #dayOf(order: string, today: string): string {
+    for (const day of [today, shiftDay(today, -1)]) {
+      const rows = (this.#days.get(day) ?? []).filter((r) => r.order === order);
+      if (rows.length === 0) continue;
+      const [found] = groupOrders(rows);
+      if (day === today || (found.current !== "delivered" && found.current !== "cancelled")) return day;
+    }
+    return today;
   }
 
   async listDay(day: string): Promise<DayViewRow[]> {
@@ -257,6 +299,23 @@ export class MockBackend implements Backend {
     }
     // Copies, so a screen that edits a row cannot change what the next caller sees.
     return (this.#days.get(day) ?? []).map((r) => ({ ...r, source: { ...r.source } }));
+  }
+
+  async listOpen(): Promise<DayViewRow[]> {
+    this.#intact();
+    const now = Date.now();
+    const today = businessDay(now, this.rule);
+    const rows = [shiftDay(today, -1), today].flatMap((day) => this.#days.get(day) ?? []);
+    const open = new Set(
+      groupOrders(rows)
+        .filter((o) => o.current !== "delivered" && o.current !== "cancelled" && o.createdAt >= now - OPEN_BOUND_MS)
+        .map((o) => `${o.day}#${o.order}`),
+    );
+    return rows.filter((r) => open.has(`${r.day}#${r.order}`)).map((r) => ({ ...r, source: { ...r.source } }));
+  }
+
+  async listDrivers(): Promise<DriverLists> {
+    return driverLists(groupOrders(await this.listOpen()));
   }
 
   async getSettings(): Promise<DeviceSettings> {
@@ -274,14 +333,18 @@ export class MockBackend implements Backend {
     return mockChecks(validateSettings(settings));
   }
 
-  async claimOrder(order: string): Promise<Claim> {
+  async claimOrder(day: string, order: string): Promise<Claim> {
     this.#intact();
     order = required(order, "order", MAX_ORDER_CHARS);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.trim())) {
+      throw invalid(`field \`day\` is invalid: "${day}" is not a day as YYYY-MM-DD`);
+    }
     // Claiming twice keeps the first claim's time.
-    let claim = this.#claims.get(order);
+    const key = `${day.trim()}#${order}`;
+    let claim = this.#claims.get(key);
     if (claim === undefined) {
-      claim = { order, claimedAt: new Date().toISOString() };
-      this.#claims.set(order, claim);
+      claim = { day: day.trim(), order, claimedAt: new Date().toISOString() };
+      this.#claims.set(key, claim);
     }
     return { ...claim };
   }
@@ -370,15 +433,10 @@ export class MockBackend implements Backend {
    * `demoDay`) and tells the listeners; returns the number of rows added.
    */
   seedDay(day: string, orders: number, now: Date = new Date(), options: DemoDayOptions = {}): number {
-    const zone = this.#appInfo.storeTimeZone;
-    const rows = demoDay(day, orders, now, zone, options);
-    // Filed by the store's day, as the core files them.
-    for (const row of rows) {
-      const rowDay = zonedDay(Date.parse(row.time), zone);
-      let kept = this.#days.get(rowDay);
-      if (kept === undefined) this.#days.set(rowDay, (kept = []));
-      kept.push(row);
-    }
+    const rows = demoDay(day, orders, now, this.rule, options);
+    let kept = this.#days.get(day);
+    if (kept === undefined) this.#days.set(day, (kept = []));
+    kept.push(...rows);
     this.#emit("mirror-updated", { day });
     return rows.length;
   }

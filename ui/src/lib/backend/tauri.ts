@@ -10,6 +10,7 @@ import type {
   DatabaseProblem,
   DayViewRow,
   DeviceSettings,
+  DriverLists,
   Events,
   RepairReport,
   ResourceCheck,
@@ -28,12 +29,20 @@ export class TauriBackend implements Backend {
     return call("get_connection_state", {});
   }
 
-  tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
-    return call("tap_status", { order, status, client });
+  tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
+    return call("tap_status", { order, status, client, day });
   }
 
   listDay(day: string): Promise<DayViewRow[]> {
     return call("list_day", { day });
+  }
+
+  listOpen(): Promise<DayViewRow[]> {
+    return call("list_open", {});
+  }
+
+  listDrivers(): Promise<DriverLists> {
+    return call("list_drivers", {});
   }
 
   getSettings(): Promise<DeviceSettings> {
@@ -48,8 +57,8 @@ export class TauriBackend implements Backend {
     return call("test_connection", { settings });
   }
 
-  claimOrder(order: string): Promise<Claim> {
-    return call("claim_order", { order });
+  claimOrder(day: string, order: string): Promise<Claim> {
+    return call("claim_order", { day, order });
   }
 
   listClaims(): Promise<Claim[]> {

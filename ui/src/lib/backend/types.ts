@@ -4,6 +4,7 @@ import type { ConnectionState } from "./bindings/ConnectionState";
 import type { DatabaseProblem } from "./bindings/DatabaseProblem";
 import type { DayViewRow } from "./bindings/DayViewRow";
 import type { DeviceSettings } from "./bindings/DeviceSettings";
+import type { DriverLists } from "./bindings/DriverLists";
 import type { Events } from "./bindings/events";
 import type { RepairReport } from "./bindings/RepairReport";
 import type { ResourceCheck } from "./bindings/ResourceCheck";
@@ -11,6 +12,7 @@ import type { TapReceipt } from "./bindings/TapReceipt";
 
 // The shapes are generated from the Rust types (src-tauri/src/bindings.rs); never written here.
 export type { AppInfo } from "./bindings/AppInfo";
+export type { BusinessDaySetting } from "./bindings/BusinessDaySetting";
 export type { CheckOutcome } from "./bindings/CheckOutcome";
 export type { Claim } from "./bindings/Claim";
 export type { ConnectionState } from "./bindings/ConnectionState";
@@ -19,11 +21,13 @@ export type { DatabaseProblem } from "./bindings/DatabaseProblem";
 export type { DayViewRow } from "./bindings/DayViewRow";
 export type { DeviceRole } from "./bindings/DeviceRole";
 export type { DeviceSettings } from "./bindings/DeviceSettings";
+export type { DriverLists } from "./bindings/DriverLists";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
 export type { NotificationHealth } from "./bindings/NotificationHealth";
 export type { RepairReport } from "./bindings/RepairReport";
 export type { ResourceCheck } from "./bindings/ResourceCheck";
+export type { ShelfOrder } from "./bindings/ShelfOrder";
 export type { TapReceipt } from "./bindings/TapReceipt";
 
 /** Everything the screens may ask of the desktop shell; one implementation per runtime. */
@@ -32,17 +36,24 @@ export interface Backend {
   readonly kind: "tauri" | "mock";
   getAppInfo(): Promise<AppInfo>;
   getConnectionState(): Promise<ConnectionState>;
-  /** Durable when it resolves; rejects with a `BackendError` ("invalid_input" names the field). */
-  tapStatus(order: string, status: string, client: string): Promise<TapReceipt>;
-  /** A day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
+  /**
+   * Durable when it resolves; rejects with a `BackendError` ("invalid_input" names the field).
+   * `day` is the order's business day (a card's); `null` for a new order.
+   */
+  tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt>;
+  /** A business day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
   listDay(day: string): Promise<DayViewRow[]>;
+  /** Every open order of the last 24 hours, whatever its business day: the kitchen board. */
+  listOpen(): Promise<DayViewRow[]>;
+  /** The drivers' lists (ready on the shelf, on the road), worked out by the core. */
+  listDrivers(): Promise<DriverLists>;
   getSettings(): Promise<DeviceSettings>;
   /** Validates, saves and restarts the cloud loops; resolves to the settings as saved (trimmed). */
   saveSettings(settings: DeviceSettings): Promise<DeviceSettings>;
   /** Checks each cloud resource the given (unsaved) settings name; one line per resource. */
   testConnection(settings: DeviceSettings): Promise<ResourceCheck[]>;
-  /** A driver station takes an order; the claim stays on this station, it is not a status event. */
-  claimOrder(order: string): Promise<Claim>;
+  /** A driver station takes the order of a business day; the claim stays on this station, it is not a status event. */
+  claimOrder(day: string, order: string): Promise<Claim>;
   listClaims(): Promise<Claim[]>;
   /**
    * Hands a file to the person: the desktop app saves it in the Downloads

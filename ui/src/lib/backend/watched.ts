@@ -7,6 +7,7 @@ import type {
   DatabaseProblem,
   DayViewRow,
   DeviceSettings,
+  DriverLists,
   Events,
   RepairReport,
   ResourceCheck,
@@ -44,12 +45,20 @@ export class WatchedBackend implements Backend {
     return this.#watch(() => this.#inner.getConnectionState());
   }
 
-  tapStatus(order: string, status: string, client: string): Promise<TapReceipt> {
-    return this.#watch(() => this.#inner.tapStatus(order, status, client));
+  tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
+    return this.#watch(() => this.#inner.tapStatus(order, status, client, day));
   }
 
   listDay(day: string): Promise<DayViewRow[]> {
     return this.#watch(() => this.#inner.listDay(day));
+  }
+
+  listOpen(): Promise<DayViewRow[]> {
+    return this.#watch(() => this.#inner.listOpen());
+  }
+
+  listDrivers(): Promise<DriverLists> {
+    return this.#watch(() => this.#inner.listDrivers());
   }
 
   getSettings(): Promise<DeviceSettings> {
@@ -64,8 +73,8 @@ export class WatchedBackend implements Backend {
     return this.#watch(() => this.#inner.testConnection(settings));
   }
 
-  claimOrder(order: string): Promise<Claim> {
-    return this.#watch(() => this.#inner.claimOrder(order));
+  claimOrder(day: string, order: string): Promise<Claim> {
+    return this.#watch(() => this.#inner.claimOrder(day, order));
   }
 
   listClaims(): Promise<Claim[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { at, row } from "../orders/fixtures";
+import { at, DAY, row } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
 import { driverLists, newlyReady, shelfTone } from "./shelf";
 
@@ -25,20 +25,20 @@ describe("driverLists", () => {
   it("lists picked-up orders not yet delivered", () => {
     const { onTheRoad } = driverLists(orders);
     expect(onTheRoad.map((o) => o.order)).toEqual(["3"]);
-    expect(onTheRoad[0].since).toBe(Date.parse(at(12, 20)));
+    expect(Date.parse(onTheRoad[0].since)).toBe(Date.parse(at(12, 20)));
   });
 });
 
 describe("newlyReady", () => {
-  const shelf = (...ids: string[]) => ids.map((order) => ({ order, client: "Ana", since: 0 }));
+  const shelf = (...ids: string[]) => ids.map((order) => ({ day: DAY, order, client: "Ana", since: "" }));
 
   it("announces nothing on the first look", () => {
     expect(newlyReady(null, shelf("1", "2"))).toEqual([]);
   });
 
   it("announces the orders that were not ready before", () => {
-    expect(newlyReady(new Set(["1"]), shelf("1", "2", "3"))).toEqual(["2", "3"]);
-    expect(newlyReady(new Set(["1", "2"]), shelf("2"))).toEqual([]);
+    expect(newlyReady(new Set([`${DAY}#1`]), shelf("1", "2", "3"))).toEqual(["2", "3"]);
+    expect(newlyReady(new Set([`${DAY}#1`, `${DAY}#2`]), shelf("2"))).toEqual([]);
   });
 });
 

@@ -1,30 +1,21 @@
-import type { Order } from "../orders/orders";
+import type { DriverLists, ShelfOrder } from "../backend";
+import { orderKey, type Order } from "../orders/orders";
 
-export interface ShelfOrder {
-  order: string;
-  client: string;
-  /** When the order became ready (picked-up orders: when it was picked up). */
-  since: number;
-}
-
-export interface DriverLists {
-  /** On the shelf, oldest first: the one that has waited longest goes out next. */
-  ready: ShelfOrder[];
-  /** On the road: picked up, not delivered yet. */
-  onTheRoad: ShelfOrder[];
-}
-
-/** The drivers' two lists, from orders whose current stage is "ready" or "picked up". */
+/**
+ * The drivers' two lists from orders whose current stage is "ready" or "picked
+ * up", as the core works them out (`kitchen_domain::orders::driver_lists`):
+ * the in-memory backend's stand-in for it.
+ */
 export function driverLists(orders: readonly Order[]): DriverLists {
   const ready: ShelfOrder[] = [];
   const onTheRoad: ShelfOrder[] = [];
   for (const order of orders) {
-    if (order.current === "ready") ready.push({ order: order.order, client: order.client, since: order.currentAt });
-    else if (order.current === "picked up") {
-      onTheRoad.push({ order: order.order, client: order.client, since: order.currentAt });
-    }
+    const shelf = { day: order.day, order: order.order, client: order.client, since: new Date(order.currentAt).toISOString() };
+    if (order.current === "ready") ready.push(shelf);
+    else if (order.current === "picked up") onTheRoad.push(shelf);
   }
-  const oldestFirst = (a: ShelfOrder, b: ShelfOrder) => a.since - b.since || a.order.localeCompare(b.order);
+  const oldestFirst = (a: ShelfOrder, b: ShelfOrder) =>
+    a.since.localeCompare(b.since) || a.day.localeCompare(b.day) || a.order.localeCompare(b.order);
   return { ready: ready.sort(oldestFirst), onTheRoad: onTheRoad.sort(oldestFirst) };
 }
 
@@ -40,10 +31,11 @@ export function shelfTone(waitMs: number): "fresh" | "warn" | "late" {
 }
 
 /**
- * Orders ready now that were not ready at the last look. The first look
- * (`before` null) announces nothing: those orders were there before the screen.
+ * Orders ready now that were not ready at the last look (keys of `orderKey`).
+ * The first look (`before` null) announces nothing: those orders were there
+ * before the screen. Returns the order numbers.
  */
 export function newlyReady(before: ReadonlySet<string> | null, ready: readonly ShelfOrder[]): string[] {
   if (before === null) return [];
-  return ready.filter((o) => !before.has(o.order)).map((o) => o.order);
+  return ready.filter((o) => !before.has(orderKey(o))).map((o) => o.order);
 }

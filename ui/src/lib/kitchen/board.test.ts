@@ -5,7 +5,7 @@ const thresholds = { warnAfterMinutes: 15, lateAfterMinutes: 25 };
 const MIN = 60_000;
 
 function order(id: string, current: string, createdAt: number, client = "Ana"): BoardOrder {
-  return { order: id, client, current, createdAt };
+  return { day: "2026-03-14", order: id, client, current, createdAt };
 }
 
 describe("ageTone", () => {
@@ -50,7 +50,8 @@ describe("boardColumns", () => {
 
 describe("undoTap", () => {
   it("taps the stage the order was at before", () => {
-    expect(undoTap({ order: "42", client: "Ana", from: "preparing", to: "in the oven" })).toEqual({
+    expect(undoTap({ day: "2026-03-14", order: "42", client: "Ana", from: "preparing", to: "in the oven" })).toEqual({
+      day: "2026-03-14",
       order: "42",
       client: "Ana",
       status: "preparing",
@@ -58,6 +59,8 @@ describe("undoTap", () => {
   });
 
   it("cancels an order whose creation is undone", () => {
-    expect(undoTap({ order: "42", client: "Ana", from: null, to: "order done" }).status).toBe("cancelled");
+    expect(undoTap({ day: "2026-03-14", order: "42", client: "Ana", from: null, to: "order done" }).status).toBe(
+      "cancelled",
+    );
   });
 });

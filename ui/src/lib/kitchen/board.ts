@@ -3,6 +3,8 @@ import { isKitchenStage, KITCHEN_STAGES, type KitchenStage } from "../orders/sta
 
 /** What a card needs: the live board and the replay both produce these. */
 export interface BoardOrder {
+  /** The order's business day: with the number, which order it is. */
+  day: string;
   order: string;
   client: string;
   current: string;
@@ -48,6 +50,7 @@ export function boardColumns<O extends BoardOrder>(orders: readonly O[], query =
 
 /** A tap this screen made: enough to undo it. */
 export interface LastTap {
+  day: string;
   order: string;
   client: string;
   /** The order's stage before the tap; null when the tap created the order. */
@@ -56,6 +59,7 @@ export interface LastTap {
 }
 
 export interface TapRequest {
+  day: string;
   order: string;
   status: string;
   client: string;
@@ -66,5 +70,5 @@ export interface TapRequest {
  * goes back everywhere; undoing a new order cancels it.
  */
 export function undoTap(last: LastTap): TapRequest {
-  return { order: last.order, client: last.client, status: last.from ?? "cancelled" };
+  return { day: last.day, order: last.order, client: last.client, status: last.from ?? "cancelled" };
 }

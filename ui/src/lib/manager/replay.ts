@@ -1,14 +1,15 @@
 import type { BoardOrder } from "../kitchen/board";
 import type { Order } from "../orders/orders";
-import { minuteTime } from "../time/day";
+import { businessMinuteTime, type BusinessDayRule } from "../time/day";
 
 /**
- * The last moment that counts at minute `minute` (0–1439) of a day: an event
- * counts if its time, to the minute, is at or before that minute, so the
- * board at 12:30 includes a tap at 12:30:45. Minutes are on the store's clock.
+ * The last moment that counts at minute `minute` (0–1439, from the start
+ * hour) of a business day: an event counts if its time, to the minute, is at
+ * or before that minute, so the board at 12:30 includes a tap at 12:30:45.
+ * Minutes are on the store's clock.
  */
-export function replayCutoff(day: string, minute: number, zone: string): number {
-  return minuteTime(day, minute, zone) + 59_999;
+export function replayCutoff(day: string, minute: number, rule: BusinessDayRule): number {
+  return businessMinuteTime(day, minute, rule) + 59_999;
 }
 
 /** Every order as it stood at `cutoff`; orders not yet entered then are left out. */
@@ -24,6 +25,7 @@ export function ordersAt(orders: readonly Order[], cutoff: number): BoardOrder[]
     if (current === null) continue;
     const created = order.times["order done"];
     board.push({
+      day: order.day,
       order: order.order,
       client: order.client,
       current,

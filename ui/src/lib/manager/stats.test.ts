@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { at, row, ZONE } from "../orders/fixtures";
+import { at, row, ZONE, RULE } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
 import { lateOrders, ordersPerHour, percentile, stageDurations, stageStats } from "./stats";
 
@@ -71,7 +71,7 @@ describe("ordersPerHour", () => {
   ]);
 
   it("counts orders by the hour of the store's clock they were entered", () => {
-    const counts = ordersPerHour(orders, ZONE);
+    const counts = ordersPerHour(orders, RULE);
     expect(counts[12]).toBe(2);
     expect(counts[19]).toBe(1);
     expect(counts.reduce((a, b) => a + b)).toBe(3);
@@ -79,8 +79,14 @@ describe("ordersPerHour", () => {
 
   it("moves the buckets with the zone", () => {
     // 19:00 in New York is 23:00 UTC and 08:00 the next morning in Tokyo.
-    expect(ordersPerHour(orders, "UTC")[23]).toBe(1);
-    expect(ordersPerHour(orders, "Asia/Tokyo")[8]).toBe(1);
+    expect(ordersPerHour(orders, { zone: "UTC", startHour: 0 })[23]).toBe(1);
+    expect(ordersPerHour(orders, { zone: "Asia/Tokyo", startHour: 0 })[8]).toBe(1);
+  });
+
+  it("counts hours from the business day's start hour", () => {
+    // From 04:00: 12:05 is the business day's hour 8, 19:00 its hour 15.
+    const counts = ordersPerHour(orders, { zone: ZONE, startHour: 4 });
+    expect([counts[8], counts[15]]).toEqual([2, 1]);
   });
 });
 

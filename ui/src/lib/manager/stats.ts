@@ -1,6 +1,6 @@
 import type { Order } from "../orders/orders";
 import { DELIVERY_STAGES, KITCHEN_STAGES } from "../orders/stages";
-import { hourOfDay } from "../time/day";
+import { businessHour, type BusinessDayRule } from "../time/day";
 
 /** The stages that have a duration: every one but the last ("delivered" ends the order). */
 export const TIMED_STAGES = [...KITCHEN_STAGES, "picked up"] as const;
@@ -54,14 +54,18 @@ export function stageStats(orders: readonly Order[]): StageStat[] {
   });
 }
 
-/** Orders entered in each hour of the store's day (0–23 on the clocks of `zone`). */
-export function ordersPerHour(orders: readonly Order[], zone: string): number[] {
+/**
+ * Orders entered in each hour of the business day: index 0 is the start hour
+ * on the store's clocks, 23 the hour before it.
+ */
+export function ordersPerHour(orders: readonly Order[], rule: BusinessDayRule): number[] {
   const counts = new Array<number>(24).fill(0);
-  for (const order of orders) counts[hourOfDay(order.createdAt, zone)] += 1;
+  for (const order of orders) counts[businessHour(order.createdAt, rule)] += 1;
   return counts;
 }
 
 export interface LateOrder {
+  day: string;
   order: string;
   client: string;
   createdAt: number;
@@ -84,7 +88,7 @@ export function lateOrders(orders: readonly Order[], lateAfterMinutes: number, n
     const readyAt = order.times["ready"] ?? order.times["picked up"] ?? order.times["delivered"] ?? null;
     if (readyAt === null && order.times["cancelled"] !== undefined) continue;
     const waited = (readyAt ?? now) - order.createdAt;
-    if (waited > limit) late.push({ order: order.order, client: order.client, createdAt: order.createdAt, readyAt, waited });
+    if (waited > limit) late.push({ day: order.day, order: order.order, client: order.client, createdAt: order.createdAt, readyAt, waited });
   }
   return late.sort((a, b) => b.waited - a.waited);
 }

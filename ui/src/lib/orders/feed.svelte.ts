@@ -1,20 +1,18 @@
 import type { Backend, DayViewRow, TapReceipt } from "../backend";
-import { zonedDay } from "../time/day";
 import { applyReceipt, reconcile, type PendingTap } from "./orders";
 
 /**
- * One day's rows, kept current: read from the backend at start, again on each
- * "mirror-updated" for the day, and with this screen's taps shown at once.
+ * Rows of orders kept current: read from the backend at start, again on each
+ * "mirror-updated" that concerns them, and with this screen's taps shown at once.
  */
-export class DayFeed {
-  /** Raw, not deeply reactive: a day can hold thousands of rows and is replaced whole. */
+export class RowFeed {
+  /** Raw, not deeply reactive: a view can hold thousands of rows and is replaced whole. */
   rows = $state.raw<DayViewRow[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
 
-  readonly day: string;
-  /** The store's zone, which decides the day a tap belongs to. */
-  readonly zone: string;
+  #read: () => Promise<DayViewRow[]>;
+  #concerns: (day: string) => boolean;
   #backend: Backend;
   #pending: PendingTap[] = [];
   #reloads = 0;
@@ -22,24 +20,28 @@ export class DayFeed {
   #again = false;
   #stopped = false;
 
-  constructor(backend: Backend, day: string, zone: string) {
+  /**
+   * `read` fetches the rows; `concerns` says whether a change to a business
+   * day's rows is one this feed shows.
+   */
+  constructor(backend: Backend, read: () => Promise<DayViewRow[]>, concerns: (day: string) => boolean) {
     this.#backend = backend;
-    this.day = day;
-    this.zone = zone;
+    this.#read = read;
+    this.#concerns = concerns;
   }
 
-  /** Follows the day until the returned function is called. */
+  /** Follows the rows until the returned function is called. */
   start(): () => void {
     let unlisten: (() => void) | undefined;
     this.#backend
       .on("mirror-updated", (update) => {
-        if (update.day === this.day) void this.refresh();
+        if (this.#concerns(update.day)) void this.refresh();
       })
       .then((stop) => {
         if (this.#stopped) stop();
         else unlisten = stop;
       })
-      .catch((error: unknown) => console.error("cannot follow the day's updates", error));
+      .catch((error: unknown) => console.error("cannot follow the orders' updates", error));
     void this.refresh();
     return () => {
       this.#stopped = true;
@@ -47,7 +49,7 @@ export class DayFeed {
     };
   }
 
-  /** Reads the day again; calls made while a read runs are folded into one more read. */
+  /** Reads again; calls made while a read runs are folded into one more read. */
   async refresh(): Promise<void> {
     if (this.#loading) {
       this.#again = true;
@@ -58,7 +60,7 @@ export class DayFeed {
       do {
         this.#again = false;
         const reload = ++this.#reloads;
-        const rows = await this.#backend.listDay(this.day);
+        const rows = await this.#read();
         if (this.#stopped) return;
         const merged = reconcile(rows, this.#pending, reload);
         this.#pending = merged.pending;
@@ -73,11 +75,21 @@ export class DayFeed {
     }
   }
 
-  /** Shows a durable tap at once; the next read reconciles it with the day view. */
+  /** Shows a durable tap at once; the next read reconciles it with the view. */
   applyTap(receipt: TapReceipt): void {
-    if (zonedDay(Date.parse(receipt.time), this.zone) !== this.day) return;
+    if (!this.#concerns(receipt.day)) return;
     this.#pending.push({ receipt, seenFrom: this.#reloads + 1 });
     this.rows = applyReceipt(this.rows, receipt);
     void this.refresh();
   }
+}
+
+/** One business day's rows: the manager's day. */
+export function dayFeed(backend: Backend, day: string): RowFeed {
+  return new RowFeed(backend, () => backend.listDay(day), (changed) => changed === day);
+}
+
+/** Every open order of the last 24 hours, whatever its business day: the kitchen board. */
+export function openFeed(backend: Backend): RowFeed {
+  return new RowFeed(backend, () => backend.listOpen(), () => true);
 }

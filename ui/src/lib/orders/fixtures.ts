@@ -13,9 +13,13 @@ export function at(hours: number, minutes: number, seconds = 0): string {
   return new Date(minuteTime(DAY, hours * 60 + minutes, ZONE) + seconds * 1000).toISOString();
 }
 
-export function row(order: string, status: string, time: string, client = "Ana"): DayViewRow {
+/** The rule the fixtures' days follow: New York, from midnight, so `DAY` is a calendar day. */
+export const RULE = { zone: ZONE, startHour: 0 };
+
+export function row(order: string, status: string, time: string, client = "Ana", day = DAY): DayViewRow {
   const eventId = `${order}-${status}-${time}`;
   return {
+    day,
     order,
     status,
     client,

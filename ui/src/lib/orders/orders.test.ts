@@ -1,14 +1,31 @@
 import { describe, expect, it } from "vitest";
 import type { TapReceipt } from "../backend";
-import { at, row } from "./fixtures";
+import { at, DAY, row } from "./fixtures";
 import { applyReceipt, groupOrders, matchesQuery, reconcile } from "./orders";
 import { nextKitchenStage, stageLabel } from "./stages";
 
-function receipt(order: string, status: string, time: string): TapReceipt {
-  return { eventId: `r-${order}-${status}`, order, status, client: "Ana", device: "oven-1", seq: 1, time };
+function receipt(order: string, status: string, time: string, day = DAY): TapReceipt {
+  return { eventId: `r-${order}-${status}`, day, order, status, client: "Ana", device: "oven-1", seq: 1, time };
 }
 
 describe("groupOrders", () => {
+  it("keeps the same number on two business days apart: two orders", () => {
+    const orders = groupOrders([
+      row("860001", "delivered", at(21, 0), "Ana", "2026-03-13"),
+      row("860001", "order done", at(20, 0), "Bia"),
+    ]);
+    expect(orders.map((o) => [o.day, o.current, o.client])).toEqual([
+      ["2026-03-14", "order done", "Bia"],
+      ["2026-03-13", "delivered", "Ana"],
+    ]);
+  });
+
+  it("applies a tap to its own day's order only", () => {
+    const rows = [row("7", "ready", at(21, 0), "Ana", "2026-03-13"), row("7", "order done", at(20, 0), "Bia")];
+    const applied = applyReceipt(rows, receipt("7", "ready", at(21, 5)));
+    expect(applied.filter((r) => r.status === "ready").map((r) => r.day).sort()).toEqual(["2026-03-13", DAY]);
+  });
+
   it("puts an order at the status with the latest time", () => {
     const [order] = groupOrders([
       row("42", "preparing", at(12, 3)),

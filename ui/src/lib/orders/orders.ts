@@ -8,8 +8,10 @@ export interface OrderEvent {
   time: number;
 }
 
-/** An order of the day, worked out once per day view. */
+/** An order, worked out once per view: its number within its business day. */
 export interface Order {
+  /** The order's business day: with the number, which order it is. */
+  day: string;
   order: string;
   client: string;
   /** Sorted by time; ties in stage order, so the later stage counts as the later tap. */
@@ -27,32 +29,41 @@ export function compareEvents(a: OrderEvent, b: OrderEvent): number {
   return a.time - b.time || stageRank(a.status) - stageRank(b.status);
 }
 
+/** The key of an order: order numbers restart every business day. */
+export function orderKey(order: { day: string; order: string }): string {
+  return `${order.day}#${order.order}`;
+}
+
 /**
- * Groups a day's rows into orders. Undo is a later re-tap of an earlier stage,
- * so "current" is simply the status with the latest time. Statuses this UI does
- * not know (a newer schema) are left out rather than guessed at.
+ * Groups rows into orders (a number within its business day). Undo is a later
+ * re-tap of an earlier stage, and every device stamps a tap after what it has
+ * seen of the order, so "current" is simply the status with the latest time.
+ * Statuses this UI does not know (a newer schema) are left out rather than
+ * guessed at.
  */
 export function groupOrders(rows: readonly DayViewRow[]): Order[] {
-  const byOrder = new Map<string, { rows: { row: DayViewRow; event: OrderEvent }[] }>();
+  const byOrder = new Map<string, { day: string; order: string; rows: { row: DayViewRow; event: OrderEvent }[] }>();
   for (const row of rows) {
     if (!isStatus(row.status)) continue;
     const time = Date.parse(row.time);
     if (Number.isNaN(time)) continue;
-    let entry = byOrder.get(row.order);
+    const key = orderKey(row);
+    let entry = byOrder.get(key);
     if (entry === undefined) {
-      entry = { rows: [] };
-      byOrder.set(row.order, entry);
+      entry = { day: row.day, order: row.order, rows: [] };
+      byOrder.set(key, entry);
     }
     entry.rows.push({ row, event: { status: row.status, time } });
   }
   const orders: Order[] = [];
-  for (const [order, entry] of byOrder) {
+  for (const { day, order, ...entry } of byOrder.values()) {
     entry.rows.sort((a, b) => compareEvents(a.event, b.event));
     const events = entry.rows.map((r) => r.event);
     const last = entry.rows[entry.rows.length - 1];
     const times: Partial<Record<string, number>> = {};
     for (const event of events) times[event.status] = event.time;
     orders.push({
+      day,
       order,
       client: last.row.client,
       events,
@@ -66,10 +77,13 @@ export function groupOrders(rows: readonly DayViewRow[]): Order[] {
   return orders;
 }
 
-/** The day's rows with a tap applied, as the core's day view will show it once it has the tap. */
+/** The rows with a tap applied, as the core's view will show it once it has the tap. */
 export function applyReceipt(rows: readonly DayViewRow[], receipt: TapReceipt): DayViewRow[] {
-  const kept = rows.filter((r) => !(r.order === receipt.order && r.status === receipt.status));
+  const kept = rows.filter(
+    (r) => !(r.day === receipt.day && r.order === receipt.order && r.status === receipt.status),
+  );
   kept.push({
+    day: receipt.day,
     order: receipt.order,
     status: receipt.status,
     client: receipt.client,

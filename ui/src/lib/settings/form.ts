@@ -109,8 +109,9 @@ const RESOURCE_LABELS: Record<string, string> = {
   credentials: "Credentials",
   bus: "Event bus",
   table: "Event table",
-  index: "By-day index",
+  index: "Table index",
   queue: "Delivery queue",
+  "business day": "Business day",
 };
 
 export function resourceLabel(resource: string): string {

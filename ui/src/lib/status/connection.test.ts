@@ -8,6 +8,9 @@ function state(overrides: Partial<ConnectionState> = {}): ConnectionState {
     unpublished: 0,
     rejected: 0,
     lastSync: null,
+    lastCheck: null,
+    clockOffsetMs: null,
+    businessDay: { timeZone: "UTC", dayStartHour: 4, confirmed: true },
     lastPoll: null,
     notifications: { state: "off" },
     ...overrides,
@@ -15,6 +18,16 @@ function state(overrides: Partial<ConnectionState> = {}): ConnectionState {
 }
 
 describe("summarize", () => {
+  it("warns of a clock more than 30 s off the cloud's, and of a business day not confirmed", () => {
+    expect(summarize(state({ clockOffsetMs: 20_000 }), "UTC").clock).toBeNull();
+    expect(summarize(state({ clockOffsetMs: 180_000 }), "UTC").clock).toBe("This device's clock is 3 min fast");
+    expect(summarize(state({ clockOffsetMs: -45_000 }), "UTC").clock).toBe("This device's clock is 45 s slow");
+    expect(summarize(state(), "UTC").businessDay).toBeNull();
+    const unconfirmed = state({ businessDay: { timeZone: "UTC", dayStartHour: 4, confirmed: false } });
+    expect(summarize(unconfirmed, "UTC").businessDay).toMatch(/not confirmed/);
+    expect(summarize(state({ lastCheck: "2026-03-14T12:03:04Z" }), "UTC").lastCheck).toBe("checked 12:03:04");
+  });
+
   it("says online with everything published", () => {
     const summary = summarize(state(), "UTC");
     expect(summary.tone).toBe("online");

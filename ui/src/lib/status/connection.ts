@@ -13,6 +13,22 @@ export interface ConnectionSummary {
   /** Taps the cloud refused; null when there are none. */
   rejected: string | null;
   lastSync: string;
+  /** When the days shown were last checked against the table; null before the first check. */
+  lastCheck: string | null;
+  /** This device's clock is off from the cloud's by more than 30 s; null when it is not. */
+  clock: string | null;
+  /** The stack's business day is not known on this device yet; null once it is. */
+  businessDay: string | null;
+}
+
+/** A clock further off than this is shown (the core's `CLOCK_WARNING`). */
+export const CLOCK_WARNING_MS = 30_000;
+
+/** "3 min fast", "45 s slow". */
+export function clockOff(offsetMs: number): string {
+  const off = Math.abs(offsetMs);
+  const amount = off >= 90_000 ? `${Math.round(off / 60_000)} min` : `${Math.round(off / 1000)} s`;
+  return `${amount} ${offsetMs > 0 ? "fast" : "slow"}`;
 }
 
 const LABELS: Record<Tone, string> = {
@@ -41,5 +57,11 @@ export function summarize(state: ConnectionState, zone: string): ConnectionSumma
     unpublished: state.unpublished === 0 ? "All taps published" : `${taps(state.unpublished)} not yet published`,
     rejected: state.rejected === 0 ? null : `${taps(state.rejected)} refused by the cloud`,
     lastSync: state.lastSync === null ? "not synced yet" : `last sync ${clockTime(state.lastSync, zone)}`,
+    lastCheck: state.lastCheck === null ? null : `checked ${clockTime(state.lastCheck, zone)}`,
+    clock:
+      state.clockOffsetMs !== null && Math.abs(state.clockOffsetMs) > CLOCK_WARNING_MS
+        ? `This device's clock is ${clockOff(state.clockOffsetMs)}`
+        : null,
+    businessDay: state.businessDay.confirmed ? null : "Business day not confirmed by the cloud yet",
   };
 }

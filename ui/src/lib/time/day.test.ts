@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  businessDay,
+  businessDayEnd,
+  businessDayStart,
+  businessHour,
+  businessMinute,
+  businessMinuteLabel,
+  businessMinuteTime,
   clockMinute,
   clockSecond,
   dayEnd,
@@ -92,5 +99,26 @@ describe("labels and calendar steps", () => {
     expect(shiftDay("2026-12-31", 1)).toBe("2027-01-01");
     expect(shiftDay("2026-03-28", 1)).toBe("2026-03-29");
     expect(shiftDay("2026-03-29", 1)).toBe("2026-03-30");
+  });
+});
+
+describe("the business day", () => {
+  const saoPaulo = { zone: "America/Sao_Paulo", startHour: 4 };
+
+  it("counts the night in the day it opened", () => {
+    // 23:50 and 00:10 in São Paulo (UTC−3) are the same business day.
+    expect(businessDay(utc("2026-12-03T02:50:00Z"), saoPaulo)).toBe("2026-12-02");
+    expect(businessDay(utc("2026-12-03T03:10:00Z"), saoPaulo)).toBe("2026-12-02");
+    expect(businessDay(utc("2026-12-03T07:00:00Z"), saoPaulo)).toBe("2026-12-03");
+  });
+
+  it("starts at the start hour and its minutes and hours count from there", () => {
+    expect(new Date(businessDayStart("2026-12-02", saoPaulo)).toISOString()).toBe("2026-12-02T07:00:00.000Z");
+    expect(new Date(businessDayEnd("2026-12-02", saoPaulo)).toISOString()).toBe("2026-12-03T07:00:00.000Z");
+    const tenPast = utc("2026-12-03T03:10:00Z");
+    expect(businessMinute(tenPast, saoPaulo)).toBe(20 * 60 + 10);
+    expect(businessMinuteTime("2026-12-02", 20 * 60 + 10, saoPaulo)).toBe(tenPast);
+    expect(businessMinuteLabel(20 * 60 + 10, saoPaulo)).toBe("00:10");
+    expect(businessHour(tenPast, saoPaulo)).toBe(20);
   });
 });

@@ -148,3 +148,52 @@ export function shiftDay(day: string, days: number): string {
   const shifted = new Date(Date.UTC(year, month - 1, date + days));
   return `${shifted.getUTCFullYear()}-${two(shifted.getUTCMonth() + 1)}-${two(shifted.getUTCDate())}`;
 }
+
+/**
+ * The store's business day: its time zone and the hour a day starts at, so a
+ * night open until 1 am counts in the day it opened. One setting of the stack
+ * (`ConnectionState.businessDay`), the same on every device.
+ */
+export interface BusinessDayRule {
+  zone: string;
+  /** 0–23 on the store's clocks. */
+  startHour: number;
+}
+
+/** `YYYY-MM-DD` of the business day a moment falls in. */
+export function businessDay(time: number, rule: BusinessDayRule): string {
+  const w = wallClock(time, rule.zone);
+  const date = `${w.year}-${two(w.month)}-${two(w.day)}`;
+  return w.hour < rule.startHour ? shiftDay(date, -1) : date;
+}
+
+/** The first moment of a business day. */
+export function businessDayStart(day: string, rule: BusinessDayRule): number {
+  return minuteTime(day, rule.startHour * 60, rule.zone);
+}
+
+/** The first moment of the next business day. */
+export function businessDayEnd(day: string, rule: BusinessDayRule): number {
+  return businessDayStart(shiftDay(day, 1), rule);
+}
+
+/** Minutes since the business day's start on the store's clocks (0–1439). */
+export function businessMinute(time: number, rule: BusinessDayRule): number {
+  return (minuteOfDay(time, rule.zone) - rule.startHour * 60 + 1440) % 1440;
+}
+
+/** The moment of minute `minute` (0–1439) of a business day. */
+export function businessMinuteTime(day: string, minute: number, rule: BusinessDayRule): number {
+  const wall = rule.startHour * 60 + minute;
+  return wall < 1440 ? minuteTime(day, wall, rule.zone) : minuteTime(shiftDay(day, 1), wall - 1440, rule.zone);
+}
+
+/** "HH:MM" on the store's clocks of minute `minute` of a business day. */
+export function businessMinuteLabel(minute: number, rule: BusinessDayRule): string {
+  return minuteLabel((rule.startHour * 60 + minute) % 1440);
+}
+
+/** The hour of the business day (0 at its start hour, 23 at the hour before it). */
+export function businessHour(time: number, rule: BusinessDayRule): number {
+  return (hourOfDay(time, rule.zone) - rule.startHour + 24) % 24;
+}

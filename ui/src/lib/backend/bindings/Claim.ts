@@ -4,4 +4,8 @@
  * An order a driver station has taken. Claims stay on the station: "claimed"
  * is not a status of the event contract, which other consumers read.
  */
-export type Claim = { order: string, claimedAt: string, };
+export type Claim = { 
+/**
+ * The order's business day: with the number, which order it is.
+ */
+day: string, order: string, claimedAt: string, };

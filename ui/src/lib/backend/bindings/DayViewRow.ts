@@ -2,6 +2,14 @@
 import type { ViewSource } from "./ViewSource";
 
 /**
- * One (order, status) of a day as the screens show it.
+ * One (day, order, status) as the screens show it.
  */
-export type DayViewRow = { order: string, status: string, client: string, time: string, eventId: string, device: string | null, timeEventId: string, source: ViewSource, };
+export type DayViewRow = { 
+/**
+ * The order's business day: with the number, which order it is.
+ */
+day: string, order: string, status: string, client: string, time: string, eventId: string, device: string | null, timeEventId: string, source: ViewSource, 
+/**
+ * The tapping device's clock was this far ahead of the cloud's.
+ */
+aheadMs?: number, };

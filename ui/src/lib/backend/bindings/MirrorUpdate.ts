@@ -5,6 +5,6 @@
  */
 export type MirrorUpdate = { 
 /**
- * `YYYY-MM-DD` in the store's time zone.
+ * The business day, `YYYY-MM-DD`.
  */
 day: string, };

@@ -3,8 +3,16 @@
 /**
  * A tap as committed to the outbox: durable, not necessarily published yet.
  */
-export type TapReceipt = { eventId: string, order: string, status: string, client: string, device: string, 
+export type TapReceipt = { eventId: string, 
+/**
+ * The order's business day: with the number, which order it is.
+ */
+day: string, order: string, status: string, client: string, device: string, 
 /**
  * This device's tap number.
  */
-seq: number, time: string, };
+seq: number, 
+/**
+ * After every event of the order this device had seen, to the millisecond.
+ */
+time: string, };

@@ -1,0 +1,105 @@
+//! What the screens and the CLI show, computed once from the device's database:
+//! a business day, the open orders on the board (whatever their day, for 24
+//! hours), and the drivers' lists. Each reads the mirror merged with this
+//! device's own taps, so a tap shows at once, online or not.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kitchen_domain::orders::{driver_lists as lists_of, open_orders, DriverLists};
+use kitchen_domain::{day_key, BusinessDay, ContractError};
+use kitchen_store::{summarize_view, DayViewRow, Store, StoreError};
+
+use crate::mirror::{day_window, OPEN_ORDERS_BOUND};
+
+/// The business days open orders at `now` may belong to, newest first.
+pub fn open_days(rule: &BusinessDay, now: DateTime<Utc>) -> Vec<NaiveDate> {
+    let mut days = rule.days_between(now - OPEN_ORDERS_BOUND, now);
+    days.reverse();
+    days
+}
+
+/// A business day as the screens show it: the mirror and this device's taps.
+pub fn day_view(
+    store: &Store,
+    rule: &BusinessDay,
+    day: NaiveDate,
+) -> Result<Vec<DayViewRow>, StoreError> {
+    store.day_view(&day_window(rule, day))
+}
+
+/// The rows of every open order (not delivered, not cancelled) entered in the
+/// last 24 hours, whatever its business day: the kitchen board's orders.
+pub fn open_view(
+    store: &Store,
+    rule: &BusinessDay,
+    now: DateTime<Utc>,
+) -> Result<Vec<DayViewRow>, StoreError> {
+    let windows: Vec<_> = open_days(rule, now)
+        .into_iter()
+        .map(|day| day_window(rule, day))
+        .collect();
+    let rows = store.days_view(&windows)?;
+    let open: std::collections::HashSet<(String, String)> =
+        open_orders(summarize_view(&rows), now - OPEN_ORDERS_BOUND)
+            .into_iter()
+            .map(|order| (order.day, order.order))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|row| open.contains(&(row.day.clone(), row.order.clone())))
+        .collect())
+}
+
+/// The drivers' lists: open orders on the shelf and on the road.
+pub fn driver_lists(
+    store: &Store,
+    rule: &BusinessDay,
+    now: DateTime<Utc>,
+) -> Result<DriverLists, StoreError> {
+    let rows = open_view(store, rule, now)?;
+    Ok(lists_of(&summarize_view(&rows)))
+}
+
+/// Which business day an order number tapped without one means: an order of
+/// that number the board shows (today's first, then an open one of an
+/// earlier day), else a new order of today.
+pub fn day_of_tap(
+    store: &Store,
+    rule: &BusinessDay,
+    order: &str,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, StoreError> {
+    let days = open_days(rule, now);
+    let keys: Vec<String> = days.iter().map(|day| day_key(*day)).collect();
+    let found = store.order_day_among(order, &keys)?;
+    Ok(found
+        .and_then(|key| kitchen_domain::parse_day(&key))
+        .unwrap_or_else(|| rule.day_of(now)))
+}
+
+/// The business day a tap is for: `given` (`YYYY-MM-DD`; today's, or one of
+/// the few before it that an open order may still belong to), else the one
+/// [`day_of_tap`] finds. A bad day is refused naming the field `day`.
+pub fn tap_day(
+    store: &Store,
+    rule: &BusinessDay,
+    order: &str,
+    given: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, StoreError> {
+    let Some(text) = given else {
+        return day_of_tap(store, rule, order, now);
+    };
+    let today = rule.day_of(now);
+    kitchen_domain::parse_day(text.trim())
+        .filter(|day| *day <= today + Duration::days(1) && *day >= today - Duration::days(3))
+        .ok_or_else(|| {
+            ContractError::Invalid {
+                field: "day",
+                reason: format!(
+                    "{text:?} is not a business day as YYYY-MM-DD from the last days (today is {})",
+                    day_key(today)
+                ),
+            }
+            .into()
+        })
+}
