@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use clap::Args;
+use kitchen_cloud::clock::CLOCK_WARNING;
 use kitchen_cloud::live::{ConnectionState, ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_notify::DesktopNotifier;
 use kitchen_store::DeviceRole;
@@ -69,5 +70,36 @@ fn line(state: &ConnectionState) -> String {
         .last_sync
         .map(|t| format!(", last sync {}", t.format("%H:%M:%S UTC")))
         .unwrap_or_default();
-    format!("{status}: {} unpublished{sync}", state.unpublished)
+    let check = state
+        .last_check
+        .map(|t| format!(", checked {}", t.format("%H:%M:%S UTC")))
+        .unwrap_or_default();
+    let clock = state
+        .clock_offset_ms
+        .filter(|ms| ms.abs() > CLOCK_WARNING.num_milliseconds())
+        .map(|ms| {
+            let off = if ms.abs() >= 90_000 {
+                format!("{} min", (ms.abs() + 30_000) / 60_000)
+            } else {
+                format!("{} s", ms.abs() / 1000)
+            };
+            format!(
+                ", this device's clock is {off} {}",
+                if ms > 0 { "fast" } else { "slow" }
+            )
+        })
+        .unwrap_or_default();
+    let day = &state.business_day;
+    let business = if day.confirmed {
+        String::new()
+    } else {
+        format!(
+            ", business day not confirmed by the cloud yet ({} from {:02}:00)",
+            day.time_zone, day.day_start_hour
+        )
+    };
+    format!(
+        "{status}: {} unpublished{sync}{check}{clock}{business}",
+        state.unpublished
+    )
 }

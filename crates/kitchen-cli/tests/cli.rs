@@ -5,35 +5,13 @@ mod common;
 mod support;
 
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use kitchen_domain::parse_envelope;
 
 use common::*;
 use support::*;
-
-/// The store worker as its own process, stopped by pid when dropped.
-struct Worker(Child);
-
-impl Worker {
-    fn start(data_dir: &Path, endpoint: &str) -> Worker {
-        let child = kitchen(data_dir, "oven-1", endpoint)
-            .arg("worker")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("worker starts");
-        Worker(child)
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn published_count(data_dir: &Path) -> i64 {
     let db = rusqlite::Connection::open(data_dir.join("kitchen.sqlite3")).unwrap();
@@ -107,18 +85,19 @@ async fn a_publisher_killed_mid_drain_loses_and_duplicates_nothing_after_restart
     ]));
     let total = 334 * 6;
 
-    let mut publisher = kitchen(dir.path(), "oven-1", &endpoint)
-        .args(["publish", "--concurrency", "1"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut publisher = ChildGuard::new(
+        kitchen(dir.path(), "oven-1", &endpoint)
+            .args(["publish", "--concurrency", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mid = eventually(Duration::from_secs(120), || {
         published_count(dir.path()) >= 300
     })
     .await;
-    publisher.kill().unwrap(); // SIGKILL
-    publisher.wait().unwrap();
+    publisher.kill(); // SIGKILL
     assert!(mid, "the publisher made progress before it was killed");
     let at_kill = published_count(dir.path());
     assert!(

@@ -13,10 +13,10 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use kitchen_cloud::worker::StoreWorker;
@@ -28,95 +28,6 @@ use support::*;
 
 const KILLS: usize = 50;
 const DEVICE: &str = "station-1";
-
-/// A private session bus and a notification daemon on it; both killed by pid on drop.
-struct Desktop {
-    bus: Child,
-    daemon: Child,
-    address: String,
-}
-
-impl Desktop {
-    fn start(dir: &Path) -> Desktop {
-        let socket = dir.join("bus");
-        let address = format!("unix:path={}", socket.display());
-        let bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile"])
-            .arg(format!("--address={address}"))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon starts (Debian package dbus)");
-        let daemon = Command::new("/usr/bin/python3")
-            .args(["-m", "dbusmock", "--template", "notification_daemon"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("python3-dbusmock starts");
-        let desktop = Desktop {
-            bus,
-            daemon,
-            address,
-        };
-        let started = Instant::now();
-        while !desktop
-            .gdbus(&[
-                "--dest",
-                "org.freedesktop.DBus",
-                "--object-path",
-                "/org/freedesktop/DBus",
-                "--method",
-                "org.freedesktop.DBus.NameHasOwner",
-                "org.freedesktop.Notifications",
-            ])
-            .contains("true")
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the notification daemon did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        desktop
-    }
-
-    fn gdbus(&self, args: &[&str]) -> String {
-        let out = Command::new("gdbus")
-            .args(["call", "--session"])
-            .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .output()
-            .expect("gdbus runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// How many notifications each order got.
-    fn notified(&self) -> BTreeMap<String, usize> {
-        let calls = self.gdbus(&[
-            "--dest",
-            "org.freedesktop.Notifications",
-            "--object-path",
-            "/org/freedesktop/Notifications",
-            "--method",
-            "org.freedesktop.DBus.Mock.GetCalls",
-        ]);
-        let mut counts = BTreeMap::new();
-        for call in calls.split("'Order ").skip(1) {
-            if let Some(order) = call.split(" is ready'").next() {
-                *counts.entry(order.to_owned()).or_default() += 1;
-            }
-        }
-        counts
-    }
-}
-
-impl Drop for Desktop {
-    fn drop(&mut self) {
-        for child in [&mut self.daemon, &mut self.bus] {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 /// Taps orders through the six kitchen stages, a few orders at a time, until told
 /// to stop; returns every (order, status) tapped and the ready orders.
@@ -155,14 +66,17 @@ fn keep_tapping(data_dir: PathBuf, stop: Arc<AtomicBool>, seed: u64) -> Vec<(Str
     tapped
 }
 
-fn station(data_dir: &Path, endpoint: &str, desktop: &Desktop) -> Child {
-    kitchen(data_dir, DEVICE, endpoint)
-        .args(["run", "--role", "driver-station"])
-        .env("DBUS_SESSION_BUS_ADDRESS", &desktop.address)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kitchen run starts")
+/// The station's core: killed when the guard drops, even if the test fails.
+fn station(data_dir: &Path, endpoint: &str, desktop: &Desktop) -> ChildGuard {
+    ChildGuard::new(
+        kitchen(data_dir, DEVICE, endpoint)
+            .args(["run", "--role", "driver-station"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &desktop.address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kitchen run starts"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -196,8 +110,7 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
     for _ in 0..KILLS {
         let mut core = station(&data_dir, &endpoint, &desktop);
         tokio::time::sleep(Duration::from_millis(150 + dice.below(1500))).await;
-        core.kill().expect("SIGKILL");
-        core.wait().unwrap();
+        core.kill(); // SIGKILL
     }
     stop_tapping.store(true, Ordering::Relaxed);
     let tapped = tapper.join().expect("the tapper never failed");
@@ -297,8 +210,7 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
             .is_ok_and(|o| o.status.success())
     })
     .await;
-    core.kill().unwrap();
-    core.wait().unwrap();
+    core.kill();
     assert!(converged, "kitchen verify passes");
 }
 

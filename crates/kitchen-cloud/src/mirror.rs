@@ -157,6 +157,11 @@ impl MirrorSync {
         extra: &[NaiveDate],
     ) -> Result<SyncReport, CloudError> {
         if store.feed_cursor()?.is_none() {
+            // The place is taken by the cloud's clock, never the device's: one
+            // answer from the cloud first measures it.
+            if self.clients.clock.offset().is_none() {
+                crate::stack_settings::read_business_day(&self.clients).await?;
+            }
             let start = time_key(self.cloud_now() - self.overlap.max(Duration::minutes(2)));
             store.apply_feed_page(&[], Some(&start), Utc::now())?;
         }

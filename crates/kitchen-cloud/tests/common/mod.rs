@@ -83,8 +83,29 @@ pub async fn receive_all(clients: &Clients, queue: &str) -> Vec<String> {
     bodies
 }
 
+/// The clients with a scan's patience: moto walks the whole table for every
+/// page of a scan, and a loaded local cloud takes longer than the app's 15 s
+/// operation timeout for a table of thousands of items.
+pub fn patient(clients: &Clients) -> Clients {
+    let mut patient = clients.clone();
+    patient.dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        patient
+            .dynamodb
+            .config()
+            .to_builder()
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(Duration::from_secs(180))
+                    .operation_attempt_timeout(Duration::from_secs(180))
+                    .build(),
+            )
+            .build(),
+    );
+    patient
+}
+
 pub async fn table_rows(clients: &Clients) -> Vec<TableRow> {
-    let mut rows = scan_all(clients).await.expect("scan");
+    let mut rows = scan_all(&patient(clients)).await.expect("scan");
     rows.sort_by(|a, b| (&a.order, &a.status).cmp(&(&b.order, &b.status)));
     rows
 }
@@ -99,6 +120,34 @@ pub async fn eventually<F: FnMut() -> bool>(within: Duration, mut check: F) -> b
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     check()
+}
+
+/// Waits until `check` says it is done, for as long as it keeps moving: fails
+/// when what it reports has not changed for `stall`, naming `what` and the
+/// last report (what was still pending). Returns the last report.
+pub async fn until_done<T, F>(what: &str, stall: Duration, mut check: impl FnMut() -> F) -> T
+where
+    T: PartialEq + std::fmt::Debug,
+    F: std::future::Future<Output = (bool, T)>,
+{
+    let mut last: Option<T> = None;
+    let mut moved = std::time::Instant::now();
+    loop {
+        let (done, report) = check().await;
+        if done {
+            return report;
+        }
+        if last.as_ref() != Some(&report) {
+            last = Some(report);
+            moved = std::time::Instant::now();
+        } else if moved.elapsed() > stall {
+            panic!(
+                "{what}: nothing moved for {stall:?}; still {:?}",
+                last.unwrap()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Taps each order through the six kitchen stages, one tap every `step` from `first_at`.
