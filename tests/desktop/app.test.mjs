@@ -282,13 +282,20 @@ test("the cloud stopping mid-shift shows offline and the unpublished taps, then 
   }, 90_000);
 });
 
+/** Today's business day, as the app tells it: the stack's time zone and day-start hour. */
+async function businessToday() {
+  const { timeZone, dayStartHour } = (await invoke("get_connection_state", {})).value.businessDay;
+  const shifted = new Date(Date.now() - dayStartHour * 3_600_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(shifted);
+}
+
 /** Every command the shell answers, from the generated bindings: a new one fails the test below until it has its bad calls. */
 const COMMANDS = [...readFileSync(join(root, "ui/src/lib/backend/bindings/commands.ts"), "utf8").matchAll(/^ {2}(\w+): \{ args:/gm)].map((m) => m[1]);
 
 test("every command refuses bad arguments with an error naming them, and nothing stored changes", async () => {
   const settings = (await invoke("get_settings", {})).value;
   assert.ok(settings?.deviceName, "the settings are readable");
-  const today = new Date().toISOString().slice(0, 10);
+  const today = await businessToday();
   /** @type {Record<string, [unknown, RegExp][] | "no arguments">} */
   const badCalls = {
     get_app_info: "no arguments",
@@ -296,7 +303,12 @@ test("every command refuses bad arguments with an error naming them, and nothing
     get_settings: "no arguments",
     list_claims: "no arguments",
     get_database_problem: "no arguments",
+    list_open: "no arguments",
+    list_drivers: "no arguments",
     tap_status: [
+      [{ order: "B-1", status: "ready", client: "Ana", day: "yesterday" }, /day/],
+      [{ order: "B-1", status: "ready", client: "Ana", day: "2020-01-01" }, /day/],
+      [{ order: "B-1", status: "ready", client: "Ana", day: 20261126 }, /day/],
       [{ order: "", status: "ready", client: "Ana" }, /order/],
       [{ order: "x".repeat(65), status: "ready", client: "Ana" }, /order/],
       [{ order: "B-1", status: "baked", client: "Ana" }, /status/],
@@ -328,9 +340,11 @@ test("every command refuses bad arguments with an error naming them, and nothing
       [{}, /settings/],
     ],
     claim_order: [
-      [{ order: "" }, /order/],
-      [{ order: "x".repeat(65) }, /order/],
-      [{ order: ["E2E-1"] }, /order/],
+      [{ day: today, order: "" }, /order/],
+      [{ day: today, order: "x".repeat(65) }, /order/],
+      [{ day: today, order: ["E2E-1"] }, /order/],
+      [{ order: "E2E-1" }, /day/],
+      [{ day: "14/03", order: "E2E-1" }, /day/],
     ],
     save_export: [
       [{ fileName: "../outside.csv", contents: "a" }, /fileName/],
@@ -347,6 +361,7 @@ test("every command refuses bad arguments with an error naming them, and nothing
   const stored = async () =>
     JSON.stringify({
       day: (await invoke("list_day", { day: today })).value,
+      open: (await invoke("list_open", {})).value,
       settings: (await invoke("get_settings", {})).value,
       claims: (await invoke("list_claims", {})).value,
       outbox: execFileSync(kitchenCli, ["outbox", "--all", "--json", "--limit", "100000"], { env }).toString(),
