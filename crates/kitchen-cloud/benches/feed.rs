@@ -1,0 +1,145 @@
+//! A tap on kitchen device A → shown in device B's view of the day, through the
+//! local cloud (bus → rule → store queue → store worker → table → B's read of
+//! the arrival feed): p50 and p99 over BENCH_FEED_TAPS (100) taps, one at a
+//! time. Baseline in the same run: the same device reading the table every
+//! 3 s, as devices did before (BENCH_BASELINE_TAPS, 40 taps).
+//!
+//! `cargo bench -p kitchen-cloud --bench feed`. The store worker runs throughout.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use kitchen_cloud::live::{LiveDevice, LiveOptions, MIRROR_INTERVAL};
+use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::mirror::MirrorSync;
+use kitchen_cloud::views;
+use kitchen_cloud::worker::StoreWorker;
+use kitchen_cloud::CloudConfig;
+use kitchen_domain::BusinessDay;
+use kitchen_store::Store;
+use tokio::sync::watch;
+
+const BASELINE_INTERVAL: Duration = Duration::from_secs(3);
+/// A tap not shown by then means the bench is broken, not slow.
+const GIVE_UP: Duration = Duration::from_secs(30);
+
+fn size(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Whether B's view of today has the event.
+fn shown(store: &Store, rule: &BusinessDay, event_id: &str) -> bool {
+    views::day_view(store, rule, rule.day_of(Utc::now()))
+        .expect("a day view")
+        .iter()
+        .any(|row| row.event_id == event_id)
+}
+
+/// Taps `taps` new orders on A, one at a time; each one's time until B's view has it.
+async fn tap_to_shown(a: &LiveDevice, b: &Store, prefix: &str, taps: usize) -> Vec<Duration> {
+    let rule = BusinessDay::new("UTC", 4).unwrap();
+    let mut latencies = Vec::with_capacity(taps);
+    for i in 0..taps {
+        let tapped = Instant::now();
+        let receipt = a
+            .record_tap(&format!("{prefix}{i}"), "order done", "Ana", None)
+            .expect("tap");
+        while !shown(b, &rule, &receipt.event_id) {
+            assert!(
+                tapped.elapsed() < GIVE_UP,
+                "tap {} not shown on B within {GIVE_UP:?}",
+                receipt.order
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        latencies.push(tapped.elapsed());
+    }
+    latencies.sort();
+    latencies
+}
+
+fn main() {
+    let taps = size("BENCH_FEED_TAPS", 100);
+    let baseline_taps = size("BENCH_BASELINE_TAPS", 40);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let cloud = LocalCloud::start(CloudConfig::default())
+            .await
+            .expect("the local cloud starts");
+        let config = cloud.clients.config.clone();
+        let (stop, stopped) = watch::channel(false);
+        let worker = StoreWorker::connect(&cloud.clients).await.unwrap();
+        tokio::spawn(worker.run(stopped.clone()));
+        let dir = tempfile::tempdir().unwrap();
+        let a = LiveDevice::start(&dir.path().join("a"), config.clone(), LiveOptions::device("oven-a"))
+            .await
+            .unwrap();
+
+        // Ours: B runs as the app does, following the feed.
+        let b_dir = dir.path().join("b");
+        let b = LiveDevice::start(&b_dir, config.clone(), LiveOptions::device("packing-b"))
+            .await
+            .unwrap();
+        let b_store = Store::open_in(&b_dir).unwrap();
+        // Warm-up: connections, the first reads of the days.
+        tap_to_shown(&a, &b_store, "warm-", 3).await;
+        let ours = tap_to_shown(&a, &b_store, "feed-", taps).await;
+        b.stop().await;
+
+        // Baseline: B reads the table every 3 s.
+        let c_dir = dir.path().join("c");
+        let mut c_store = Store::open_in(&c_dir).unwrap();
+        let mirror = MirrorSync::new(&cloud.clients, BusinessDay::new("UTC", 4).unwrap());
+        mirror.sync(&mut c_store, &[]).await.unwrap();
+        let mut stop_polling = stopped.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(BASELINE_INTERVAL) => {}
+                    _ = stop_polling.changed() => return,
+                }
+                let _ = mirror.sync(&mut c_store, &[]).await;
+            }
+        });
+        let c_view = Store::open_in(&c_dir).unwrap();
+        let baseline = tap_to_shown(&a, &c_view, "poll-", baseline_taps).await;
+        let _ = stop.send(true);
+        a.stop().await;
+
+        let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
+        let (b50, b99) = (percentile(&baseline, 0.5), percentile(&baseline, 0.99));
+        println!();
+        println!("| benchmark | ours | naive baseline | ratio | target |");
+        println!("|---|---|---|---|---|");
+        println!(
+            "| tap on A → shown in B's day view, p50 ({taps} taps; B reads the feed every {} ms) | {:.0} ms | {:.0} ms (reads every 3 s, {baseline_taps} taps) | {:.1}× | ≤ 1 s: {} |",
+            MIRROR_INTERVAL.as_millis(),
+            ms(p50),
+            ms(b50),
+            ms(b50) / ms(p50),
+            if p50 <= Duration::from_secs(1) { "met" } else { "NOT met" }
+        );
+        println!(
+            "| the same, p99 | {:.0} ms | {:.0} ms | {:.1}× | ≤ 2 s: {} |",
+            ms(p99),
+            ms(b99),
+            ms(b99) / ms(p99),
+            if p99 <= Duration::from_secs(2) { "met" } else { "NOT met" }
+        );
+    });
+}
