@@ -10,7 +10,7 @@ APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth dbus dbus-x11 python3-dbusmock python3-venv libnotify-bin libglib2.0-bin
-  webkit2gtk-driver chromium imagemagick
+  webkit2gtk-driver chromium imagemagick faketime
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -25,11 +25,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The local cloud: a pinned moto server in a project-local virtual environment.
-if ! .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-  echo "installing moto[server]==$MOTO_VERSION into .venv"
+# The local cloud: moto's server and its whole Python environment, every
+# package pinned to a version and its hashes, in a project-local virtual
+# environment. A changed requirements file makes the environment anew.
+REQUIREMENTS=infra/local-cloud/requirements.txt
+wanted="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+if [ "$(cat .venv/requirements.sha256 2>/dev/null)" != "$wanted" ] \
+  || ! .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  echo "installing the local cloud (moto[server]==$MOTO_VERSION, $REQUIREMENTS) into .venv"
+  rm -rf .venv
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps --require-hashes -r "$REQUIREMENTS"
+  echo "$wanted" > .venv/requirements.sha256
 fi
 
 # The WebDriver bridge of the desktop end-to-end tests, pinned, in the project.
