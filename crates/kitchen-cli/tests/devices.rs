@@ -21,8 +21,6 @@ use kitchen_store::{summarize_view, Store};
 use common::*;
 use support::*;
 
-/// Nothing moved for this long means a test is stuck, not slow.
-const STALL: Duration = Duration::from_secs(60);
 /// An endpoint nobody answers on: a device cut off from the cloud.
 const UNREACHABLE: &str = "http://127.0.0.1:9";
 

@@ -139,29 +139,32 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
             .collect::<Result<_, _>>()
             .unwrap()
     };
-    let done = eventually(Duration::from_secs(180), || {
-        let pending: i64 = db
-            .query_row(
-                "SELECT COUNT(*) FROM outbox WHERE state != 'published'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        pending == 0 && delivered_orders().len() == ready.len()
-    })
+    // A delivery message a killed poll had taken comes back after the queue's
+    // visibility timeout (60 s): the wait allows that, and a minute more.
+    let (pending, delivered) = until_done(
+        "the last run publishing every tap and delivering every ready order (taps pending, orders delivered)",
+        Duration::from_secs(120),
+        || {
+            let pending: i64 = db
+                .query_row(
+                    "SELECT COUNT(*) FROM outbox WHERE state != 'published'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let delivered = delivered_orders().len();
+            std::future::ready((pending == 0 && delivered == ready.len(), (pending, delivered)))
+        },
+    )
     .await;
-    assert!(
-        done,
-        "every tap published and every ready order delivered: {} of {} delivered",
-        delivered_orders().len(),
-        ready.len()
-    );
+    assert_eq!(pending, 0, "every tap published");
+    assert_eq!(delivered, ready.len(), "every ready order delivered");
 
     // The table: every tap once, nothing else. The store worker keeps storing
     // until then (a backlog of a few hundred takes moto a while): stopped
     // earlier, it could leave a batch it had just received hidden for the store
     // queue's visibility timeout (180 s).
-    let rows = table_rows_when(&cloud.clients, tapped.len(), Duration::from_secs(240)).await;
+    let rows = table_rows_when(&cloud.clients, tapped.len(), STORE_QUEUE_STALL).await;
     let _ = stop_worker.send(true);
     let in_table: BTreeSet<(String, String)> = rows
         .iter()
@@ -203,15 +206,18 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
     );
 
     // The mirror, kept by the running core, converges with the table.
-    let converged = eventually(Duration::from_secs(60), || {
-        kitchen(&data_dir, DEVICE, &endpoint)
+    // What verify prints (the counts on each side) is the progress.
+    let (converged, report) = until_done("the mirror converging (kitchen verify)", STALL, || {
+        let output = kitchen(&data_dir, DEVICE, &endpoint)
             .arg("verify")
             .output()
-            .is_ok_and(|o| o.status.success())
+            .unwrap();
+        let report = String::from_utf8_lossy(&output.stdout).into_owned();
+        std::future::ready((output.status.success(), (output.status.success(), report)))
     })
     .await;
     core.kill();
-    assert!(converged, "kitchen verify passes");
+    assert!(converged, "kitchen verify passes: {report}");
 }
 
 #[test]

@@ -8,7 +8,6 @@ mod common;
 mod support;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use chrono::Utc;
 use kitchen_domain::Status;
@@ -40,7 +39,7 @@ async fn repair_keeps_the_damaged_file_publishes_its_taps_and_rebuilds_the_mirro
     );
     assert_eq!(publish_all(&cloud.clients, store).await, published.len());
     store_until_idle(&cloud.clients).await;
-    table_rows_when(&cloud.clients, published.len(), Duration::from_secs(60)).await;
+    table_rows_when(&cloud.clients, published.len(), STALL).await;
     run(kitchen(&data_dir, DEVICE, &endpoint).arg("sync"));
 
     // Then taps the cloud has not had yet, and the file is damaged.
@@ -118,7 +117,7 @@ async fn repair_keeps_the_damaged_file_publishes_its_taps_and_rebuilds_the_mirro
     run(kitchen(&data_dir, DEVICE, &endpoint).arg("publish"));
     store_until_idle(&cloud.clients).await;
     let expected = published.len() + carried.len() + 1;
-    let rows = table_rows_when(&cloud.clients, expected, Duration::from_secs(60)).await;
+    let rows = table_rows_when(&cloud.clients, expected, STALL).await;
     assert_eq!(rows.len(), expected);
     let in_table: BTreeSet<String> = rows.iter().map(|r| r.event_id.clone()).collect();
     assert!(carried.iter().all(|e| in_table.contains(&e.event_id)));

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use chrono::{Duration as Age, Utc};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
@@ -170,7 +169,7 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
     // The store worker keeps running: it stores the late messages too.
     // A receive whose answer was lost to a timeout hides its messages for the
     // store queue's visibility timeout (180 s) before they come back.
-    let rows = table_rows_when(&cloud.clients, orders * 8, Duration::from_secs(240)).await;
+    let rows = table_rows_when(&cloud.clients, orders * 8, STORE_QUEUE_STALL).await;
     let in_table: std::collections::BTreeSet<(String, String)> = rows
         .iter()
         .map(|r| (r.order.clone(), r.status.clone()))

@@ -108,21 +108,21 @@ async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
         rows.sort();
         rows
     };
-    let everywhere = eventually(Duration::from_secs(60), || {
-        [&a, &b, &c].iter().all(|d| mirrored(d) == expected)
-            && shown_b.orders().len() + shown_c.orders().len() == 1
-    })
+    until_done(
+        "every device mirroring A's six taps and one station notified (mirrors, shown on b and c)",
+        STALL,
+        || {
+            let seen = (
+                [&a, &b, &c].map(|d| mirrored(d).len()),
+                shown_b.orders(),
+                shown_c.orders(),
+            );
+            let done = [&a, &b, &c].iter().all(|d| mirrored(d) == expected)
+                && seen.1.len() + seen.2.len() == 1;
+            std::future::ready((done, seen))
+        },
+    )
     .await;
-    assert!(
-        everywhere,
-        "every device mirrors the six taps of A, and one station is notified: \
-         a {:?}, b {:?}, c {:?}, shown {:?} / {:?}",
-        mirrored(&a),
-        mirrored(&b),
-        mirrored(&c),
-        shown_b.orders(),
-        shown_c.orders()
-    );
     // Long enough for a second delivery or a redelivery to show up, if there were one.
     tokio::time::sleep(Duration::from_secs(4)).await;
     let mut shown = shown_b.orders();
@@ -156,10 +156,11 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     let a = kitchen(dir.path(), &config, "oven-1").await;
     let b = kitchen(dir.path(), &config, "counter-1").await;
     a.record_tap("1", "order done", "Ana", None).unwrap();
-    assert!(
-        eventually(Duration::from_secs(30), || mirrored(&b).len() == 1).await,
-        "B sees A's first tap"
-    );
+    until_done("B mirroring A's first tap", STALL, || {
+        let held = mirrored(&b).len();
+        std::future::ready((held == 1, held))
+    })
+    .await;
 
     // The cloud stops answering: calls hang until their timeouts, as on a dead network.
     signal(moto, "-STOP");
@@ -199,16 +200,11 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     .expect("A is online with nothing unpublished")
     .unwrap();
     let expected = taps as usize;
-    let converged = eventually(Duration::from_secs(60), || {
-        mirrored(&a).len() == expected && mirrored(&b).len() == expected
+    until_done("both mirrors holding every tap (a, b)", STALL, || {
+        let held = (mirrored(&a).len(), mirrored(&b).len());
+        std::future::ready((held == (expected, expected), held))
     })
     .await;
-    assert!(
-        converged,
-        "both mirrors hold the {expected} taps: a {}, b {}",
-        mirrored(&a).len(),
-        mirrored(&b).len()
-    );
     let rows = table_rows(&cloud.clients).await;
     assert_eq!(rows.len(), expected, "each tap once in the table");
     let check = MirrorSync::new(&cloud.clients, rule());

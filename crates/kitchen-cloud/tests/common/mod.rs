@@ -110,18 +110,6 @@ pub async fn table_rows(clients: &Clients) -> Vec<TableRow> {
     rows
 }
 
-/// Polls `check` until it holds or `within` passes.
-pub async fn eventually<F: FnMut() -> bool>(within: Duration, mut check: F) -> bool {
-    let started = std::time::Instant::now();
-    while started.elapsed() < within {
-        if check() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    check()
-}
-
 /// Waits until `check` says it is done, for as long as it keeps moving: fails
 /// when what it reports has not changed for `stall`, naming `what` and the
 /// last report (what was still pending). Returns the last report.
@@ -187,20 +175,37 @@ pub fn yesterday_at(hour: u32) -> DateTime<Utc> {
         .and_utc()
 }
 
-/// The table's rows once it holds `expected` of them (or whatever it holds after
-/// `within`). Scans are spaced out: each one is work for the local cloud too.
-pub async fn table_rows_when(
-    clients: &Clients,
-    expected: usize,
-    within: Duration,
-) -> Vec<TableRow> {
-    let started = std::time::Instant::now();
+/// How long a wait on the local cloud may see nothing move before it gives up:
+/// a loaded machine is slow, a stuck one does not move at all.
+pub const STALL: Duration = Duration::from_secs(60);
+
+/// How long a message the store worker received but never answered for stays
+/// hidden: the store queue's visibility timeout (180 s), and a minute more.
+pub const STORE_QUEUE_STALL: Duration = Duration::from_secs(240);
+
+/// The table's rows once it holds `expected` of them, waiting for as long as
+/// the count keeps changing. When it has not moved for `stall` this returns
+/// what the table holds (saying so), and the caller's assertions name what is
+/// missing. Scans are spaced out: each one is work for the local cloud too.
+pub async fn table_rows_when(clients: &Clients, expected: usize, stall: Duration) -> Vec<TableRow> {
+    let mut moved = std::time::Instant::now();
+    let mut last = usize::MAX;
     loop {
         let rows = table_rows(clients).await;
-        if rows.len() >= expected || started.elapsed() > within {
+        if rows.len() >= expected {
             return rows;
         }
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        if rows.len() != last {
+            last = rows.len();
+            moved = std::time::Instant::now();
+        } else if moved.elapsed() > stall {
+            println!(
+                "the table stopped at {} of {expected} rows: nothing stored for {stall:?}",
+                rows.len()
+            );
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
     }
 }
 
