@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine:
 # system packages, the pinned local cloud (moto) in .venv, pinned cargo tools
-# in .tools, and npm packages.
+# (built once per machine, reached through .tools), and npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +39,15 @@ if [ "$(cat .venv/requirements.sha256 2>/dev/null)" != "$wanted" ] \
   echo "$wanted" > .venv/requirements.sha256
 fi
 
-# The WebDriver bridge of the desktop end-to-end tests, pinned, in the project.
+# The pinned cargo tools are built once per machine, in a cache shared by every
+# checkout (KITCHEN_TOOLS_CACHE), and the project reaches them through .tools.
+if [ ! -e .tools ]; then
+  tools_cache="${KITCHEN_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kitchen-dashboard/tools}"
+  mkdir -p "$tools_cache"
+  ln -s "$tools_cache" .tools
+fi
+
+# The WebDriver bridge of the desktop end-to-end tests, pinned.
 TAURI_DRIVER_VERSION="2.1.0"
 if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 || ! grep -qx "$TAURI_DRIVER_VERSION" .tools/tauri-driver.version 2>/dev/null; then
   echo "installing tauri-driver $TAURI_DRIVER_VERSION into .tools"
@@ -57,6 +65,8 @@ install_tool() { # crate version binary
 }
 install_tool cargo-fuzz 0.13.2 cargo-fuzz
 install_tool cargo-deny 0.20.2 cargo-deny
+# The Rust tests' runner: every test its own process, two at a time.
+install_tool cargo-nextest 0.9.143 cargo-nextest
 
 if [ -f package-lock.json ]; then
   [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund

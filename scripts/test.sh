@@ -3,30 +3,69 @@
 # unit tests, build and browser tests, then rustfmt, clippy and the Rust tests
 # (which start and stop their own local cloud), the dependency policy, the
 # fuzz targets for a bounded time, and the desktop end-to-end tests.
+#
+# Each stage runs in a session of its own; when it ends, passed or failed,
+# whatever it left running (a local cloud, a station, a display) is stopped.
+# A table of each stage's seconds is printed at the end, also after a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+# FUZZ_SECONDS: seconds per fuzz target (default 20: the seeds plus a few
+# hundred thousand runs each, enough to catch a regression in the parsers).
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 
-echo "== UI: type check, unit tests, build, browser tests"
-npm run check
-npm test
-npm run build
-npm run e2e
+timings=()
+print_timings() {
+  [ "${#timings[@]}" -gt 0 ] || return 0
+  echo
+  echo "== Stage timings (seconds)"
+  local total=0 row
+  for row in "${timings[@]}"; do
+    printf '%6s  %s\n' "${row%%|*}" "${row#*|}"
+    total=$((total + ${row%%|*}))
+  done
+  printf '%6s  %s\n' "$total" "total"
+}
+trap print_timings EXIT
 
-echo "== Rust: format, lints, tests"
-cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
+# stage NAME COMMAND…: runs the command in its own session, times it, and
+# stops by session id every process it left behind.
+sid=""
+trap '[ -z "$sid" ] || pkill -KILL -s "$sid" 2>/dev/null; exit 130' INT TERM
+stage() {
+  local name="$1" started=$SECONDS status=0
+  shift
+  echo "== $name"
+  setsid "$@" &
+  sid=$!
+  wait "$sid" || status=$?
+  pkill -KILL -s "$sid" 2>/dev/null || true
+  sid=""
+  timings+=("$((SECONDS - started))|$name$([ "$status" -eq 0 ] || echo " (FAILED, exit $status)")")
+  return "$status"
+}
 
-echo "== Dependencies: licences, duplicate versions, sources (no advisory database needed)"
-.tools/bin/cargo-deny --locked check licenses bans sources
+stage "Install: Debian packages, the local cloud, tools, npm packages" bash scripts/install-deps.sh
 
-echo "== Fuzzing: the envelope parser, tap validation and delivery messages, ${FUZZ_SECONDS:-60}s each"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+stage "UI: type check" npm run check
+stage "UI: unit tests" npm test
+stage "UI: build" npm run build
+stage "UI: browser tests" npm run e2e
 
-echo "== Desktop: the real app under Xvfb, through tauri-driver, against a local cloud"
-bash tests/desktop/run.sh
+stage "Rust: format" cargo fmt --all --check
+stage "Rust: lints" cargo clippy --workspace --all-targets --locked -- -D warnings
+# cargo-nextest: each test its own process, two at a time across the crates,
+# so one long test no longer holds up the crates after it. Each test owns its
+# local cloud and its processes.
+stage "Rust: tests" .tools/bin/cargo-nextest nextest run --workspace --locked --no-fail-fast
 
-echo "== Packaging: the .deb from this checkout"
-bash tests/package/check-deb.sh
+stage "Dependencies: licences, duplicate versions, sources" \
+  .tools/bin/cargo-deny --locked check licenses bans sources
+
+stage "Fuzzing: envelope parser, tap validation, delivery messages, ${FUZZ_SECONDS}s each" \
+  bash scripts/fuzz.sh "$FUZZ_SECONDS"
+
+stage "Desktop: the real app under Xvfb, through tauri-driver, against a local cloud" \
+  bash tests/desktop/run.sh
+
+stage "Packaging: the .deb from this checkout" bash tests/package/check-deb.sh
