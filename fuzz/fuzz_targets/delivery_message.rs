@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use kitchen_domain::{parse_envelope, Status};
+use kitchen_domain::{day_key, parse_envelope, BusinessDay, Status, DEFAULT_DAY_START_HOUR};
 use kitchen_store::{classify_delivery_message, MessageOutcome, Store};
 use libfuzzer_sys::fuzz_target;
 
@@ -65,13 +65,18 @@ fuzz_target!(|data: &[u8]| {
         (Ok(_), Err(e)) => panic!("classified a body the parser rejects: {e}"),
     }
 
+    // Producers that do not name the business day: the stack's default rule.
+    let rule = BusinessDay::new("UTC", DEFAULT_DAY_START_HOUR).expect("the default rule");
+    let day_of = |time| day_key(rule.day_of(time));
     let outcome = store
-        .record_delivery_message(&origin, &body, Utc::now())
+        .record_delivery_message(&origin, &body, Utc::now(), day_of)
         .unwrap_or_else(|e| panic!("the store failed on a message: {e}"));
     match (&outcome, &classified) {
         (MessageOutcome::New(delivery), Ok(event)) => {
             assert_eq!(delivery.event_id, event.event_id);
             assert_eq!(delivery.order, event.order);
+            let day = event.day.clone().unwrap_or_else(|| day_of(event.time));
+            assert_eq!(delivery.day, day);
             assert_eq!(delivery.client, event.client);
             assert_eq!(
                 delivery.ready_at,
@@ -79,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
             );
             // A redelivery of the same body changes nothing.
             let again = store
-                .record_delivery_message(&origin, &body, Utc::now())
+                .record_delivery_message(&origin, &body, Utc::now(), day_of)
                 .expect("redelivery");
             assert_eq!(again, MessageOutcome::Duplicate);
         }
@@ -105,7 +110,9 @@ fuzz_target!(|data: &[u8]| {
         "a waiting order disappeared"
     );
     if let MessageOutcome::New(delivery) = &outcome {
-        assert!(waiting.iter().any(|d| d.order == delivery.order));
+        assert!(waiting
+            .iter()
+            .any(|d| d.order == delivery.order && d.day == delivery.day));
     }
     store.deliveries_to_notify().expect("deliveries to notify");
 });

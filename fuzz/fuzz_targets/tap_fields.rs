@@ -9,8 +9,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use kitchen_domain::{
-    parse_envelope, validate_client, validate_device, validate_order, ContractError, Detail,
-    Status, Tap, DETAIL_TYPE, SOURCE,
+    parse_envelope, validate_client, validate_device, validate_order, BusinessDay, ContractError,
+    Detail, Status, Tap, DEFAULT_DAY_START_HOUR, DETAIL_TYPE, SOURCE,
 };
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -62,7 +62,11 @@ fuzz_target!(|data: &[u8]| {
     let Some(time) = DateTime::<Utc>::from_timestamp_millis(millis) else {
         return;
     };
-    let Ok(tap) = Tap::new(order, status, client, device, seq, time) else {
+    // The business day the device files the order under: the stack's default rule.
+    let day = BusinessDay::new("UTC", DEFAULT_DAY_START_HOUR)
+        .expect("the default rule")
+        .day_of(time);
+    let Ok(tap) = Tap::new(day, order, status, client, device, seq, time) else {
         return;
     };
 
