@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${TAURI_ENV_DEBUG:-false}" = true ]; then
+if [ -n "${KITCHEN_CLI_BUILT:-}" ]; then
+  # The caller built it already (the package check: the tests' build).
+  profile="$KITCHEN_CLI_BUILT"
+elif [ "${TAURI_ENV_DEBUG:-false}" = true ]; then
   cargo build --locked -p kitchen-cli --bin kitchen
   profile=debug
 else

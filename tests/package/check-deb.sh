@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Packaging: `npm run tauri build` makes an installable .deb from this checkout,
 # with the app and the `kitchen` CLI.
-# The suite packages the debug build the tests already compiled; the release
-# package (`npm run tauri build -- --bundles deb`, in the README) is the same
-# recipe with the optimised binary, and `npm run bench:footprint` measures it.
+# The suite packages the debug binaries the tests already compiled (`tauri
+# bundle`, which builds nothing: a `tauri build` or a `cargo build -p` would
+# compile most crates again, with other features than the tests' build). The
+# release package (`npm run tauri build -- --bundles deb`, in the README) is the
+# same recipe with the optimised binaries, and `npm run bench:footprint`
+# measures it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# The app and the CLI, as `cargo test --workspace` builds them (nothing to do
+# after the test stage).
+cargo test --workspace --locked --no-run
 rm -rf target/debug/bundle/deb
-npm run tauri build -- --debug --bundles deb
+KITCHEN_CLI_BUILT=debug npm run tauri bundle -- --debug --bundles deb
 shopt -s nullglob
 debs=(target/debug/bundle/deb/*.deb)
 [ "${#debs[@]}" -eq 1 ] || { echo "expected one .deb, found ${#debs[@]}" >&2; exit 1; }
