@@ -9,7 +9,10 @@
 //! BENCH_BACKLOG (5000), BENCH_ROUTED_EVENTS (1000), BENCH_CONCURRENCY (4). The
 //! store worker and a delivery-queue reader run throughout, as in service.
 
+mod support;
+
 use std::time::{Duration, Instant};
+use support::*;
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use chrono::Utc;
@@ -19,22 +22,6 @@ use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::CloudConfig;
 use kitchen_domain::{Status, DETAIL_TYPE, SOURCE};
 use kitchen_store::Store;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 /// Fills a device's outbox with `taps` taps: orders through the six kitchen stages.
 fn fill(store: &mut Store, taps: usize) -> Vec<Duration> {

@@ -6,37 +6,21 @@
 //!
 //! `cargo bench -p kitchen-cloud --bench feed`. The store worker runs throughout.
 
+mod support;
+
 use std::time::{Duration, Instant};
+use support::*;
 
 use chrono::Utc;
 use kitchen_cloud::live::{LiveDevice, LiveOptions, MIRROR_INTERVAL};
-use kitchen_cloud::local_cloud::LocalCloud;
 use kitchen_cloud::mirror::MirrorSync;
 use kitchen_cloud::views;
-use kitchen_cloud::worker::StoreWorker;
-use kitchen_cloud::CloudConfig;
 use kitchen_domain::BusinessDay;
 use kitchen_store::Store;
-use tokio::sync::watch;
 
 const BASELINE_INTERVAL: Duration = Duration::from_secs(3);
 /// A tap not shown by then means the bench is broken, not slow.
 const GIVE_UP: Duration = Duration::from_secs(30);
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 /// Whether B's view of today has the event.
 fn shown(store: &Store, rule: &BusinessDay, event_id: &str) -> bool {
@@ -72,19 +56,10 @@ async fn tap_to_shown(a: &LiveDevice, b: &Store, prefix: &str, taps: usize) -> V
 fn main() {
     let taps = size("BENCH_FEED_TAPS", 100);
     let baseline_taps = size("BENCH_BASELINE_TAPS", 40);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     runtime.block_on(async {
-        let cloud = LocalCloud::start(CloudConfig::default())
-            .await
-            .expect("the local cloud starts");
+        let (cloud, stop, stopped) = cloud_with_worker().await;
         let config = cloud.clients.config.clone();
-        let (stop, stopped) = watch::channel(false);
-        let worker = StoreWorker::connect(&cloud.clients).await.unwrap();
-        tokio::spawn(worker.run(stopped.clone()));
         let dir = tempfile::tempdir().unwrap();
         let a = LiveDevice::start(&dir.path().join("a"), config.clone(), LiveOptions::device("oven-a"))
             .await

@@ -7,8 +7,11 @@
 //!
 //! `cargo bench -p kitchen-cloud --bench mirror`
 
+mod support;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::*;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{NaiveDate, Utc};
@@ -21,13 +24,6 @@ use kitchen_store::Store;
 use tokio::task::JoinSet;
 
 const DAYS: u64 = 10;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// An item as the store function writes it; `n` numbers the event within its
 /// day; stored at `stored` (its day's hour when `None`).
@@ -101,10 +97,6 @@ async fn load(cloud: &LocalCloud, items: Vec<HashMap<String, AttributeValue>>) {
             .unprocessed_items()
             .is_none_or(|u| u.is_empty()));
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn main() {

@@ -6,31 +6,16 @@
 //!
 //! `cargo bench -p kitchen-cloud --bench notify`. The store worker runs throughout.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::*;
 
 use kitchen_cloud::delivery::{DeliveryPoller, Notifier, NotifyError};
 use kitchen_cloud::live::{LiveDevice, LiveOptions};
-use kitchen_cloud::local_cloud::LocalCloud;
-use kitchen_cloud::worker::StoreWorker;
-use kitchen_cloud::CloudConfig;
 use kitchen_store::{Delivery, Store};
-use tokio::sync::{watch, Notify};
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use tokio::sync::Notify;
 
 /// Records when each order's notification was shown, and wakes the bench.
 #[derive(Default)]
@@ -87,19 +72,10 @@ async fn ready_to_notified(
 fn main() {
     let taps = size("BENCH_READY_TAPS", 200);
     let baseline_taps = size("BENCH_BASELINE_TAPS", 40);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     runtime.block_on(async {
-        let cloud = LocalCloud::start(CloudConfig::default())
-            .await
-            .expect("the local cloud starts");
+        let (cloud, stop, stopped) = cloud_with_worker().await;
         let config = cloud.clients.config.clone();
-        let (stop, stopped) = watch::channel(false);
-        let worker = StoreWorker::connect(&cloud.clients).await.unwrap();
-        tokio::spawn(worker.run(stopped.clone()));
         let dir = tempfile::tempdir().unwrap();
         let kitchen = LiveDevice::start(
             &dir.path().join("oven"),
