@@ -31,10 +31,27 @@ fn shown(store: &Store, rule: &BusinessDay, event_id: &str) -> bool {
 }
 
 /// Taps `taps` new orders on A, one at a time; each one's time until B's view has it.
-async fn tap_to_shown(a: &LiveDevice, b: &Store, prefix: &str, taps: usize) -> Vec<Duration> {
+///
+/// Taps in a kitchen come at any moment, not just after B's last read: each tap
+/// waits a pseudo-random part of `reads_every` first, so the taps fall at every
+/// phase of B's reading (a tap made the instant B showed the last one would
+/// always wait a whole interval).
+async fn tap_to_shown(
+    a: &LiveDevice,
+    b: &Store,
+    prefix: &str,
+    taps: usize,
+    reads_every: Duration,
+) -> Vec<Duration> {
     let rule = BusinessDay::new("UTC", 4).unwrap();
     let mut latencies = Vec::with_capacity(taps);
+    let mut seed: u64 = 0x5eed_f00d;
     for i in 0..taps {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let phase = (seed >> 33) as f64 / (1u64 << 31) as f64;
+        tokio::time::sleep(reads_every.mul_f64(phase)).await;
         let tapped = Instant::now();
         let receipt = a
             .record_tap(&format!("{prefix}{i}"), "order done", "Ana", None)
@@ -72,8 +89,8 @@ fn main() {
             .unwrap();
         let b_store = Store::open_in(&b_dir).unwrap();
         // Warm-up: connections, the first reads of the days.
-        tap_to_shown(&a, &b_store, "warm-", 3).await;
-        let ours = tap_to_shown(&a, &b_store, "feed-", taps).await;
+        tap_to_shown(&a, &b_store, "warm-", 3, MIRROR_INTERVAL).await;
+        let ours = tap_to_shown(&a, &b_store, "feed-", taps, MIRROR_INTERVAL).await;
         b.stop().await;
 
         // Baseline: B reads the table every 3 s.
@@ -92,7 +109,7 @@ fn main() {
             }
         });
         let c_view = Store::open_in(&c_dir).unwrap();
-        let baseline = tap_to_shown(&a, &c_view, "poll-", baseline_taps).await;
+        let baseline = tap_to_shown(&a, &c_view, "poll-", baseline_taps, BASELINE_INTERVAL).await;
         let _ = stop.send(true);
         a.stop().await;
 
