@@ -13,13 +13,23 @@ pub fn kitchen(data_dir: &Path, device: &str, endpoint: &str) -> Command {
     with_device_env(Command::new(KITCHEN), data_dir, device, endpoint)
 }
 
-/// `kitchen` on a device whose clock reads otherwise: Debian's `faketime` with
+/// `kitchen` on a device whose clock reads otherwise: Debian's libfaketime with
 /// `clock` (`+3m`, `-1d`, `@2026-12-02 23:50:00` to start there and run on).
+/// The library is preloaded into `kitchen` itself rather than run through the
+/// `faketime` command, which forks: a guard that kills the command would leave
+/// its `kitchen` running.
 pub fn kitchen_at(clock: &str, data_dir: &Path, device: &str, endpoint: &str) -> Command {
-    let mut command = Command::new("faketime");
-    command.args(["-f", clock, KITCHEN]);
-    with_device_env(command, data_dir, device, endpoint)
+    let mut command = with_device_env(Command::new(KITCHEN), data_dir, device, endpoint);
+    command
+        .env("LD_PRELOAD", LIBFAKETIME)
+        .env("FAKETIME", clock)
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+    command
 }
+
+/// Debian's libfaketime (package faketime).
+/// (`$LIB` is the loader's own multiarch folder, as the `faketime` command sets it.)
+const LIBFAKETIME: &str = "/usr/$LIB/faketime/libfaketime.so.1";
 
 fn with_device_env(mut command: Command, data_dir: &Path, device: &str, endpoint: &str) -> Command {
     command
