@@ -47,15 +47,7 @@ if [ ! -e .tools ]; then
   ln -s "$tools_cache" .tools
 fi
 
-# The WebDriver bridge of the desktop end-to-end tests, pinned.
-TAURI_DRIVER_VERSION="2.1.0"
-if ! .tools/bin/tauri-driver --help >/dev/null 2>&1 || ! grep -qx "$TAURI_DRIVER_VERSION" .tools/tauri-driver.version 2>/dev/null; then
-  echo "installing tauri-driver $TAURI_DRIVER_VERSION into .tools"
-  cargo install --quiet --locked --root .tools --version "$TAURI_DRIVER_VERSION" tauri-driver
-  echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
-fi
-
-# Fuzzing (libFuzzer through cargo-fuzz) and the dependency policy check, pinned.
+# Installs a pinned cargo tool into .tools unless that version is there.
 install_tool() { # crate version binary
   if ! grep -qx "$2" ".tools/$1.version" 2>/dev/null || [ ! -x ".tools/bin/$3" ]; then
     echo "installing $1 $2 into .tools"
@@ -63,6 +55,9 @@ install_tool() { # crate version binary
     echo "$2" > ".tools/$1.version"
   fi
 }
+# The WebDriver bridge of the desktop end-to-end tests.
+install_tool tauri-driver 2.1.0 tauri-driver
+# Fuzzing (libFuzzer through cargo-fuzz) and the dependency policy check.
 install_tool cargo-fuzz 0.13.2 cargo-fuzz
 install_tool cargo-deny 0.20.2 cargo-deny
 # The Rust tests' runner: every test its own process, two at a time.
