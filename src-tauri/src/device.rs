@@ -82,6 +82,7 @@ impl Startup {
             device: self.device.clone(),
             role: self.role,
             notifier: Some(Arc::new(DesktopNotifier::default())),
+            upkeep_after: None,
         };
         tracing::info!(
             data_dir = %self.data_dir.display(),
@@ -146,7 +147,10 @@ impl Device {
     pub async fn problem(&self) -> Option<DatabaseProblem> {
         match &*self.slot.read().await {
             Slot::Damaged(problem) => Some(problem.clone()),
-            Slot::Running(_) => None,
+            Slot::Running(live) => live.damage().map(|(path, detail)| DatabaseProblem {
+                path: path.display().to_string(),
+                detail,
+            }),
         }
     }
 

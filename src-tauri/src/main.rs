@@ -51,6 +51,8 @@ fn main() {
                 // Lets a publish in flight record its outcome before the process ends.
                 tauri::async_runtime::block_on(device.stop());
             }
+            // The next start need not read the whole database again.
+            kitchen_store::end_sessions();
         }
     });
 }

@@ -330,6 +330,7 @@ test("every command refuses bad arguments with an error naming them, and nothing
       [{ settings: { ...settings, busName: "bus with spaces" } }, /busName/],
       [{ settings: { ...settings, warnAfterMinutes: 0 } }, /warnAfterMinutes/],
       [{ settings: { ...settings, warnAfterMinutes: 40, lateAfterMinutes: 30 } }, /warnAfterMinutes/],
+      [{ settings: { ...settings, keepDays: 1 } }, /keepDays/],
       [{ settings: { ...settings, role: "chef" } }, /settings|role/],
       [{ settings: "all of them" }, /settings/],
       [{}, /settings/],

@@ -31,6 +31,7 @@ pub async fn run(global: &Global, args: RunArgs) -> Result<()> {
         device: global.device.clone(),
         role: args.role,
         notifier: Some(Arc::new(DesktopNotifier::default())),
+        upkeep_after: None,
     };
     let live = LiveDevice::start(&data_dir, global.cloud_config(), options).await?;
     let settings = live.settings();

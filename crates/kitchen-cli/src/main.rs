@@ -139,6 +139,12 @@ enum Command {
     /// Set a damaged database aside (never deleted), carry the taps not yet
     /// published into a new one and rebuild the mirror from the cloud
     Repair(repair_cmd::RepairArgs),
+    /// Read the whole database and say whether it is sound (a start after a
+    /// crash does it too)
+    Check(repair_cmd::CheckArgs),
+    /// Remove the business days this device no longer keeps (published taps,
+    /// mirrored events, deliveries); the running app does it every hour
+    Prune(repair_cmd::PruneArgs),
 }
 
 fn main() -> ExitCode {
@@ -165,8 +171,15 @@ fn main() -> ExitCode {
             Command::Drivers(args) => drivers_cmd::drivers(&cli.global, args).await,
             Command::Run(args) => live_cmd::run(&cli.global, args).await,
             Command::Repair(args) => repair_cmd::repair(&cli.global, args).await,
+            Command::Check(args) => repair_cmd::check(&cli.global, args),
+            Command::Prune(args) => repair_cmd::prune(&cli.global, args),
         }
     });
+    // Every connection is closed with the runtime's tasks; the last process to
+    // leave marks the database as closed cleanly, so the next start skips
+    // reading it whole.
+    drop(runtime);
+    kitchen_store::end_sessions();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -40,3 +40,53 @@ pub async fn repair(global: &Global, _args: RepairArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct CheckArgs {}
+
+/// `kitchen check`: reads the whole database, as a start after a crash does.
+pub fn check(global: &Global, _args: CheckArgs) -> Result<()> {
+    let dir = resolve_data_dir(global.data_dir.as_deref());
+    let path = dir.join(kitchen_store::DATABASE_FILE);
+    if !path.exists() {
+        anyhow::bail!("there is no database at {}", path.display());
+    }
+    kitchen_store::check_database(&dir)?;
+    println!("the database {} is sound", path.display());
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct PruneArgs {
+    /// Business days to keep (default: the device's setting, else 90)
+    #[arg(long)]
+    keep_days: Option<u32>,
+}
+
+/// `kitchen prune`: removes from this device the business days it no longer
+/// keeps, as the running app does every hour. Taps not yet published stay.
+pub fn prune(global: &Global, args: PruneArgs) -> Result<()> {
+    let (mut store, _) = crate::taps::open_device(global)?;
+    let keep_days = match args.keep_days {
+        Some(days) => days,
+        None => store
+            .saved_settings()?
+            .map_or(kitchen_store::DEFAULT_KEEP_DAYS, |s| s.keep_days),
+    };
+    let range = kitchen_store::MIN_KEEP_DAYS..=kitchen_store::MAX_KEEP_DAYS;
+    if !range.contains(&keep_days) {
+        anyhow::bail!(
+            "--keep-days {keep_days} is not between {} and {} days",
+            range.start(),
+            range.end()
+        );
+    }
+    let rule = crate::taps::business_day(global, &store)?;
+    let before = rule.day_of(chrono::Utc::now()) - chrono::Days::new(u64::from(keep_days));
+    let pruned = store.prune_before(before, &[], 2_000, |_| true)?;
+    println!(
+        "pruned the days before {before}: {} published taps, {} mirrored events, {} deliveries, {} claims, {} quarantined messages",
+        pruned.taps, pruned.mirror_rows, pruned.deliveries, pruned.claims, pruned.quarantined
+    );
+    Ok(())
+}

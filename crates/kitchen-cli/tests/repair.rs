@@ -151,3 +151,111 @@ fn repair_refuses_a_sound_database_and_changes_nothing() {
     assert!(stderr.contains("is not damaged"), "{stderr}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+/// `kitchen tap` with the store's debug log: whether it read the whole database.
+fn tap_reads_whole(dir: &std::path::Path, order: &str) -> bool {
+    let output = run(kitchen(dir, DEVICE, "http://127.0.0.1:9")
+        .args([
+            "tap",
+            order,
+            "order done",
+            "--client",
+            "Ana",
+            "--no-publish",
+        ])
+        .env("KITCHEN_LOG", "kitchen_store=debug"));
+    String::from_utf8_lossy(&output.stderr).contains("reading the whole database")
+}
+
+#[test]
+fn a_clean_close_spares_the_next_start_a_whole_read_and_a_crash_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join(DEVICE);
+    assert!(tap_reads_whole(&data_dir, "1"), "a new database is read");
+    assert!(data_dir.join(format!("{DATABASE_FILE}-clean")).exists());
+    assert!(!tap_reads_whole(&data_dir, "2"), "closed cleanly: not read");
+
+    // A station running on the folder: a tap beside it is not read whole either.
+    let log = dir.path().join("station.log");
+    let mut station = run_device(
+        &mut kitchen(&data_dir, DEVICE, "http://127.0.0.1:9"),
+        "kitchen",
+        None,
+        &log,
+    );
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("running on")
+    {
+        assert!(station.try_wait().is_none(), "the station stopped");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the station did not start: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!tap_reads_whole(&data_dir, "3"), "in use by the station");
+    // A power cut: the next start reads the whole file.
+    station.kill();
+    assert!(tap_reads_whole(&data_dir, "4"), "read after a crash");
+    assert!(!tap_reads_whole(&data_dir, "5"));
+
+    let output = run(kitchen(&data_dir, DEVICE, "http://127.0.0.1:9").arg("check"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("is sound"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn prune_removes_old_published_days_and_names_a_bad_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    store.settle_device_name(Some(DEVICE)).unwrap();
+    let old = day_of(Utc::now()) - chrono::Days::new(120);
+    let at = Utc::now() - chrono::Duration::days(120);
+    let mut published = Vec::new();
+    for order in 1..=5 {
+        let tap = store
+            .record_tap(
+                old,
+                &order.to_string(),
+                Status::OrderDone,
+                "Ana",
+                DEVICE,
+                at,
+            )
+            .unwrap();
+        published.push(tap.event_id.to_string());
+    }
+    let ids: Vec<&str> = published.iter().map(String::as_str).collect();
+    store.mark_published(&ids, at).unwrap();
+    store
+        .record_tap(old, "6", Status::OrderDone, "Ana", DEVICE, at)
+        .unwrap();
+    drop(store);
+
+    let refused = kitchen(dir.path(), DEVICE, "http://127.0.0.1:9")
+        .args(["prune", "--keep-days", "3"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("--keep-days 3 is not between 7 and 3650 days"),
+        "{stderr}"
+    );
+
+    let output = run(kitchen(dir.path(), DEVICE, "http://127.0.0.1:9").arg("prune"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(": 5 published taps,"), "{stdout}");
+    let store = Store::open_in(dir.path()).unwrap();
+    let counts = store.outbox_counts().unwrap();
+    assert_eq!(
+        (counts.published, counts.pending),
+        (0, 1),
+        "the unpublished tap stays"
+    );
+}

@@ -158,6 +158,7 @@ impl CloudConfig {
             warn_after_minutes: DEFAULT_WARN_AFTER_MINUTES,
             late_after_minutes: DEFAULT_LATE_AFTER_MINUTES,
             ready_sound: true,
+            keep_days: kitchen_store::DEFAULT_KEEP_DAYS,
         }
     }
 

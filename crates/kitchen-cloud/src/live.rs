@@ -37,6 +37,15 @@ const VIEWED_DAY_KEPT: Duration = Duration::from_secs(600);
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Changes kept for a slow listener; one that falls further behind skips ahead.
 const CHANGE_BUFFER: usize = 64;
+/// When a started device checks its whole database and prunes old days, unless
+/// its options say otherwise: after the first screens are up.
+pub const UPKEEP_AFTER: Duration = Duration::from_secs(30);
+/// How often old days are pruned after that.
+const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
+/// Rows of each kind pruned in one transaction: a tap waits for one batch at most.
+const PRUNE_BATCH: usize = 500;
+/// The pause between two batches of pruning.
+const PRUNE_PAUSE: Duration = Duration::from_millis(20);
 
 /// Whether the cloud answers, as the screens show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -213,6 +222,9 @@ struct Shared {
     clock: Mutex<ClockWatch>,
     /// Days opened on a screen (the manager's), and when: they are checked too.
     viewed_days: Mutex<BTreeMap<NaiveDate, std::time::Instant>>,
+    /// Set when the background check found the database damaged: from then on
+    /// taps and reads are refused, as at a start on a damaged file.
+    damage: Mutex<Option<(PathBuf, String)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -221,6 +233,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// The callers' connection, unless the database was found damaged.
+    fn store(&self) -> Result<MutexGuard<'_, Store>, StoreError> {
+        if let Some((path, detail)) = lock(&self.damage).clone() {
+            return Err(StoreError::Damaged { path, detail });
+        }
+        Ok(lock(&self.store))
+    }
+
     /// Applies `update`, recounts the outbox and tells listeners if the state
     /// changed. Holding `outcomes` throughout keeps a stale count from
     /// overwriting a newer one.
@@ -314,6 +334,9 @@ pub struct LiveOptions {
     pub role: Option<DeviceRole>,
     /// Driver stations notify through it; without one they do not poll the queue.
     pub notifier: Option<Arc<dyn Notifier>>,
+    /// When to check the whole database and start pruning old days;
+    /// `None`: [`UPKEEP_AFTER`].
+    pub upkeep_after: Option<Duration>,
 }
 
 impl LiveOptions {
@@ -349,6 +372,7 @@ pub struct LiveDevice {
     /// The configuration from the environment, under the saved settings.
     base_config: CloudConfig,
     notifier: Option<Arc<dyn Notifier>>,
+    upkeep_after: Duration,
     running: Mutex<Running>,
     /// One reconfiguration at a time.
     reconfiguring: tokio::sync::Mutex<()>,
@@ -408,13 +432,19 @@ impl LiveDevice {
             business_day: Mutex::new(business_day),
             clock: Mutex::new(ClockWatch::default()),
             viewed_days: Mutex::new(BTreeMap::new()),
+            damage: Mutex::new(None),
         });
+        let upkeep_after = options.upkeep_after.unwrap_or(UPKEEP_AFTER);
         let running = spawn_loops(
             &shared,
             data_dir,
             config.clone().with_settings(&settings),
             settings,
             options.notifier.clone(),
+            Upkeep {
+                after: upkeep_after,
+                check_first: true,
+            },
         )
         .await?;
         Ok(LiveDevice {
@@ -422,6 +452,7 @@ impl LiveDevice {
             data_dir: data_dir.to_owned(),
             base_config: config,
             notifier: options.notifier,
+            upkeep_after,
             running: Mutex::new(running),
             reconfiguring: tokio::sync::Mutex::new(()),
         })
@@ -460,7 +491,7 @@ impl LiveDevice {
         settings: &DeviceSettings,
     ) -> Result<DeviceSettings, CloudError> {
         let _one_at_a_time = self.reconfiguring.lock().await;
-        let saved = lock(&self.shared.store).save_settings(settings)?;
+        let saved = self.shared.store()?.save_settings(settings)?;
         self.stop().await;
         *lock(&self.shared.device) = saved.device_name.clone();
         self.shared.refresh_or_log(|outcomes| {
@@ -476,10 +507,20 @@ impl LiveDevice {
             self.config_for(&saved),
             saved.clone(),
             self.notifier.clone(),
+            Upkeep {
+                after: self.upkeep_after,
+                check_first: false,
+            },
         )
         .await?;
         *lock(&self.running) = running;
         Ok(saved)
+    }
+
+    /// The damaged file and what SQLite said, when the check after the start
+    /// found damage: taps and reads are refused since.
+    pub fn damage(&self) -> Option<(PathBuf, String)> {
+        lock(&self.shared.damage).clone()
     }
 
     /// The connection state now.
@@ -512,7 +553,7 @@ impl LiveDevice {
         let device = self.device();
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        let mut store = lock(&self.shared.store);
+        let mut store = self.shared.store()?;
         let day = views::tap_day(&store, &rule, order, day, now)?;
         // The wall clock is this device's own: the tap keeps its moment, and
         // the hybrid logical clock puts it after what the device has seen.
@@ -531,7 +572,7 @@ impl LiveDevice {
             .insert(day, std::time::Instant::now())
             .is_none();
         let holds = {
-            let store = lock(&self.shared.store);
+            let store = self.shared.store()?;
             let view = views::day_view(&store, &rule, day)?;
             (store.holds_day(&day_key(day))?, view)
         };
@@ -546,25 +587,25 @@ impl LiveDevice {
     pub fn open_view(&self) -> Result<Vec<DayViewRow>, CloudError> {
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        Ok(views::open_view(&lock(&self.shared.store), &rule, now)?)
+        Ok(views::open_view(&*self.shared.store()?, &rule, now)?)
     }
 
     /// The drivers' lists, from the mirror and this device's taps.
     pub fn driver_lists(&self) -> Result<DriverLists, CloudError> {
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        Ok(views::driver_lists(&lock(&self.shared.store), &rule, now)?)
+        Ok(views::driver_lists(&*self.shared.store()?, &rule, now)?)
     }
 
     /// Takes the order `order` of business day `day` for this driver station
     /// (kept on the station).
     pub fn claim(&self, day: &str, order: &str) -> Result<Claim, CloudError> {
-        Ok(lock(&self.shared.store).claim(day, order, Utc::now())?)
+        Ok(self.shared.store()?.claim(day, order, Utc::now())?)
     }
 
     /// The orders this station has taken.
     pub fn claims(&self) -> Result<Vec<Claim>, CloudError> {
-        Ok(lock(&self.shared.store).claims()?)
+        Ok(self.shared.store()?.claims()?)
     }
 
     /// Today's business day, by the cloud's clock.
@@ -600,18 +641,27 @@ impl Drop for LiveDevice {
     }
 }
 
-/// Starts the publisher, the mirror, and on a driver station with a notifier the
-/// delivery poller, each on its own connection (WAL lets them work side by side).
+/// When the upkeep loop begins, and whether it first reads the whole database.
+struct Upkeep {
+    after: Duration,
+    check_first: bool,
+}
+
+/// Starts the publisher, the mirror, the upkeep, and on a driver station with a
+/// notifier the delivery poller, each on its own connection (WAL lets them
+/// work side by side).
 async fn spawn_loops(
     shared: &Arc<Shared>,
     data_dir: &Path,
     config: CloudConfig,
     settings: DeviceSettings,
     notifier: Option<Arc<dyn Notifier>>,
+    upkeep: Upkeep,
 ) -> Result<Running, CloudError> {
     let publisher_store = Store::open_in(data_dir)?;
     let mirror_store = Store::open_in(data_dir)?;
     let check_store = Store::open_in(data_dir)?;
+    let upkeep_store = Store::open_in(data_dir)?;
     let clients = Clients::new(&config).await;
     *lock(&shared.clock) = clients.clock.clone();
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -636,6 +686,13 @@ async fn spawn_loops(
         tokio::spawn(follow_publisher(
             shared.clone(),
             health_rx,
+            shutdown_rx.clone(),
+        )),
+        tokio::spawn(upkeep_loop(
+            shared.clone(),
+            upkeep_store,
+            settings.keep_days,
+            upkeep,
             shutdown_rx.clone(),
         )),
     ];
@@ -665,6 +722,74 @@ async fn spawn_loops(
         shutdown,
         tasks,
     })
+}
+
+/// After `upkeep.after`, reads the whole database once (unless this process
+/// already did) and refuses taps from then on if it is damaged; then prunes
+/// the business days older than `keep_days`, except the days on screen, at
+/// once and every [`PRUNE_INTERVAL`], in small batches.
+async fn upkeep_loop(
+    shared: Arc<Shared>,
+    store: Store,
+    keep_days: u32,
+    upkeep: Upkeep,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tokio::select! {
+        _ = tokio::time::sleep(upkeep.after) => {}
+        _ = shutdown.changed() => return,
+    }
+    let mut store = Some(store);
+    let mut check_first = upkeep.check_first;
+    loop {
+        let Some(held) = store.take() else { return };
+        let data_dir = held.path().parent().map(Path::to_owned).unwrap_or_default();
+        let check = std::mem::take(&mut check_first);
+        let before =
+            shared.rule().day_of(shared.cloud_now()) - chrono::Days::new(u64::from(keep_days));
+        let keep = shared.days_to_check();
+        let stop = shutdown.clone();
+        let pass = tokio::task::spawn_blocking(move || {
+            let mut held = held;
+            let outcome = (|| {
+                if check {
+                    kitchen_store::check_database_unless_checked(&data_dir)?;
+                }
+                held.prune_before(before, &keep, PRUNE_BATCH, |_| {
+                    std::thread::sleep(PRUNE_PAUSE);
+                    !*stop.borrow()
+                })
+            })();
+            (held, outcome)
+        })
+        .await;
+        let Ok((held, outcome)) = pass else {
+            tracing::warn!("the upkeep of the database stopped");
+            return;
+        };
+        match outcome {
+            Ok(pruned) if pruned.total() > 0 => tracing::info!(
+                before = %before,
+                taps = pruned.taps,
+                mirror_rows = pruned.mirror_rows,
+                deliveries = pruned.deliveries,
+                "pruned the days the device no longer keeps"
+            ),
+            Ok(_) => {}
+            Err(StoreError::Damaged { path, detail }) => {
+                tracing::error!(path = %path.display(), %detail, "the database is damaged; taps are refused until it is repaired");
+                *lock(&shared.damage) = Some((path, detail));
+                return;
+            }
+            // Tried again at the next interval.
+            Err(err) => tracing::warn!("cannot prune old days: {err}"),
+        }
+        store = Some(held);
+        tokio::select! {
+            _ = tokio::time::sleep(PRUNE_INTERVAL) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
 }
 
 /// Turns the publisher's health reports into connection state; each report

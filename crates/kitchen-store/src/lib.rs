@@ -6,10 +6,11 @@ mod migrations;
 mod mirror;
 mod outbox;
 mod repair;
+mod retention;
+mod session;
 mod settings;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 use kitchen_domain::ContractError;
 use rusqlite::Connection;
@@ -21,7 +22,9 @@ pub use mirror::{
     MirrorReplaceCounts, MirrorRow, MirrorWrite, MirrorWriteCounts, ViewSource,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};
-pub use repair::{check_database, set_aside_damaged, Repair};
+pub use repair::{check_database, check_database_unless_checked, set_aside_damaged, Repair};
+pub use retention::{Pruned, DEFAULT_KEEP_DAYS, MAX_KEEP_DAYS, MIN_KEEP_DAYS};
+pub use session::end_sessions;
 pub use settings::{
     Claim, DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
 };
@@ -55,6 +58,13 @@ pub enum StoreError {
     /// A repair that could not be done; the message says what was left as it was.
     #[error("cannot repair the database: {0}")]
     Repair(String),
+    /// A file beside the database (its lock, its clean stamp) cannot be used.
+    #[error("cannot {what} {}: {source}", path.display())]
+    File {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the database was written by a newer version of this app (schema {found}, this build knows {known})")]
     NewerSchema { found: usize, known: usize },
 }
@@ -120,6 +130,8 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Declared after `conn`, so it is dropped after the connection closes.
+    _opened: session::Opened,
 }
 
 impl Store {
@@ -145,24 +157,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn)?;
-        // Damage in the middle of the file shows only where it is read: check it
-        // all once a process, so a damaged database is refused before any tap.
-        // A file changed since its check (size, time) is checked again. The
-        // first problem found is enough to name, and quicker to find.
-        type Seen = (PathBuf, u64, Option<std::time::SystemTime>);
-        static CHECKED: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
-        let seen = std::fs::metadata(path)
-            .map(|m| (path.to_owned(), m.len(), m.modified().ok()))
-            .unwrap_or_else(|_| (path.to_owned(), 0, None));
-        let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
-        if !checked.contains(&seen) {
-            quick_check(&conn, path)?;
-            checked.retain(|(p, ..)| p != path);
-            checked.push(seen);
-        }
+        // Damage in the middle of the file shows only where it is read: a file
+        // that may be damaged is read whole before any tap (see `session`).
+        let opened = session::check_on_open(&conn, path, quick_check)?;
         Ok(Store {
             conn,
             path: path.to_owned(),
+            _opened: opened,
         })
     }
 

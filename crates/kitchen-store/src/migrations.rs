@@ -146,6 +146,27 @@ const MIGRATIONS: &[&str] = &[
         SELECT substr(claimed_at, 1, 10), order_id, claimed_at FROM claims;
     DROP TABLE claims;
     ",
+    // 6: the outbox's counts are kept as it changes, not counted again on every
+    // refresh (a device keeps millions of published taps).
+    "
+    CREATE TABLE outbox_tally (
+        state TEXT PRIMARY KEY,
+        n     INTEGER NOT NULL
+    );
+    INSERT INTO outbox_tally (state, n) VALUES ('pending', 0), ('published', 0), ('rejected', 0);
+    UPDATE outbox_tally SET n = (SELECT COUNT(*) FROM outbox WHERE outbox.state = outbox_tally.state);
+    CREATE TRIGGER outbox_tally_insert AFTER INSERT ON outbox BEGIN
+        UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state;
+    END;
+    CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN
+        UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state;
+    END;
+    CREATE TRIGGER outbox_tally_update AFTER UPDATE OF state ON outbox
+        WHEN OLD.state != NEW.state BEGIN
+        UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state;
+        UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state;
+    END;
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.

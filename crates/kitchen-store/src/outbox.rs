@@ -318,7 +318,7 @@ impl Store {
         let mut counts = OutboxCounts::default();
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+            .prepare_cached("SELECT state, n FROM outbox_tally")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let n = row.get::<_, i64>(1)?.max(0) as u64;

@@ -66,6 +66,19 @@ pub fn check_database(data_dir: &Path) -> Result<(), StoreError> {
     crate::quick_check(&conn, &path)
 }
 
+/// Checks the whole file unless this process already read it whole since it
+/// last changed behind its back: the check the app runs in the background
+/// after it starts. Returns whether it read the file.
+pub fn check_database_unless_checked(data_dir: &Path) -> Result<bool, StoreError> {
+    let path = data_dir.join(DATABASE_FILE);
+    if crate::session::checked(&path) {
+        return Ok(false);
+    }
+    let found = check_database(data_dir);
+    crate::session::mark_checked(&path, matches!(found, Err(StoreError::Damaged { .. })));
+    found.map(|()| true)
+}
+
 /// Renames the device's database (and its write-ahead log) to
 /// `kitchen.damaged-<time>.sqlite3`, opens a new one in its place and carries
 /// into it what can be read from a copy of the damaged one. Refuses a

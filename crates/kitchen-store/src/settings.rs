@@ -65,6 +65,14 @@ pub struct DeviceSettings {
     pub late_after_minutes: u32,
     /// Drivers' screen: a short sound when an order becomes ready.
     pub ready_sound: bool,
+    /// Business days kept on this device; older ones are pruned (the cloud's
+    /// table keeps them, and a screen that opens one reads it back).
+    #[serde(default = "default_keep_days")]
+    pub keep_days: u32,
+}
+
+fn default_keep_days() -> u32 {
+    crate::DEFAULT_KEEP_DAYS
 }
 
 pub const DEFAULT_WARN_AFTER_MINUTES: u32 = 15;
@@ -176,6 +184,17 @@ impl DeviceSettings {
                 ));
             }
         }
+        if !(crate::MIN_KEEP_DAYS..=crate::MAX_KEEP_DAYS).contains(&self.keep_days) {
+            return Err(invalid(
+                "keepDays",
+                format!(
+                    "{} is not between {} and {} days",
+                    self.keep_days,
+                    crate::MIN_KEEP_DAYS,
+                    crate::MAX_KEEP_DAYS
+                ),
+            ));
+        }
         if self.warn_after_minutes >= self.late_after_minutes {
             return Err(invalid(
                 "warnAfterMinutes",
@@ -197,6 +216,7 @@ impl DeviceSettings {
             warn_after_minutes: self.warn_after_minutes,
             late_after_minutes: self.late_after_minutes,
             ready_sound: self.ready_sound,
+            keep_days: self.keep_days,
         })
     }
 }
@@ -324,6 +344,7 @@ mod tests {
             warn_after_minutes: 10,
             late_after_minutes: 20,
             ready_sound: true,
+            keep_days: crate::DEFAULT_KEEP_DAYS,
         }
     }
 
@@ -344,7 +365,7 @@ mod tests {
         let (_dir, store) = crate::test_store();
         let good = store.save_settings(&settings()).unwrap();
         type Break = fn(&mut DeviceSettings);
-        let cases: [(&str, Break); 10] = [
+        let cases: [(&str, Break); 12] = [
             ("deviceName", |s| s.device_name = "  ".into()),
             ("awsRegion", |s| s.aws_region = Some("Europe".into())),
             ("awsProfile", |s| s.aws_profile = Some("my profile".into())),
@@ -359,6 +380,8 @@ mod tests {
             ("warnAfterMinutes", |s| s.warn_after_minutes = 0),
             ("lateAfterMinutes", |s| s.late_after_minutes = 100_000),
             ("warnAfterMinutes", |s| s.warn_after_minutes = 30),
+            ("keepDays", |s| s.keep_days = 1),
+            ("keepDays", |s| s.keep_days = 100_000),
         ];
         for (field, break_it) in cases {
             let mut bad = settings();
@@ -370,6 +393,18 @@ mod tests {
             );
             assert_eq!(store.saved_settings().unwrap().as_ref(), Some(&good));
         }
+    }
+
+    #[test]
+    fn settings_saved_before_the_keep_days_setting_keep_ninety_days() {
+        let (_dir, store) = crate::test_store();
+        let mut old = serde_json::to_value(settings()).unwrap();
+        old.as_object_mut().unwrap().remove("keepDays");
+        store
+            .set_device_value(SETTINGS_KEY, &old.to_string())
+            .unwrap();
+        let saved = store.saved_settings().unwrap().expect("still readable");
+        assert_eq!(saved.keep_days, 90);
     }
 
     #[test]

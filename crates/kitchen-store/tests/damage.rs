@@ -239,9 +239,18 @@ fn a_sound_database_is_not_repaired() {
         std::fs::read(dir.path().join(DATABASE_FILE)).unwrap(),
         bytes
     );
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "nothing set aside"
+        files,
+        [
+            DATABASE_FILE.to_owned(),
+            format!("{DATABASE_FILE}-clean"),
+            format!("{DATABASE_FILE}-lock")
+        ],
+        "nothing set aside: the database, its stamp as left cleanly and the lock its users share"
     );
 }

@@ -35,6 +35,8 @@ describe("MockBackend settings", () => {
     [{ awsRegion: "Frankfurt" }, "awsRegion"],
     [{ busName: "my bus" }, "busName"],
     [{ deliveryQueueName: "" }, "deliveryQueueName"],
+    [{ keepDays: 3 }, "keepDays"],
+    [{ keepDays: 100_000 }, "keepDays"],
   ])("refuses %o naming the field %s", async (changes, field) => {
     await expect(saving(changes)).rejects.toMatchObject({
       code: "invalid_input",

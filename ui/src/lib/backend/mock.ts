@@ -47,6 +47,7 @@ export const DEFAULT_SETTINGS: DeviceSettings = {
   warnAfterMinutes: 15,
   lateAfterMinutes: 25,
   readySound: true,
+  keepDays: 90,
 };
 
 /** Where the desktop app keeps its database on a Linux kitchen PC; the mock's damaged file is named after it. */
@@ -78,6 +79,9 @@ const MAX_ORDER_CHARS = 64;
 const MAX_CLIENT_CHARS = 200;
 const MAX_DEVICE_CHARS = 64;
 const MAX_THRESHOLD_MINUTES = 24 * 60;
+/** The days a device keeps, as the core bounds them (`MIN_KEEP_DAYS`, `MAX_KEEP_DAYS`). */
+const MIN_KEEP_DAYS = 7;
+const MAX_KEEP_DAYS = 3650;
 const MAX_FILE_NAME_CHARS = 120;
 
 type Handlers = { [E in keyof Events]: Set<(payload: Events[E]) => void> };
@@ -125,6 +129,11 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
       throw invalid(`field \`${field}\` is invalid: ${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
     }
   }
+  if (!Number.isInteger(settings.keepDays) || settings.keepDays < MIN_KEEP_DAYS || settings.keepDays > MAX_KEEP_DAYS) {
+    throw invalid(
+      `field \`keepDays\` is invalid: ${settings.keepDays} is not between ${MIN_KEEP_DAYS} and ${MAX_KEEP_DAYS} days`,
+    );
+  }
   if (settings.warnAfterMinutes >= settings.lateAfterMinutes) {
     throw invalid(
       `field \`warnAfterMinutes\` is invalid: the warning (${settings.warnAfterMinutes} min) must come before the order is late (${settings.lateAfterMinutes} min)`,
@@ -152,6 +161,7 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
     warnAfterMinutes: settings.warnAfterMinutes,
     lateAfterMinutes: settings.lateAfterMinutes,
     readySound: settings.readySound,
+    keepDays: settings.keepDays,
   };
 }
 

@@ -19,6 +19,17 @@ describe("the settings form", () => {
     expect(fromForm({ ...toForm(DEFAULT_SETTINGS), warnAfterMinutes: "" })).toMatchObject({ field: "warnAfterMinutes" });
   });
 
+  it("names days to keep that are not a whole number", () => {
+    expect(toForm(DEFAULT_SETTINGS).keepDays).toBe("90");
+    expect(fromForm({ ...toForm(DEFAULT_SETTINGS), keepDays: "ninety" })).toEqual({
+      field: "keepDays",
+      message: "Enter a whole number of days",
+    });
+    expect(fromForm({ ...toForm(DEFAULT_SETTINGS), keepDays: " 30 " })).toEqual({
+      settings: { ...DEFAULT_SETTINGS, keepDays: 30 },
+    });
+  });
+
   it("finds the field an error names, in either spelling", () => {
     expect(settingsField("busName")).toBe("busName");
     expect(settingsField("warn_after_minutes")).toBe("warnAfterMinutes");

@@ -13,6 +13,7 @@ export interface SettingsForm {
   warnAfterMinutes: string;
   lateAfterMinutes: string;
   readySound: boolean;
+  keepDays: string;
 }
 
 export type SettingsField = keyof DeviceSettings;
@@ -31,6 +32,7 @@ export function toForm(settings: DeviceSettings): SettingsForm {
     endpointUrl: settings.endpointUrl ?? "",
     warnAfterMinutes: String(settings.warnAfterMinutes),
     lateAfterMinutes: String(settings.lateAfterMinutes),
+    keepDays: String(settings.keepDays),
   };
 }
 
@@ -47,6 +49,8 @@ export function fromForm(form: SettingsForm): { settings: DeviceSettings } | { f
     if (!/^\d+$/.test(text)) return { field, message: "Enter a whole number of minutes" };
     minutes[field] = Number(text);
   }
+  const days = form.keepDays.trim();
+  if (!/^\d+$/.test(days)) return { field: "keepDays", message: "Enter a whole number of days" };
   return {
     settings: {
       ...form,
@@ -55,6 +59,7 @@ export function fromForm(form: SettingsForm): { settings: DeviceSettings } | { f
       endpointUrl: blankIsUnset(form.endpointUrl),
       warnAfterMinutes: minutes.warnAfterMinutes as number,
       lateAfterMinutes: minutes.lateAfterMinutes as number,
+      keepDays: Number(days),
     },
   };
 }
@@ -71,6 +76,7 @@ const FIELDS: SettingsField[] = [
   "warnAfterMinutes",
   "lateAfterMinutes",
   "readySound",
+  "keepDays",
 ];
 
 /** The form field an error names, whether the core spells it `busName` or `bus_name`. */

@@ -28,4 +28,9 @@ lateAfterMinutes: number,
 /**
  * Drivers' screen: a short sound when an order becomes ready.
  */
-readySound: boolean, };
+readySound: boolean, 
+/**
+ * Business days kept on this device; older ones are pruned (the cloud's
+ * table keeps them, and a screen that opens one reads it back).
+ */
+keepDays: number, };
