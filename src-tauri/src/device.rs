@@ -71,7 +71,10 @@ impl Startup {
             .map_err(|err| format!("KITCHEN_ROLE: {err}"))?;
         Ok(Startup {
             data_dir: kitchen_store::resolve_data_dir(None),
-            config: CloudConfig::from_env().or_running_local_cloud(),
+            config: CloudConfig::from_env()
+                .or_running_local_cloud()
+                .checked_endpoint()
+                .map_err(|err| format!("AWS_ENDPOINT_URL: {err}"))?,
             device: var("KITCHEN_DEVICE"),
             role,
         })

@@ -327,6 +327,7 @@ test("every command refuses bad arguments with an error naming them, and nothing
       [{ settings: { ...settings, deviceName: "" } }, /deviceName/],
       [{ settings: { ...settings, awsRegion: "Europe West" } }, /awsRegion/],
       [{ settings: { ...settings, endpointUrl: "ftp://127.0.0.1" } }, /endpointUrl/],
+      [{ settings: { ...settings, endpointUrl: "http://10.1.2.3:4566" } }, /endpointUrl/],
       [{ settings: { ...settings, busName: "bus with spaces" } }, /busName/],
       [{ settings: { ...settings, warnAfterMinutes: 0 } }, /warnAfterMinutes/],
       [{ settings: { ...settings, warnAfterMinutes: 40, lateAfterMinutes: 30 } }, /warnAfterMinutes/],

@@ -156,6 +156,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(err) = cli.global.cloud_config().checked_endpoint() {
+        eprintln!("error: --endpoint-url (AWS_ENDPOINT_URL): {err}");
+        return ExitCode::FAILURE;
+    }
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime starts");
     let result = runtime.block_on(async {
         match cli.command {

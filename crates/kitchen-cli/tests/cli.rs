@@ -140,6 +140,22 @@ fn bad_input_exits_non_zero_with_one_line_naming_the_problem() {
             &["simulate", "--orders", "2", "--delivered", "3"],
             "--delivered",
         ),
+        (
+            &["tap", "42", "ready", "--client", "Ana\nFAKE LOG LINE"],
+            "client",
+        ),
+        (
+            &[
+                "--endpoint-url",
+                "http://10.1.2.3:4566",
+                "tap",
+                "42",
+                "ready",
+                "--client",
+                "Ana",
+            ],
+            "in the clear",
+        ),
     ];
     for (args, field) in cases {
         let output = kitchen(dir.path(), "oven-1", endpoint)

@@ -508,6 +508,13 @@ async fn the_same_order_number_on_two_business_days_is_two_orders_and_todays_is_
         );
     }
     assert_eq!(desktop.notified().get("860001"), Some(&1));
+    // The station logged at info the whole time: never a customer's name.
+    let log = std::fs::read_to_string(root.path().join("station.log")).unwrap();
+    assert!(log.contains("INFO"), "the station logs at info: {log}");
+    assert!(
+        !log.contains("Bia") && !log.contains("Ana"),
+        "a customer's name in the log: {log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -162,9 +162,20 @@ impl CloudConfig {
         }
     }
 
+    /// The configuration, or why its endpoint may not be used: `https://`, or
+    /// `http://` to this machine only.
+    pub fn checked_endpoint(self) -> Result<CloudConfig, kitchen_domain::ContractError> {
+        if let Some(url) = &self.endpoint_url {
+            kitchen_store::validate_endpoint(url)?;
+        }
+        Ok(self)
+    }
+
     /// True when the endpoint is this machine: the local cloud.
     pub fn is_local(&self) -> bool {
-        self.endpoint_url.as_deref().is_some_and(is_loopback_url)
+        self.endpoint_url
+            .as_deref()
+            .is_some_and(kitchen_store::is_loopback_url)
     }
 
     /// Loads the shared SDK configuration once; clients are built from it.
@@ -209,19 +220,6 @@ impl CloudConfig {
         }
         loader.load().await
     }
-}
-
-fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-    };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The SDK clients the core uses, built once from one configuration.
@@ -295,21 +293,15 @@ mod tests {
 
     #[test]
     fn only_loopback_endpoints_are_local() {
-        for url in [
-            "http://127.0.0.1:4566",
-            "http://localhost:5000/",
-            "http://[::1]:80",
-            "http://127.2.3.4",
-        ] {
-            assert!(is_loopback_url(url), "{url}");
-        }
-        for url in [
-            "https://events.us-east-1.amazonaws.com",
-            "http://10.0.0.1:4566",
-            "http://localhost.evil.com",
-        ] {
-            assert!(!is_loopback_url(url), "{url}");
-        }
+        let at = |url: &str| CloudConfig {
+            endpoint_url: Some(url.into()),
+            ..CloudConfig::default()
+        };
+        assert!(at("http://127.0.0.1:4566").is_local());
+        assert!(!at("https://10.0.0.1:4566").is_local());
+        assert!(!CloudConfig::default().is_local());
+        assert!(at("http://10.0.0.1:4566").checked_endpoint().is_err());
+        assert!(at("https://10.0.0.1:4566").checked_endpoint().is_ok());
     }
 
     #[test]

@@ -315,14 +315,7 @@ pub fn validate_time(time: DateTime<Utc>) -> Result<DateTime<Utc>, ContractError
 }
 
 pub fn validate_order(order: &str) -> Result<String, ContractError> {
-    let order = non_empty_within(order.trim(), "order", MAX_ORDER_CHARS)?;
-    if order.chars().any(char::is_control) {
-        return Err(ContractError::Invalid {
-            field: "order",
-            reason: "contains control characters".into(),
-        });
-    }
-    Ok(order)
+    non_empty_within(order.trim(), "order", MAX_ORDER_CHARS)
 }
 
 pub fn validate_client(client: &str) -> Result<String, ContractError> {
@@ -340,6 +333,14 @@ fn non_empty_within(value: &str, field: &'static str, max: usize) -> Result<Stri
     let len = value.chars().count();
     if len > max {
         return Err(ContractError::TooLong { field, len, max });
+    }
+    // A line break or an escape sequence in a name would forge log lines,
+    // CSV rows and terminal output.
+    if value.chars().any(char::is_control) {
+        return Err(ContractError::Invalid {
+            field,
+            reason: "contains control characters".into(),
+        });
     }
     Ok(value.to_owned())
 }
@@ -716,6 +717,26 @@ mod tests {
             Tap::new(day(), "1\n2", Status::Ready, "A", "d", 1, now).unwrap_err(),
             ContractError::Invalid { field: "order", .. }
         ));
+        for client in ["Ana\nFAKE LOG LINE", "Ana\u{1b}[31m", "Ana\tB", "Ana\u{7f}"] {
+            let err = Tap::new(day(), "1", Status::Ready, client, "d", 1, now).unwrap_err();
+            assert_eq!(
+                err,
+                ContractError::Invalid {
+                    field: "client",
+                    reason: "contains control characters".into()
+                },
+                "{client:?}"
+            );
+        }
+        assert!(matches!(
+            Tap::new(day(), "1", Status::Ready, "A", "oven\r1", 1, now).unwrap_err(),
+            ContractError::Invalid {
+                field: "device",
+                ..
+            }
+        ));
+        // Letters of every language are not control characters.
+        assert!(Tap::new(day(), "1", Status::Ready, "João Ñandú 王", "d", 1, now).is_ok());
     }
 
     #[test]

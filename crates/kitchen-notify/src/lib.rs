@@ -25,9 +25,29 @@ pub fn ready_text(order: &Delivery, now: DateTime<Utc>) -> (String, String) {
 }
 
 /// Shows notifications on this desktop.
+/// `text` for a notification body on a service that reads markup in it
+/// (`body-markup`): `&`, `<` and `>` written as entities, so a client named
+/// `<b>…` or `a & b` shows as typed and cannot add a link or an image.
+pub fn markup_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 #[derive(Debug, Clone)]
 pub struct DesktopNotifier {
     app_name: String,
+    /// Whether the service reads markup in bodies, once asked.
+    markup: std::sync::Arc<std::sync::OnceLock<bool>>,
 }
 
 impl Default for DesktopNotifier {
@@ -40,6 +60,7 @@ impl DesktopNotifier {
     pub fn new(app_name: impl Into<String>) -> DesktopNotifier {
         DesktopNotifier {
             app_name: app_name.into(),
+            markup: Default::default(),
         }
     }
 }
@@ -47,6 +68,14 @@ impl DesktopNotifier {
 impl Notifier for DesktopNotifier {
     fn notify(&self, order: &Delivery) -> Result<(), NotifyError> {
         let (summary, body) = ready_text(order, Utc::now());
+        // The summary is plain text by the specification; the body may be markup.
+        let markup = *self.markup.get_or_init(|| {
+            notify_rust::get_capabilities()
+                .map(|caps| caps.iter().any(|cap| cap == "body-markup"))
+                // Unknown: escaped, as most services read markup.
+                .unwrap_or(true)
+        });
+        let body = if markup { markup_escaped(&body) } else { body };
         Notification::new()
             .appname(&self.app_name)
             .summary(&summary)
@@ -104,6 +133,15 @@ mod tests {
             received_at: ready_at,
             notified_at: None,
         }
+    }
+
+    #[test]
+    fn markup_in_a_name_is_written_as_entities() {
+        assert_eq!(
+            markup_escaped("<b>Ana</b> & \"Bo\" 'Cy'"),
+            "&lt;b&gt;Ana&lt;/b&gt; &amp; &quot;Bo&quot; &apos;Cy&apos;"
+        );
+        assert_eq!(markup_escaped("João · ready now"), "João · ready now");
     }
 
     #[test]

@@ -193,14 +193,23 @@ fn each_notification_reaches_the_desktop_service_with_the_order_and_the_wait() {
     notifier.check().expect("the service answers");
     notifier.notify(&ready("42", "Ana", 3)).expect("shown");
     notifier.notify(&ready("43", "Bia", 0)).expect("shown");
+    // The daemon reads markup in bodies: a name is escaped, not obeyed.
+    notifier
+        .notify(&ready("44", "<a href=\"http://x\">Cy</a> & Co", 0))
+        .expect("shown");
 
     let calls = daemon.notify_calls();
-    assert_eq!(calls.len(), 2, "two Notify calls: {calls:#?}");
+    assert_eq!(calls.len(), 3, "three Notify calls: {calls:#?}");
     assert!(calls[0].contains("'Order 42 is ready'"), "{}", calls[0]);
     assert!(calls[0].contains("'Ana · ready for 3 min'"), "{}", calls[0]);
     assert!(calls[0].contains("'Kitchen Dashboard'"), "{}", calls[0]);
     assert!(calls[1].contains("'Order 43 is ready'"), "{}", calls[1]);
     assert!(calls[1].contains("'Bia · ready now'"), "{}", calls[1]);
+    assert!(
+        calls[2].contains("'&lt;a href=&quot;http://x&quot;&gt;Cy&lt;/a&gt; &amp; Co · ready now'"),
+        "{}",
+        calls[2]
+    );
 }
 
 #[test]

@@ -122,22 +122,59 @@ fn resource_name(value: &str, field: &'static str) -> Result<String, ContractErr
     Ok(value.to_owned())
 }
 
-fn endpoint(value: Option<String>) -> Result<Option<String>, ContractError> {
-    let Some(url) = value else { return Ok(None) };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            invalid(
-                "endpointUrl",
-                format!("{url:?} must start with http:// or https://"),
-            )
-        })?;
+/// Whether `url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the
+/// local cloud.
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An endpoint override, trimmed of its last `/`: `https://`, or `http://` to
+/// this machine only, so signed requests and order data never cross a network
+/// in the clear.
+pub fn validate_endpoint(url: &str) -> Result<String, ContractError> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        invalid(
+            "endpointUrl",
+            format!("{url:?} must start with https:// (or http:// to this machine)"),
+        )
+    })?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(invalid("endpointUrl", format!("{url:?} has no host")));
     }
-    Ok(Some(url.trim_end_matches('/').to_owned()))
+    match scheme {
+        "https" => {}
+        "http" if is_loopback_url(url) => {}
+        "http" => {
+            return Err(invalid(
+                "endpointUrl",
+                format!(
+                    "{url:?} would send signed requests and orders in the clear: use https:// (http:// is for this machine only)"
+                ),
+            ))
+        }
+        _ => {
+            return Err(invalid(
+                "endpointUrl",
+                format!("{url:?} must start with https:// (or http:// to this machine)"),
+            ))
+        }
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn endpoint(value: Option<String>) -> Result<Option<String>, ContractError> {
+    value.map(|url| validate_endpoint(&url)).transpose()
 }
 
 impl DeviceSettings {
@@ -365,12 +402,15 @@ mod tests {
         let (_dir, store) = crate::test_store();
         let good = store.save_settings(&settings()).unwrap();
         type Break = fn(&mut DeviceSettings);
-        let cases: [(&str, Break); 12] = [
+        let cases: [(&str, Break); 13] = [
             ("deviceName", |s| s.device_name = "  ".into()),
             ("awsRegion", |s| s.aws_region = Some("Europe".into())),
             ("awsProfile", |s| s.aws_profile = Some("my profile".into())),
             ("endpointUrl", |s| {
                 s.endpoint_url = Some("localhost:4566".into())
+            }),
+            ("endpointUrl", |s| {
+                s.endpoint_url = Some("http://10.0.0.5:4566".into())
             }),
             ("busName", |s| s.bus_name = "pizza bus".into()),
             ("tableName", |s| s.table_name = "".into()),
@@ -393,6 +433,34 @@ mod tests {
             );
             assert_eq!(store.saved_settings().unwrap().as_ref(), Some(&good));
         }
+    }
+
+    #[test]
+    fn endpoints_are_https_or_this_machine() {
+        for url in [
+            "http://127.0.0.1:4566",
+            "http://localhost:5000/",
+            "http://[::1]:80",
+            "http://127.2.3.4",
+            "https://events.eu-west-1.amazonaws.com",
+            "https://10.0.0.5:4566",
+        ] {
+            assert!(validate_endpoint(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://10.0.0.1:4566",
+            "http://localhost.evil.com",
+            "http://events.eu-west-1.amazonaws.com",
+            "ftp://127.0.0.1",
+            "127.0.0.1:4566",
+        ] {
+            let err = validate_endpoint(url).unwrap_err();
+            assert!(err.to_string().contains("`endpointUrl`"), "{url}: {err}");
+        }
+        assert!(validate_endpoint("http://10.0.0.1")
+            .unwrap_err()
+            .to_string()
+            .contains("in the clear"));
     }
 
     #[test]

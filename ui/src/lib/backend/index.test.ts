@@ -39,4 +39,14 @@ describe("MockBackend taps", () => {
   it("refuses an unknown status with a code the screen can act on", async () => {
     await expect(new MockBackend().tapStatus("42", "baking", "Ana", null)).rejects.toMatchObject({ code: "invalid_input" });
   });
+
+  it("refuses control characters in a name, as the core does", async () => {
+    for (const client of ["Ana\nFAKE LINE", "Ana\u001b[31m", "Ana\tB"]) {
+      await expect(new MockBackend().tapStatus("42", "order done", client, null)).rejects.toMatchObject({
+        code: "invalid_input",
+        message: "field `client` is invalid: contains control characters",
+      });
+    }
+    await expect(new MockBackend().tapStatus("42", "order done", "João 王", null)).resolves.toMatchObject({ order: "42" });
+  });
 });

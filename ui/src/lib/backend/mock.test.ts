@@ -32,6 +32,8 @@ describe("MockBackend settings", () => {
     [{ warnAfterMinutes: 30, lateAfterMinutes: 30 }, "warnAfterMinutes"],
     [{ endpointUrl: "localhost:4566" }, "endpointUrl"],
     [{ endpointUrl: "http://" }, "endpointUrl"],
+    [{ endpointUrl: "http://10.0.0.5:4566" }, "endpointUrl"],
+    [{ endpointUrl: "http://localhost.evil.com" }, "endpointUrl"],
     [{ awsRegion: "Frankfurt" }, "awsRegion"],
     [{ busName: "my bus" }, "busName"],
     [{ deliveryQueueName: "" }, "deliveryQueueName"],
@@ -101,7 +103,7 @@ describe("MockBackend testConnection", () => {
     });
     expect(checks.find((c) => c.resource === "bus")?.outcome.state).toBe("missing");
     expect(checks.find((c) => c.resource === "queue")?.outcome.state).toBe("forbidden");
-    const offline = await backend.testConnection({ ...DEFAULT_SETTINGS, endpointUrl: "http://unreachable.invalid" });
+    const offline = await backend.testConnection({ ...DEFAULT_SETTINGS, endpointUrl: "https://unreachable.invalid" });
     expect(offline.every((c) => c.outcome.state === "unreachable")).toBe(true);
   });
 

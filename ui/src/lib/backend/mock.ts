@@ -95,7 +95,19 @@ function required(value: string, field: string, max: number): string {
   if (trimmed === "") throw invalid(`field \`${field}\` is empty`);
   const len = [...trimmed].length;
   if (len > max) throw invalid(`field \`${field}\` is too long: ${len} characters, at most ${max}`);
+  // The core's rule: Unicode's control characters (Cc), line breaks and escapes among them.
+  if (/\p{Cc}/u.test(trimmed)) throw invalid(`field \`${field}\` is invalid: contains control characters`);
   return trimmed;
+}
+
+/** The core's `is_loopback_url`: `localhost`, 127.0.0.0/8 or `[::1]`, with or without a port. */
+function isLoopbackHost(hostAndPort: string): boolean {
+  const host = hostAndPort.startsWith("[")
+    ? hostAndPort.slice(1).split("]")[0]
+    : hostAndPort.includes(":")
+      ? hostAndPort.slice(0, hostAndPort.lastIndexOf(":"))
+      : hostAndPort;
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function optional(value: string | null): string | null {
@@ -141,12 +153,19 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
   }
   let endpointUrl = optional(settings.endpointUrl);
   if (endpointUrl !== null) {
-    const rest = /^https?:\/\/(.*)$/.exec(endpointUrl)?.[1];
-    if (rest === undefined) {
-      throw invalid(`field \`endpointUrl\` is invalid: "${endpointUrl}" must start with http:// or https://`);
+    const match = /^(https?):\/\/(.*)$/.exec(endpointUrl);
+    if (match === null) {
+      throw invalid(
+        `field \`endpointUrl\` is invalid: "${endpointUrl}" must start with https:// (or http:// to this machine)`,
+      );
     }
-    const host = rest.split(/[/?#]/)[0];
+    const host = match[2].split(/[/?#]/)[0];
     if (host === "" || /\s/.test(host)) throw invalid(`field \`endpointUrl\` is invalid: "${endpointUrl}" has no host`);
+    if (match[1] === "http" && !isLoopbackHost(host)) {
+      throw invalid(
+        `field \`endpointUrl\` is invalid: "${endpointUrl}" would send signed requests and orders in the clear: use https:// (http:// is for this machine only)`,
+      );
+    }
     endpointUrl = endpointUrl.replace(/\/+$/, "");
   }
   return {

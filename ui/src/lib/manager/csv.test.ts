@@ -14,6 +14,18 @@ describe("csvField", () => {
     expect(csvField("two\nlines")).toBe('"two\nlines"');
     expect(csvField("cr\rlf")).toBe('"cr\rlf"');
   });
+
+  it("keeps a formula as text: a leading quote before =, +, -, @, a tab or a carriage return", () => {
+    expect(csvField('=HYPERLINK("http://evil.example","Ana")')).toBe(`"'=HYPERLINK(""http://evil.example"",""Ana"")"`);
+    expect(csvField("=1+1")).toBe("'=1+1");
+    expect(csvField("+5511999999999")).toBe("'+5511999999999");
+    expect(csvField("-2")).toBe("'-2");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\tcmd")).toBe("'\tcmd");
+    expect(csvField("\rcmd")).toBe(`"'\rcmd"`);
+    expect(csvField("Ana = chef")).toBe("Ana = chef");
+    expect(csvField("2026-03-14T12:00:00.000Z")).toBe("2026-03-14T12:00:00.000Z");
+  });
 });
 
 describe("dayCsv", () => {
@@ -26,6 +38,12 @@ describe("dayCsv", () => {
     expect(lines[2]).toBe(`2,preparing,"Smith, ""J""",${at(12, 5)},${rows[0].eventId},oven-1`);
     expect(lines[3]).toBe("");
     expect(lines).toHaveLength(4);
+  });
+
+  it("writes a formula client name as text", () => {
+    const rows = [row("7", "order done", at(12, 0), "=cmd|' /C calc'!A0")];
+    const lines = dayCsv(rows).split("\r\n");
+    expect(lines[1]).toBe(`7,order done,'=cmd|' /C calc'!A0,${at(12, 0)},${rows[0].eventId},oven-1`);
   });
 
   it("names the file after the day", () => {
