@@ -43,6 +43,24 @@ pub enum CloudCommand {
         /// S3 key of the store function's zip
         #[arg(long, requires = "function_bucket")]
         function_key: Option<String>,
+        /// Go ahead with a deploy that replaces a resource (a renamed table or
+        /// queue), after saying what goes
+        #[arg(long)]
+        allow_replace: bool,
+        /// Deploy without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Move dead-lettered messages back to the queue they came from, once the
+    /// cause (a table outage, a bad setting) is fixed: the store queue's by
+    /// default, the delivery queue's with `--delivery`
+    Redrive {
+        /// The delivery queue's dead letters (ready orders), not the store queue's
+        #[arg(long)]
+        delivery: bool,
+        /// Only count them
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -75,23 +93,17 @@ pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
             Ok(())
         }
         CloudCommand::Migrate { from } => migrate(global, from.as_deref()).await,
+        CloudCommand::Redrive { delivery, dry_run } => redrive(global, delivery, dry_run).await,
         CloudCommand::Deploy {
             function_bucket,
             function_key,
+            allow_replace,
+            yes,
         } => {
-            let config = global.cloud_config();
-            let clients = Clients::new(&config).await;
             let code = function_bucket
                 .zip(function_key)
                 .map(|(bucket, key)| FunctionCode { bucket, key });
-            let outputs = deploy_stack(&clients, code.as_ref()).await?;
-            println!("stack {} deployed", config.stack_name);
-            let mut keys: Vec<_> = outputs.into_iter().collect();
-            keys.sort();
-            for (key, value) in keys {
-                println!("  {key}: {value}");
-            }
-            Ok(())
+            deploy(global, code, allow_replace, yes).await
         }
     }
 }
@@ -257,4 +269,92 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
     let _ = stop_tx.send(true);
     let _ = task.await;
     Ok(())
+}
+
+async fn redrive(global: &Global, delivery: bool, dry_run: bool) -> Result<()> {
+    use kitchen_cloud::redrive::{redrive, DeadLetters};
+    let clients = Clients::new(&global.cloud_config()).await;
+    let which = if delivery {
+        DeadLetters::Delivery
+    } else {
+        DeadLetters::Store
+    };
+    let report = redrive(&clients, which, dry_run, |moved| {
+        eprintln!("{moved} moved so far");
+    })
+    .await?;
+    if dry_run {
+        println!(
+            "{} holds about {} messages; nothing was moved (dry run)",
+            report.dead_letter, report.waiting
+        );
+    } else {
+        println!(
+            "moved {} messages from {} back to {}",
+            report.moved, report.dead_letter, report.source
+        );
+    }
+    Ok(())
+}
+
+/// `kitchen cloud deploy`: plans the deploy, keeping what was not given, says
+/// what it changes, refuses to replace a resource unless told, asks, then
+/// deploys with progress.
+async fn deploy(
+    global: &Global,
+    code: Option<FunctionCode>,
+    allow_replace: bool,
+    yes: bool,
+) -> Result<()> {
+    use kitchen_cloud::provision::{discard_plan, execute_deploy, plan_deploy};
+    let config = global.cloud_config();
+    let clients = Clients::new(&config).await;
+    let plan = plan_deploy(&clients, global.given(), code.as_ref()).await?;
+    if plan.is_empty() {
+        println!(
+            "stack {} is up to date: nothing to change",
+            config.stack_name
+        );
+    } else {
+        println!("deploying stack {}:", config.stack_name);
+        for change in &plan.changes {
+            println!("  {change}");
+        }
+    }
+    if !plan.losses.is_empty() {
+        for loss in &plan.losses {
+            println!("  GOES: {loss}");
+        }
+        if !allow_replace {
+            discard_plan(&clients, &plan).await?;
+            anyhow::bail!(
+                "this deploy would replace what is listed under GOES; nothing was changed (give --allow-replace to go ahead)"
+            );
+        }
+    }
+    if !yes && !plan.is_empty() && !confirmed("deploy? [y/N] ")? {
+        discard_plan(&clients, &plan).await?;
+        anyhow::bail!("not deployed: nothing was changed");
+    }
+    let outputs = execute_deploy(&clients, plan, |status| eprintln!("  {status}")).await?;
+    println!("stack {} deployed", config.stack_name);
+    let mut keys: Vec<_> = outputs.into_iter().collect();
+    keys.sort();
+    for (key, value) in keys {
+        println!("  {key}: {value}");
+    }
+    Ok(())
+}
+
+/// Asks on the terminal; anything but "y" or "yes" (or no terminal) is a no.
+fn confirmed(question: &str) -> Result<bool> {
+    use std::io::Write;
+    print!("{question}");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer)? == 0 {
+        // No terminal to answer from: the line ends here.
+        println!();
+    }
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }

@@ -13,7 +13,9 @@ mod timeline_cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use kitchen_cloud::provision::GivenParameters;
 use kitchen_cloud::CloudConfig;
 
 #[derive(Parser)]
@@ -90,9 +92,36 @@ struct Global {
     /// `cloud up`, `cloud deploy` and the store worker set (default 4)
     #[arg(long, global = true, env = "STORE_DAY_START_HOUR", value_parser = clap::value_parser!(u8).range(0..24))]
     day_start_hour: Option<u8>,
+    /// The names set by a flag or a variable, not left to their defaults: a
+    /// deploy keeps the stack's own for the others.
+    #[arg(skip)]
+    given_names: GivenParameters,
 }
 
 impl Global {
+    /// Notes which of the resource names were given, from how clap found them.
+    fn note_given(&mut self, matches: &clap::ArgMatches) {
+        let given = |id: &str, value: &String| {
+            matches
+                .value_source(id)
+                .filter(|source| *source != ValueSource::DefaultValue)
+                .map(|_| value.clone())
+        };
+        self.given_names = GivenParameters {
+            bus_name: given("bus", &self.bus),
+            table_name: given("table", &self.table),
+            store_queue: given("store_queue", &self.store_queue),
+            delivery_queue: given("delivery_queue", &self.delivery_queue),
+            store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
+            day_start_hour: self.day_start_hour,
+        };
+    }
+
+    /// The template parameters this invocation sets.
+    fn given(&self) -> &GivenParameters {
+        &self.given_names
+    }
+
     fn cloud_config(&self) -> CloudConfig {
         CloudConfig {
             region: self.region.clone().filter(|r| !r.is_empty()),
@@ -148,7 +177,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    cli.global.note_given(&matches);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KITCHEN_LOG")

@@ -249,3 +249,143 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     let status = run(&mut local(&["cloud", "status"]));
     assert!(String::from_utf8_lossy(&status.stdout).contains("not running"));
 }
+
+/// The stack's parameters and its resources' logical ids.
+async fn stack_state(
+    clients: &kitchen_cloud::Clients,
+) -> (
+    std::collections::BTreeMap<String, String>,
+    std::collections::BTreeSet<String>,
+) {
+    let name = &clients.config.stack_name;
+    let stacks = clients
+        .cloudformation
+        .describe_stacks()
+        .stack_name(name)
+        .send()
+        .await
+        .unwrap();
+    let parameters = stacks.stacks()[0]
+        .parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap().to_owned(),
+                p.parameter_value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let resources = clients
+        .cloudformation
+        .describe_stack_resources()
+        .stack_name(name)
+        .send()
+        .await
+        .unwrap()
+        .stack_resources()
+        .iter()
+        .filter_map(|r| r.logical_resource_id().map(str::to_owned))
+        .collect();
+    (parameters, resources)
+}
+
+/// Puts `body` at `bucket/key` in the local cloud's S3 (it takes unsigned
+/// requests), with Debian's curl.
+fn put_object(endpoint: &str, bucket: &str, key: &str, body: &[u8], dir: &Path) {
+    let file = dir.join("object");
+    std::fs::write(&file, body).unwrap();
+    for url in [
+        format!("{endpoint}/{bucket}"),
+        format!("{endpoint}/{bucket}/{key}"),
+    ] {
+        let mut curl = std::process::Command::new("curl");
+        curl.args(["-sSf", "-X", "PUT", &url]);
+        if url.ends_with(key) {
+            curl.arg("--data-binary")
+                .arg(format!("@{}", file.display()));
+        }
+        let out = curl.output().expect("curl runs (Debian package curl)");
+        assert!(
+            out.status.success(),
+            "PUT {url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_keeps_what_it_is_not_told_to_change_and_refuses_a_replacement() {
+    let cloud = local_cloud().await;
+    let endpoint = cloud.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = |args: &[&str]| {
+        let mut command = kitchen(dir.path(), "admin", &endpoint);
+        command.args(args).stdin(Stdio::null());
+        command
+    };
+
+    // The store function goes in, its code from S3 (an empty zip will do: the
+    // local cloud never runs it).
+    let empty_zip = [&b"PK\x05\x06"[..], &[0u8; 18]].concat();
+    put_object(
+        &endpoint,
+        "kitchen-code",
+        "store.zip",
+        &empty_zip,
+        dir.path(),
+    );
+    let out = run(&mut deploy(&[
+        "--store-time-zone",
+        "America/Sao_Paulo",
+        "cloud",
+        "deploy",
+        "--function-bucket",
+        "kitchen-code",
+        "--function-key",
+        "store.zip",
+        "--yes",
+    ]));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("deployed"),
+        "{out:?}"
+    );
+    let (parameters, resources) = stack_state(&cloud.clients).await;
+    assert_eq!(parameters["DeployFunction"], "true");
+    assert_eq!(parameters["StoreTimeZone"], "America/Sao_Paulo");
+    assert!(resources.contains("StoreFunction"), "{resources:?}");
+
+    // A deploy that names neither the function nor the zone keeps both.
+    run(&mut deploy(&["cloud", "deploy", "--yes"]));
+    let (after, resources) = stack_state(&cloud.clients).await;
+    assert_eq!(after, parameters, "every parameter kept");
+    assert!(resources.contains("StoreFunction"), "{resources:?}");
+    assert!(
+        resources.contains("StoreFunctionEventSource"),
+        "{resources:?}"
+    );
+
+    // A new table name would replace the table: refused, nothing changed.
+    let refused = deploy(&["--table", "pizzaria-events-2", "cloud", "deploy", "--yes"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stdout.contains("GOES: the event table") && stdout.contains("pizzaria-events-2"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("--allow-replace"), "{stderr}");
+    assert_eq!(stack_state(&cloud.clients).await.0, parameters);
+
+    // A change is shown and waits for a yes: no answer, no deploy.
+    let unanswered = deploy(&["--day-start-hour", "5", "cloud", "deploy"])
+        .output()
+        .unwrap();
+    assert!(!unanswered.status.success());
+    assert!(
+        String::from_utf8_lossy(&unanswered.stderr).contains("not deployed"),
+        "{unanswered:?}"
+    );
+    assert_eq!(stack_state(&cloud.clients).await.0, parameters);
+}

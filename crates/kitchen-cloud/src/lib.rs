@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod mirror;
 pub mod provision;
 pub mod publisher;
+pub mod redrive;
 pub mod repair;
 pub mod stack_settings;
 pub mod store_fn;
@@ -53,6 +54,8 @@ pub enum CloudError {
     LocalCloud(String),
     #[error("deploying the stack failed: {0}")]
     Deploy(String),
+    #[error("moving dead-lettered messages back: {0}")]
+    Redrive(String),
 }
 
 impl CloudError {

@@ -85,7 +85,7 @@ pub async fn deploy_stack(
             .await
             .map_err(|e| CloudError::call("CreateStack", &config.stack_name, e))?;
     }
-    let outputs = wait_for_stack(clients).await?;
+    let outputs = wait_for_stack(clients, &mut |_| {}).await?;
     crate::stack_settings::publish_business_day(
         &clients.dynamodb,
         &config.table_name,
@@ -117,9 +117,14 @@ async fn stack_status(clients: &Clients) -> Result<Option<StackStatus>, CloudErr
     }
 }
 
-async fn wait_for_stack(clients: &Clients) -> Result<HashMap<String, String>, CloudError> {
+/// Waits for the stack to settle, telling `progress` each status it passes.
+async fn wait_for_stack(
+    clients: &Clients,
+    progress: &mut dyn FnMut(&str),
+) -> Result<HashMap<String, String>, CloudError> {
     let name = &clients.config.stack_name;
     let started = Instant::now();
+    let mut last = String::new();
     loop {
         let out = clients
             .cloudformation
@@ -136,6 +141,10 @@ async fn wait_for_stack(clients: &Clients) -> Result<HashMap<String, String>, Cl
             .stack_status()
             .cloned()
             .unwrap_or(StackStatus::CreateInProgress);
+        if status.as_str() != last {
+            last = status.as_str().to_owned();
+            progress(&last);
+        }
         match &status {
             StackStatus::CreateComplete | StackStatus::UpdateComplete => {
                 return Ok(stack
@@ -163,4 +172,365 @@ async fn wait_for_stack(clients: &Clients) -> Result<HashMap<String, String>, Cl
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+}
+
+/// The template parameters a person set for a deploy (flags, environment);
+/// `None` keeps the stack's value on an update, and takes the default on a
+/// first deploy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GivenParameters {
+    pub bus_name: Option<String>,
+    pub table_name: Option<String>,
+    pub store_queue: Option<String>,
+    pub delivery_queue: Option<String>,
+    pub store_time_zone: Option<String>,
+    pub day_start_hour: Option<u8>,
+}
+
+/// The parameters that name a resource: a new value replaces it.
+const NAMING: [(&str, &str); 4] = [
+    ("BusName", "the event bus"),
+    ("TableName", "the event table (its items stay in the retained old table, which the stack no longer uses)"),
+    ("StoreQueueName", "the store queue, with the events waiting in it"),
+    ("DeliveryQueueName", "the delivery queue, with the ready orders waiting in it"),
+];
+
+/// What a deploy of this version's template would do.
+#[derive(Debug, Clone)]
+pub struct DeployPlan {
+    /// `None`: the stack does not exist yet and is created.
+    pub change_set: Option<String>,
+    /// What the deploy changes, one line each: `Modify StoreQueue (AWS::SQS::Queue)`.
+    pub changes: Vec<String>,
+    /// What it would replace or remove; empty for a safe update.
+    pub losses: Vec<String>,
+    parameters: Vec<Parameter>,
+    business_day: kitchen_domain::BusinessDay,
+    /// The table the stack will have, for its business day setting.
+    table_name: String,
+    /// CloudFormation found nothing to change.
+    up_to_date: bool,
+}
+
+impl DeployPlan {
+    /// Nothing to change: the stack is this template with these parameters.
+    pub fn is_empty(&self) -> bool {
+        self.up_to_date
+    }
+}
+
+fn parameter(key: &str, value: Option<&str>) -> Parameter {
+    let builder = Parameter::builder().parameter_key(key);
+    match value {
+        Some(value) => builder.parameter_value(value).build(),
+        None => builder.use_previous_value(true).build(),
+    }
+}
+
+/// The stack's current parameters, if it exists.
+async fn current_parameters(
+    clients: &Clients,
+) -> Result<Option<HashMap<String, String>>, CloudError> {
+    let status = stack_status(clients).await?;
+    if status.is_none_or(|s| s == StackStatus::DeleteComplete) {
+        return Ok(None);
+    }
+    let name = &clients.config.stack_name;
+    let out = clients
+        .cloudformation
+        .describe_stacks()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| CloudError::call("DescribeStacks", name, e))?;
+    Ok(Some(
+        out.stacks()
+            .first()
+            .map(|stack| {
+                stack
+                    .parameters()
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.parameter_key()?.to_owned(),
+                            p.parameter_value()?.to_owned(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    ))
+}
+
+/// Plans a deploy of this version's template: what was not given keeps the
+/// stack's value (`UsePreviousValue`), the store function included when no
+/// code is given, and a given name that differs from the stack's is a loss.
+/// An update is prepared as a change set, to show before it runs.
+pub async fn plan_deploy(
+    clients: &Clients,
+    given: &GivenParameters,
+    function: Option<&FunctionCode>,
+) -> Result<DeployPlan, CloudError> {
+    let current = current_parameters(clients).await?;
+    let config = &clients.config;
+    let Some(current) = current else {
+        // A first deploy: the configuration's values, defaults included.
+        let mut config = config.clone();
+        let names = [
+            (&given.bus_name, &mut config.bus_name),
+            (&given.table_name, &mut config.table_name),
+            (&given.store_queue, &mut config.store_queue),
+            (&given.delivery_queue, &mut config.delivery_queue),
+        ];
+        for (given, slot) in names {
+            if let Some(value) = given {
+                slot.clone_from(value);
+            }
+        }
+        config.store_time_zone = given.store_time_zone.clone();
+        config.day_start_hour = given.day_start_hour;
+        let business_day = config
+            .business_day()
+            .map_err(|e| CloudError::Deploy(format!("the business day: {e}")))?;
+        let start_hour = business_day.start_hour().to_string();
+        let code = function.cloned().unwrap_or_default();
+        let values = [
+            ("BusName", config.bus_name.as_str()),
+            ("TableName", config.table_name.as_str()),
+            ("StoreQueueName", config.store_queue.as_str()),
+            ("DeliveryQueueName", config.delivery_queue.as_str()),
+            ("StoreTimeZone", business_day.zone_name()),
+            ("StoreDayStartHour", start_hour.as_str()),
+            (
+                "DeployFunction",
+                if function.is_some() { "true" } else { "false" },
+            ),
+            ("FunctionCodeBucket", code.bucket.as_str()),
+            ("FunctionCodeKey", code.key.as_str()),
+        ];
+        return Ok(DeployPlan {
+            change_set: None,
+            changes: vec![format!("Create stack {}", config.stack_name)],
+            losses: Vec::new(),
+            parameters: values.iter().map(|(k, v)| parameter(k, Some(v))).collect(),
+            business_day,
+            table_name: config.table_name.clone(),
+            up_to_date: false,
+        });
+    };
+
+    let start_hour = given.day_start_hour.map(|h| h.to_string());
+    let (deploy, bucket, key) = match function {
+        Some(code) => (
+            Some("true"),
+            Some(code.bucket.as_str()),
+            Some(code.key.as_str()),
+        ),
+        None => (None, None, None),
+    };
+    let values: [(&str, Option<&str>); 9] = [
+        ("BusName", given.bus_name.as_deref()),
+        ("TableName", given.table_name.as_deref()),
+        ("StoreQueueName", given.store_queue.as_deref()),
+        ("DeliveryQueueName", given.delivery_queue.as_deref()),
+        ("StoreTimeZone", given.store_time_zone.as_deref()),
+        ("StoreDayStartHour", start_hour.as_deref()),
+        ("DeployFunction", deploy),
+        ("FunctionCodeBucket", bucket),
+        ("FunctionCodeKey", key),
+    ];
+    // The business day the stack will have: given, else the stack's.
+    let zone = given
+        .store_time_zone
+        .clone()
+        .or_else(|| current.get("StoreTimeZone").cloned())
+        .unwrap_or_else(|| crate::config::DEFAULT_STORE_TIME_ZONE.to_owned());
+    let hour = given
+        .day_start_hour
+        .or_else(|| {
+            current
+                .get("StoreDayStartHour")
+                .and_then(|h| h.parse().ok())
+        })
+        .unwrap_or(kitchen_domain::DEFAULT_DAY_START_HOUR);
+    let business_day = kitchen_domain::BusinessDay::new(&zone, hour)
+        .map_err(|e| CloudError::Deploy(format!("the business day: {e}")))?;
+    let table_name = given
+        .table_name
+        .clone()
+        .or_else(|| current.get("TableName").cloned())
+        .unwrap_or_else(|| config.table_name.clone());
+    let losses = NAMING
+        .iter()
+        .filter_map(|(key, what)| {
+            let new = values.iter().find(|(k, _)| k == key)?.1?;
+            let old = current.get(*key)?;
+            (new != old).then(|| format!("{what}: {old} is replaced by {new}"))
+        })
+        .collect();
+    let parameters: Vec<Parameter> = values.iter().map(|(k, v)| parameter(k, *v)).collect();
+
+    let name = &config.stack_name;
+    let change_set = format!(
+        "kitchen-deploy-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S")
+    );
+    let created = clients
+        .cloudformation
+        .create_change_set()
+        .stack_name(name)
+        .change_set_name(&change_set)
+        .change_set_type(aws_sdk_cloudformation::types::ChangeSetType::Update)
+        .template_body(TEMPLATE)
+        .set_parameters(Some(parameters.clone()))
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await;
+    if let Err(err) = created {
+        let err = CloudError::call("CreateChangeSet", name, err);
+        // CloudFormation answers an update with no change as an error.
+        if err.to_string().contains("No updates are to be performed") {
+            return Ok(DeployPlan {
+                change_set: Some(change_set),
+                changes: Vec::new(),
+                losses: Vec::new(),
+                parameters,
+                business_day,
+                table_name,
+                up_to_date: true,
+            });
+        }
+        return Err(err);
+    }
+    // The parameters given that differ from the stack's, then what
+    // CloudFormation says it will do to the resources.
+    let mut changes: Vec<String> = values
+        .iter()
+        .filter_map(|(key, new)| {
+            let new = (*new)?;
+            let old = current.get(*key).map_or("", String::as_str);
+            (new != old).then(|| format!("Parameter {key}: {old:?} → {new:?}"))
+        })
+        .collect();
+    changes.extend(describe_change_set(clients, &change_set).await?);
+    Ok(DeployPlan {
+        change_set: Some(change_set),
+        changes,
+        losses,
+        parameters,
+        business_day,
+        table_name,
+        up_to_date: false,
+    })
+}
+
+/// The change set's changes, once CloudFormation has worked them out.
+async fn describe_change_set(
+    clients: &Clients,
+    change_set: &str,
+) -> Result<Vec<String>, CloudError> {
+    use aws_sdk_cloudformation::types::ChangeSetStatus;
+    let name = &clients.config.stack_name;
+    let started = Instant::now();
+    loop {
+        let out = clients
+            .cloudformation
+            .describe_change_set()
+            .stack_name(name)
+            .change_set_name(change_set)
+            .send()
+            .await
+            .map_err(|e| CloudError::call("DescribeChangeSet", change_set, e))?;
+        match out.status() {
+            Some(ChangeSetStatus::CreatePending | ChangeSetStatus::CreateInProgress)
+                if started.elapsed() < DEPLOY_TIMEOUT =>
+            {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Some(ChangeSetStatus::Failed) => {
+                return Err(CloudError::Deploy(format!(
+                    "the change set failed: {}",
+                    out.status_reason().unwrap_or("no reason given")
+                )))
+            }
+            _ => {
+                return Ok(out
+                    .changes()
+                    .iter()
+                    .filter_map(|change| change.resource_change())
+                    .map(|change| {
+                        let replaced = change.replacement().is_some_and(|r| r.as_str() == "True");
+                        format!(
+                            "{} {} ({}){}",
+                            change.action().map_or("Change", |a| a.as_str()),
+                            change.logical_resource_id().unwrap_or("?"),
+                            change.resource_type().unwrap_or("?"),
+                            if replaced { ": REPLACED" } else { "" }
+                        )
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// Runs a planned deploy: creates the stack, or executes the change set, and
+/// waits, telling `progress` each new stack status; then writes the stack's
+/// business day into the table for the devices.
+pub async fn execute_deploy(
+    clients: &Clients,
+    plan: DeployPlan,
+    mut progress: impl FnMut(&str),
+) -> Result<HashMap<String, String>, CloudError> {
+    let config = &clients.config;
+    let name = &config.stack_name;
+    match &plan.change_set {
+        None => {
+            clients
+                .cloudformation
+                .create_stack()
+                .stack_name(name)
+                .template_body(TEMPLATE)
+                .set_parameters(Some(plan.parameters.clone()))
+                .capabilities(Capability::CapabilityNamedIam)
+                .send()
+                .await
+                .map_err(|e| CloudError::call("CreateStack", name, e))?;
+        }
+        Some(_) if plan.is_empty() => {}
+        Some(change_set) => {
+            clients
+                .cloudformation
+                .execute_change_set()
+                .stack_name(name)
+                .change_set_name(change_set)
+                .send()
+                .await
+                .map_err(|e| CloudError::call("ExecuteChangeSet", change_set, e))?;
+        }
+    }
+    let outputs = wait_for_stack(clients, &mut progress).await?;
+    crate::stack_settings::publish_business_day(
+        &clients.dynamodb,
+        &plan.table_name,
+        &plan.business_day,
+    )
+    .await?;
+    Ok(outputs)
+}
+
+/// Drops a planned change set that will not run.
+pub async fn discard_plan(clients: &Clients, plan: &DeployPlan) -> Result<(), CloudError> {
+    let Some(change_set) = plan.change_set.as_ref().filter(|_| !plan.is_empty()) else {
+        return Ok(());
+    };
+    clients
+        .cloudformation
+        .delete_change_set()
+        .stack_name(&clients.config.stack_name)
+        .change_set_name(change_set)
+        .send()
+        .await
+        .map_err(|e| CloudError::call("DeleteChangeSet", change_set, e))?;
+    Ok(())
 }

@@ -278,3 +278,65 @@ async fn a_batch_reports_only_the_messages_it_could_not_store() {
         ("11".to_owned(), kitchen_domain::day_key(good.day))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_moves_a_dead_lettered_event_into_the_table() {
+    use kitchen_cloud::redrive::{depth, redrive, DeadLetters};
+    let cloud = local_cloud().await;
+    let tap = Tap::new(
+        day_of(Utc::now()),
+        "77",
+        Status::Ready,
+        "Ana",
+        "oven-1",
+        1,
+        Utc::now(),
+    )
+    .unwrap();
+    // What EventBridge put on the store queue, parked after a table outage.
+    let envelope = serde_json::json!({
+        "version": "0",
+        "id": "0d9c4a8e-2f1b-4d53-9c1e-5a4a3d1f7b21",
+        "detail-type": kitchen_domain::DETAIL_TYPE,
+        "source": kitchen_domain::SOURCE,
+        "account": "123456789012",
+        "time": tap.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": serde_json::from_str::<serde_json::Value>(&tap.detail_json()).unwrap(),
+    })
+    .to_string();
+    let (_, dead_letter) = DeadLetters::Store.queues(&cloud.clients);
+    let dead_url = cloud.clients.queue_url(&dead_letter).await.unwrap();
+    cloud
+        .clients
+        .sqs
+        .send_message()
+        .queue_url(&dead_url)
+        .message_body(&envelope)
+        .send()
+        .await
+        .unwrap();
+
+    let counted = redrive(&cloud.clients, DeadLetters::Store, true, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (counted.waiting, counted.moved),
+        (1, 0),
+        "a dry run moves nothing"
+    );
+    assert_eq!(depth(&cloud.clients, &dead_letter).await.unwrap(), 1);
+
+    let mut heard = Vec::new();
+    let moved = redrive(&cloud.clients, DeadLetters::Store, false, |n| heard.push(n))
+        .await
+        .unwrap();
+    assert_eq!(moved.moved, 1);
+    assert_eq!(heard, vec![1]);
+    assert_eq!(depth(&cloud.clients, &dead_letter).await.unwrap(), 0);
+    store_until_idle(&cloud.clients).await;
+    let rows = table_rows_when(&cloud.clients, 1, STALL).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].event_id, tap.event_id.to_string());
+}

@@ -276,3 +276,30 @@ fn no_statement_anywhere_uses_a_wildcard_action_resource_or_principal() {
         }
     }
 }
+
+#[test]
+fn the_store_time_zone_parameter_takes_every_zone_name_and_nothing_else() {
+    let template = template();
+    let parameter = &template["Parameters"]["StoreTimeZone"];
+    let pattern = text(&parameter["AllowedPattern"]);
+    // CloudFormation matches the whole value, as the anchors say.
+    assert!(
+        pattern.starts_with('^') && pattern.ends_with('$'),
+        "{pattern}"
+    );
+    let pattern = regex::Regex::new(&pattern).unwrap();
+    for zone in chrono_tz::TZ_VARIANTS {
+        assert!(pattern.is_match(zone.name()), "{} is refused", zone.name());
+    }
+    for typo in [
+        "",
+        "America/Sao Paulo",
+        "/UTC",
+        "UTC;",
+        "America//Sao_Paulo",
+        "Europe/Lisbon\n",
+    ] {
+        assert!(!pattern.is_match(typo), "{typo:?} is taken");
+    }
+    assert!(!text(&parameter["ConstraintDescription"]).is_empty());
+}
