@@ -179,6 +179,10 @@ fn launches(runtime: &tokio::runtime::Runtime, dir: &Path, count: usize) -> Vec<
     runs
 }
 
+/// A line of the table: what, the aged and the new device's sorted times,
+/// the percentile, the target.
+type Row<'a> = (&'a str, &'a [Duration], &'a [Duration], f64, &'a str);
+
 fn line(what: &str, aged: Duration, new: Duration, target: &str) {
     println!(
         "| {what} | {:.1} ms | {:.1} ms | {:.2}× | {target} |",
@@ -225,42 +229,41 @@ fn main() {
 
     println!("| benchmark | aged device | new device | ratio | target |");
     println!("|---|---|---|---|---|");
-    line(
-        "tap in process, p50",
-        percentile(&tap_aged, 0.5),
-        percentile(&tap_new, 0.5),
-        "",
-    );
-    line(
-        "tap in process, p99",
-        percentile(&tap_aged, 0.99),
-        percentile(&tap_new, 0.99),
-        "≤ 1.2×",
-    );
-    line(
-        "`kitchen tap` process, median",
-        percentile(&cli_aged, 0.5),
-        percentile(&cli_new, 0.5),
-        "≤ 1.2×",
-    );
-    line(
-        "`kitchen tap` process, slowest",
-        percentile(&cli_aged, 1.0),
-        percentile(&cli_new, 1.0),
-        "",
-    );
-    line(
-        "launch to the board, median",
-        percentile(&launch_aged, 0.5),
-        percentile(&launch_new, 0.5),
-        "≤ 1.2×",
-    );
-    line(
-        "launch to the board, slowest",
-        percentile(&launch_aged, 1.0),
-        percentile(&launch_new, 1.0),
-        "",
-    );
+    let rows: [Row; 6] = [
+        ("tap in process, p50", &tap_aged, &tap_new, 0.5, ""),
+        ("tap in process, p99", &tap_aged, &tap_new, 0.99, "≤ 1.2×"),
+        (
+            "`kitchen tap` process, median",
+            &cli_aged,
+            &cli_new,
+            0.5,
+            "≤ 1.2×",
+        ),
+        (
+            "`kitchen tap` process, slowest",
+            &cli_aged,
+            &cli_new,
+            1.0,
+            "",
+        ),
+        (
+            "launch to the board, median",
+            &launch_aged,
+            &launch_new,
+            0.5,
+            "≤ 1.2×",
+        ),
+        (
+            "launch to the board, slowest",
+            &launch_aged,
+            &launch_new,
+            1.0,
+            "",
+        ),
+    ];
+    for (what, aged, new, p, target) in rows {
+        line(what, percentile(aged, p), percentile(new, p), target);
+    }
     println!(
         "\nafter a crash the aged device's next `kitchen tap` reads the whole file: {:.0} ms; the one after it: {:.0} ms",
         ms(after_crash),

@@ -19,83 +19,24 @@ pub struct FunctionCode {
     pub key: String,
 }
 
-/// Creates the stack, or updates it when it exists. `function: None` leaves the
-/// Lambda out (the local cloud, where the store worker plays its part). Then
+/// Creates the stack with the configuration's names and business day, or
+/// updates it when it exists: the local cloud's deploy, which asks nothing.
+/// `function: None` leaves the Lambda out on a new stack (the local cloud,
+/// where the store worker plays its part) and as it is on an update. Then
 /// writes the stack's business day into the table, for the devices.
 pub async fn deploy_stack(
     clients: &Clients,
     function: Option<&FunctionCode>,
 ) -> Result<HashMap<String, String>, CloudError> {
-    let config = &clients.config;
-    let cf = &clients.cloudformation;
-    let code = function.cloned().unwrap_or_default();
-    let business_day = config
-        .business_day()
-        .map_err(|e| CloudError::Deploy(format!("the business day: {e}")))?;
-    let start_hour = business_day.start_hour().to_string();
-    let parameters = [
-        ("BusName", config.bus_name.as_str()),
-        ("TableName", config.table_name.as_str()),
-        ("StoreQueueName", config.store_queue.as_str()),
-        ("DeliveryQueueName", config.delivery_queue.as_str()),
-        ("StoreTimeZone", business_day.zone_name()),
-        ("StoreDayStartHour", start_hour.as_str()),
-        (
-            "DeployFunction",
-            if function.is_some() { "true" } else { "false" },
-        ),
-        ("FunctionCodeBucket", code.bucket.as_str()),
-        ("FunctionCodeKey", code.key.as_str()),
-    ]
-    .into_iter()
-    .map(|(k, v)| {
-        Parameter::builder()
-            .parameter_key(k)
-            .parameter_value(v)
-            .build()
-    })
-    .collect::<Vec<_>>();
-
-    let exists = stack_status(clients)
-        .await?
-        .is_some_and(|s| s != StackStatus::DeleteComplete);
-    if exists {
-        let update = cf
-            .update_stack()
-            .stack_name(&config.stack_name)
-            .template_body(TEMPLATE)
-            .set_parameters(Some(parameters))
-            .capabilities(Capability::CapabilityNamedIam)
-            .send()
-            .await;
-        if let Err(err) = update {
-            let err = CloudError::call("UpdateStack", &config.stack_name, err);
-            // CloudFormation answers an update with no change as an error.
-            if !err.to_string().contains("No updates are to be performed") {
-                return Err(err);
-            }
-        }
-    } else {
-        cf.create_stack()
-            .stack_name(&config.stack_name)
-            .template_body(TEMPLATE)
-            .set_parameters(Some(parameters))
-            .capabilities(Capability::CapabilityNamedIam)
-            .send()
-            .await
-            .map_err(|e| CloudError::call("CreateStack", &config.stack_name, e))?;
-    }
-    let outputs = wait_for_stack(clients, &mut |_| {}).await?;
-    crate::stack_settings::publish_business_day(
-        &clients.dynamodb,
-        &config.table_name,
-        &business_day,
-    )
-    .await?;
-    Ok(outputs)
+    let given = GivenParameters::all_of(&clients.config);
+    let plan = plan_deploy(clients, &given, function).await?;
+    execute_deploy(clients, plan, |_| {}).await
 }
 
-async fn stack_status(clients: &Clients) -> Result<Option<StackStatus>, CloudError> {
+/// The stack as CloudFormation describes it; `None` when there is none.
+async fn describe_stack(
+    clients: &Clients,
+) -> Result<Option<aws_sdk_cloudformation::types::Stack>, CloudError> {
     let name = &clients.config.stack_name;
     match clients
         .cloudformation
@@ -104,7 +45,7 @@ async fn stack_status(clients: &Clients) -> Result<Option<StackStatus>, CloudErr
         .send()
         .await
     {
-        Ok(out) => Ok(out.stacks().first().and_then(|s| s.stack_status().cloned())),
+        Ok(out) => Ok(out.stacks().first().cloned()),
         Err(err) => {
             let err = CloudError::call("DescribeStacks", name, err);
             match &err {
@@ -126,16 +67,8 @@ async fn wait_for_stack(
     let started = Instant::now();
     let mut last = String::new();
     loop {
-        let out = clients
-            .cloudformation
-            .describe_stacks()
-            .stack_name(name)
-            .send()
-            .await
-            .map_err(|e| CloudError::call("DescribeStacks", name, e))?;
-        let stack = out
-            .stacks()
-            .first()
+        let stack = describe_stack(clients)
+            .await?
             .ok_or_else(|| CloudError::Missing(format!("stack {name}")))?;
         let status = stack
             .stack_status()
@@ -187,6 +120,20 @@ pub struct GivenParameters {
     pub day_start_hour: Option<u8>,
 }
 
+impl GivenParameters {
+    /// Every name of `config`, and its business day as far as it was told.
+    pub fn all_of(config: &crate::CloudConfig) -> GivenParameters {
+        GivenParameters {
+            bus_name: Some(config.bus_name.clone()),
+            table_name: Some(config.table_name.clone()),
+            store_queue: Some(config.store_queue.clone()),
+            delivery_queue: Some(config.delivery_queue.clone()),
+            store_time_zone: config.store_time_zone.clone(),
+            day_start_hour: config.day_start_hour,
+        }
+    }
+}
+
 /// The parameters that name a resource: a new value replaces it.
 const NAMING: [(&str, &str); 4] = [
     ("BusName", "the event bus"),
@@ -231,34 +178,23 @@ fn parameter(key: &str, value: Option<&str>) -> Parameter {
 async fn current_parameters(
     clients: &Clients,
 ) -> Result<Option<HashMap<String, String>>, CloudError> {
-    let status = stack_status(clients).await?;
-    if status.is_none_or(|s| s == StackStatus::DeleteComplete) {
+    let Some(stack) = describe_stack(clients)
+        .await?
+        .filter(|stack| stack.stack_status() != Some(&StackStatus::DeleteComplete))
+    else {
         return Ok(None);
-    }
-    let name = &clients.config.stack_name;
-    let out = clients
-        .cloudformation
-        .describe_stacks()
-        .stack_name(name)
-        .send()
-        .await
-        .map_err(|e| CloudError::call("DescribeStacks", name, e))?;
+    };
     Ok(Some(
-        out.stacks()
-            .first()
-            .map(|stack| {
-                stack
-                    .parameters()
-                    .iter()
-                    .filter_map(|p| {
-                        Some((
-                            p.parameter_key()?.to_owned(),
-                            p.parameter_value()?.to_owned(),
-                        ))
-                    })
-                    .collect()
+        stack
+            .parameters()
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.parameter_key()?.to_owned(),
+                    p.parameter_value()?.to_owned(),
+                ))
             })
-            .unwrap_or_default(),
+            .collect(),
     ))
 }
 

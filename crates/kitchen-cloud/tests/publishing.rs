@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use chrono::{Duration as Age, Utc};
+use chrono::{Duration as Age, SecondsFormat, Utc};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
 use kitchen_cloud::publisher::Publisher;
 use kitchen_cloud::store_fn::{QueueRecord, StoreFunction, Stored};
@@ -230,30 +230,48 @@ async fn taps_made_while_the_cloud_is_down_are_kept_and_published_when_it_return
     let _ = Duration::from_secs(0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_reports_only_the_messages_it_could_not_store() {
-    // The handler behind both entry points: the Lambda returns these ids as
-    // batch item failures, the worker leaves them on the queue.
-    let cloud = local_cloud().await;
-    let function = StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", rule());
-    let good = Tap::new(
+/// A ready tap of order `order` of today, made now.
+fn ready_tap(order: &str) -> Tap {
+    Tap::new(
         day_of(Utc::now()),
-        "11",
+        order,
         Status::Ready,
         "Ana",
         "oven-1",
         1,
         Utc::now(),
     )
-    .unwrap();
-    let envelope = serde_json::json!({
-        "id": "e-1", "source": "com.pizza.status", "detail-type": "Change in Pizza",
-        "time": "2026-11-22T18:00:00Z", "detail": serde_json::from_str::<serde_json::Value>(&good.detail_json()).unwrap(),
-    });
+    .unwrap()
+}
+
+/// The envelope EventBridge hands the store queue for `tap`, stamped `time`.
+fn envelope_of(tap: &Tap, time: &str) -> String {
+    serde_json::json!({
+        "version": "0",
+        "id": format!("envelope-{}", tap.event_id),
+        "detail-type": kitchen_domain::DETAIL_TYPE,
+        "source": kitchen_domain::SOURCE,
+        "account": "123456789012",
+        "time": time,
+        "region": "us-east-1",
+        "resources": [],
+        "detail": serde_json::from_str::<serde_json::Value>(&tap.detail_json()).unwrap(),
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_reports_only_the_messages_it_could_not_store() {
+    // The handler behind both entry points: the Lambda returns these ids as
+    // batch item failures, the worker leaves them on the queue.
+    let cloud = local_cloud().await;
+    let function = StoreFunction::new(cloud.clients.dynamodb.clone(), "pizzaria-events", rule());
+    let good = ready_tap("11");
+    let envelope = envelope_of(&good, "2026-11-22T18:00:00Z");
     let records = [
         QueueRecord {
             message_id: "m-good".into(),
-            body: envelope.to_string(),
+            body: envelope.clone(),
         },
         QueueRecord {
             message_id: "m-not-json".into(),
@@ -261,7 +279,7 @@ async fn a_batch_reports_only_the_messages_it_could_not_store() {
         },
         QueueRecord {
             message_id: "m-bad-status".into(),
-            body: envelope.to_string().replace("\"ready\"", "\"baking\""),
+            body: envelope.replace("\"ready\"", "\"baking\""),
         },
     ];
     let mut failed = function.handle_batch(&records).await;
@@ -283,29 +301,9 @@ async fn a_batch_reports_only_the_messages_it_could_not_store() {
 async fn redrive_moves_a_dead_lettered_event_into_the_table() {
     use kitchen_cloud::redrive::{depth, redrive, DeadLetters};
     let cloud = local_cloud().await;
-    let tap = Tap::new(
-        day_of(Utc::now()),
-        "77",
-        Status::Ready,
-        "Ana",
-        "oven-1",
-        1,
-        Utc::now(),
-    )
-    .unwrap();
+    let tap = ready_tap("77");
     // What EventBridge put on the store queue, parked after a table outage.
-    let envelope = serde_json::json!({
-        "version": "0",
-        "id": "0d9c4a8e-2f1b-4d53-9c1e-5a4a3d1f7b21",
-        "detail-type": kitchen_domain::DETAIL_TYPE,
-        "source": kitchen_domain::SOURCE,
-        "account": "123456789012",
-        "time": tap.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "region": "us-east-1",
-        "resources": [],
-        "detail": serde_json::from_str::<serde_json::Value>(&tap.detail_json()).unwrap(),
-    })
-    .to_string();
+    let envelope = envelope_of(&tap, &tap.time.to_rfc3339_opts(SecondsFormat::Secs, true));
     let (_, dead_letter) = DeadLetters::Store.queues(&cloud.clients);
     let dead_url = cloud.clients.queue_url(&dead_letter).await.unwrap();
     cloud
