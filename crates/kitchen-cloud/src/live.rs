@@ -690,6 +690,7 @@ async fn spawn_loops(
         )),
         tokio::spawn(upkeep_loop(
             shared.clone(),
+            data_dir.to_owned(),
             upkeep_store,
             settings.keep_days,
             upkeep,
@@ -730,6 +731,7 @@ async fn spawn_loops(
 /// once and every [`PRUNE_INTERVAL`], in small batches.
 async fn upkeep_loop(
     shared: Arc<Shared>,
+    data_dir: PathBuf,
     store: Store,
     keep_days: u32,
     upkeep: Upkeep,
@@ -743,7 +745,7 @@ async fn upkeep_loop(
     let mut check_first = upkeep.check_first;
     loop {
         let Some(held) = store.take() else { return };
-        let data_dir = held.path().parent().map(Path::to_owned).unwrap_or_default();
+        let data_dir = data_dir.clone();
         let check = std::mem::take(&mut check_first);
         let before =
             shared.rule().day_of(shared.cloud_now()) - chrono::Days::new(u64::from(keep_days));
