@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use kitchen_cloud::live::{LiveDevice, LiveOptions};
-use kitchen_cloud::repair::rebuild_mirror;
 use kitchen_cloud::{CloudConfig, CloudError};
 use kitchen_notify::DesktopNotifier;
 use kitchen_store::{check_database, set_aside_damaged, StoreError};
@@ -218,8 +217,14 @@ impl Device {
             ))
         })?;
         events::forward(app.clone(), live.subscribe());
-        let rebuilt = rebuild_mirror(data_dir, &live.clients(), &local.mirrored_days).await;
         *slot = Slot::Running(Box::new(live));
+        // Taps and screens go on while the mirror is read back from the cloud.
+        let slot = slot.downgrade();
+        let Slot::Running(live) = &*slot else {
+            unreachable!("set just above")
+        };
+        let rebuilt = live.rebuild_mirror(&local.mirrored_days).await;
+        drop(slot);
         let (days, mirror_error) = match rebuilt {
             Ok((days, error)) => (days, error),
             Err(err) => (Vec::new(), Some(err.to_string())),

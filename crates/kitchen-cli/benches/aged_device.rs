@@ -168,7 +168,7 @@ fn launches(runtime: &tokio::runtime::Runtime, dir: &Path, count: usize) -> Vec<
                 )
                 .await
                 .unwrap();
-                live.open_view().unwrap();
+                live.open_view().await.unwrap();
                 let took = started.elapsed();
                 live.stop().await;
                 took

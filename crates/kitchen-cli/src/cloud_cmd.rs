@@ -259,14 +259,14 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
         println!("stored {stored} events");
         return Ok(());
     }
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(worker.run(stop_rx));
+    let stop = kitchen_cloud::supervisor::CancellationToken::new();
+    let task = tokio::spawn(worker.run(stop.clone()));
     eprintln!(
         "store worker: {} → {}",
         clients.config.store_queue, clients.config.table_name
     );
     crate::taps::wait_for_stop_signal().await;
-    let _ = stop_tx.send(true);
+    stop.cancel();
     let _ = task.await;
     Ok(())
 }

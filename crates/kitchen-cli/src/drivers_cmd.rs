@@ -100,14 +100,14 @@ async fn poll(
         device,
         rule,
     );
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(poller.run_with(stop_rx, print_turn));
+    let stop = kitchen_cloud::supervisor::CancellationToken::new();
+    let task = tokio::spawn(poller.run_with(stop.clone(), print_turn));
     eprintln!(
         "delivery poller: {} → this device (Ctrl-C to stop)",
         clients.config.delivery_queue
     );
     crate::taps::wait_for_stop_signal().await;
-    let _ = stop_tx.send(true);
+    stop.cancel();
     let _ = task.await;
     Ok(())
 }

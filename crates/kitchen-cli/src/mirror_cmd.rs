@@ -77,7 +77,7 @@ pub async fn verify(global: &Global, args: VerifyArgs) -> Result<()> {
     let (mut store, _) = open_device(global)?;
     let mirror = mirror_for(global, &mut store).await?;
     let day = day.unwrap_or_else(|| mirror.today());
-    let report = mirror.verify_day(&store, day).await?;
+    let report = mirror.verify_day(&mut store, day).await?;
     println!(
         "{}: mirror {} rows, checksum {:016x}; table {} rows, checksum {:016x}: {}",
         report.day,

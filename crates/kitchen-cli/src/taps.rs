@@ -209,13 +209,13 @@ pub async fn publish(global: &Global, args: PublishArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop = kitchen_cloud::supervisor::CancellationToken::new();
     let (health_tx, _health_rx) =
         tokio::sync::watch::channel(kitchen_cloud::publisher::PublisherHealth::Online);
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let task = tokio::spawn(publisher.run(wake, stop_rx, health_tx));
+    let task = tokio::spawn(publisher.run(wake, stop.clone(), health_tx));
     wait_for_stop_signal().await;
-    let _ = stop_tx.send(true);
+    stop.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
     Ok(())
 }

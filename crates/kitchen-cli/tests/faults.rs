@@ -87,8 +87,8 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
         .await
         .unwrap()
         .with_wait_seconds(1);
-    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(worker.run(worker_stopped));
+    let stop_worker = kitchen_cloud::supervisor::CancellationToken::new();
+    tokio::spawn(worker.run(stop_worker.clone()));
     let dir = tempfile::tempdir().unwrap();
     let desktop = Desktop::start(dir.path());
     let data_dir = dir.path().join(DEVICE);
@@ -165,7 +165,7 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
     // earlier, it could leave a batch it had just received hidden for the store
     // queue's visibility timeout (180 s).
     let rows = table_rows_when(&cloud.clients, tapped.len(), STORE_QUEUE_STALL).await;
-    let _ = stop_worker.send(true);
+    stop_worker.cancel();
     let in_table: BTreeSet<(String, String)> = rows
         .iter()
         .map(|r| (r.order.clone(), r.status.clone()))

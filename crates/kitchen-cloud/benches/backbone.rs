@@ -18,6 +18,7 @@ use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use chrono::Utc;
 use kitchen_cloud::local_cloud::LocalCloud;
 use kitchen_cloud::publisher::Publisher;
+use kitchen_cloud::supervisor::{CancellationToken, DropGuard};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::CloudConfig;
 use kitchen_domain::{Status, DETAIL_TYPE, SOURCE};
@@ -80,7 +81,7 @@ fn tap_commit(taps: usize) -> (Duration, Duration, Duration, Duration) {
 
 /// A fresh local cloud with the store worker draining, as in production: moto
 /// slows down as a queue gets deep, so both contenders run with shallow queues.
-async fn cloud_with_worker() -> (LocalCloud, tokio::sync::watch::Sender<bool>) {
+async fn cloud_with_worker() -> (LocalCloud, DropGuard) {
     let cloud = LocalCloud::start(CloudConfig::default())
         .await
         .expect("local cloud");
@@ -88,8 +89,8 @@ async fn cloud_with_worker() -> (LocalCloud, tokio::sync::watch::Sender<bool>) {
         .await
         .expect("worker")
         .with_wait_seconds(1);
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(worker.run(stopped));
+    let stop = CancellationToken::new();
+    tokio::spawn(worker.run(stop.clone()));
     // The drivers' side empties `waiting-delivery`, as it would in service.
     let sqs = cloud.clients.sqs.clone();
     let delivery = cloud
@@ -97,9 +98,9 @@ async fn cloud_with_worker() -> (LocalCloud, tokio::sync::watch::Sender<bool>) {
         .queue_url("waiting-delivery")
         .await
         .expect("delivery queue");
-    let mut stopped = stop.subscribe();
+    let stopped = stop.clone();
     tokio::spawn(async move {
-        while !*stopped.borrow_and_update() {
+        while !stopped.is_cancelled() {
             let Ok(out) = sqs
                 .receive_message()
                 .queue_url(&delivery)
@@ -122,7 +123,7 @@ async fn cloud_with_worker() -> (LocalCloud, tokio::sync::watch::Sender<bool>) {
             }
         }
     });
-    (cloud, stop)
+    (cloud, stop.drop_guard())
 }
 
 /// A bus with no rules on the same local cloud: what the bus call itself costs,

@@ -55,6 +55,7 @@ async fn tap_to_shown(
         let tapped = Instant::now();
         let receipt = a
             .record_tap(&format!("{prefix}{i}"), "order done", "Ana", None)
+            .await
             .expect("tap");
         while !shown(b, &rule, &receipt.event_id) {
             assert!(
@@ -75,7 +76,7 @@ fn main() {
     let baseline_taps = size("BENCH_BASELINE_TAPS", 40);
     let runtime = runtime();
     runtime.block_on(async {
-        let (cloud, stop, stopped) = cloud_with_worker().await;
+        let (cloud, stop) = cloud_with_worker().await;
         let config = cloud.clients.config.clone();
         let dir = tempfile::tempdir().unwrap();
         let a = LiveDevice::start(&dir.path().join("a"), config.clone(), LiveOptions::device("oven-a"))
@@ -98,19 +99,19 @@ fn main() {
         let mut c_store = Store::open_in(&c_dir).unwrap();
         let mirror = MirrorSync::new(&cloud.clients, BusinessDay::new("UTC", 4).unwrap());
         mirror.sync(&mut c_store, &[]).await.unwrap();
-        let mut stop_polling = stopped.clone();
+        let stop_polling = stop.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(BASELINE_INTERVAL) => {}
-                    _ = stop_polling.changed() => return,
+                    _ = stop_polling.cancelled() => return,
                 }
                 let _ = mirror.sync(&mut c_store, &[]).await;
             }
         });
         let c_view = Store::open_in(&c_dir).unwrap();
         let baseline = tap_to_shown(&a, &c_view, "poll-", baseline_taps, BASELINE_INTERVAL).await;
-        let _ = stop.send(true);
+        stop.cancel();
         a.stop().await;
 
         let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));

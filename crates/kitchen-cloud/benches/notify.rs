@@ -62,6 +62,7 @@ async fn ready_to_notified(
         let tapped = Instant::now();
         kitchen
             .record_tap(&order, "ready", "Ana", None)
+            .await
             .expect("tap");
         latencies.push(stopwatch.shown_at(&order).await - tapped);
     }
@@ -74,7 +75,7 @@ fn main() {
     let baseline_taps = size("BENCH_BASELINE_TAPS", 40);
     let runtime = runtime();
     runtime.block_on(async {
-        let (cloud, stop, stopped) = cloud_with_worker().await;
+        let (cloud, stop) = cloud_with_worker().await;
         let config = cloud.clients.config.clone();
         let dir = tempfile::tempdir().unwrap();
         let kitchen = LiveDevice::start(
@@ -110,19 +111,19 @@ fn main() {
             kitchen_domain::BusinessDay::new("UTC", 4).unwrap(),
         )
         .with_wait_seconds(0);
-        let mut naive_stop = stopped.clone();
+        let naive_stop = stop.clone();
         tokio::spawn(async move {
             loop {
                 let _ = naive.poll_once().await;
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    _ = naive_stop.changed() => return,
+                    _ = naive_stop.cancelled() => return,
                 }
             }
         });
         ready_to_notified(&kitchen, &naive_watch, "warm-naive-", 2).await;
         let naive = ready_to_notified(&kitchen, &naive_watch, "short-", baseline_taps).await;
-        stop.send_replace(true);
+        stop.cancel();
         kitchen.stop().await;
 
         println!("tap on a kitchen device → notification on a driver station (local cloud)");

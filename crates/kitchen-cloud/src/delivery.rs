@@ -16,10 +16,10 @@ use kitchen_domain::{day_key, order_key, time_key, BusinessDay, ContractError};
 pub use kitchen_store::{classify_delivery_message, MessageOutcome};
 use kitchen_store::{Delivery, Store};
 use thiserror::Error;
-use tokio::sync::watch;
 
 use crate::config::LONG_POLL_WAIT;
-use crate::publisher::backoff;
+use crate::supervisor::{run_loop, CancellationToken, Loop, Pace};
+use crate::writer::StoreAccess;
 use crate::{Clients, CloudError};
 
 /// Why a notification was not shown.
@@ -97,11 +97,11 @@ pub struct DeliveryReport {
     pub delete_failures: usize,
 }
 
-pub struct DeliveryPoller {
+pub struct DeliveryPoller<S = Store> {
     clients: Clients,
     /// Resolved on the first poll that reaches the cloud, so the poller can start offline.
     queue_url: Option<String>,
-    store: Store,
+    store: S,
     notifier: Arc<dyn Notifier>,
     wait_seconds: i32,
     /// This station's name, in the notification claims it writes.
@@ -110,16 +110,16 @@ pub struct DeliveryPoller {
     business_day: BusinessDay,
 }
 
-impl DeliveryPoller {
+impl<S: StoreAccess> DeliveryPoller<S> {
     /// A poller for the configured delivery queue, writing to `store`, on the
     /// driver station `device`.
     pub fn new(
         clients: &Clients,
-        store: Store,
+        store: S,
         notifier: Arc<dyn Notifier>,
         device: &str,
         business_day: BusinessDay,
-    ) -> DeliveryPoller {
+    ) -> DeliveryPoller<S> {
         DeliveryPoller {
             clients: clients.clone(),
             queue_url: None,
@@ -132,12 +132,12 @@ impl DeliveryPoller {
     }
 
     /// Shorter long polls (tests and one-shot drains).
-    pub fn with_wait_seconds(mut self, seconds: i32) -> DeliveryPoller {
+    pub fn with_wait_seconds(mut self, seconds: i32) -> DeliveryPoller<S> {
         self.wait_seconds = seconds.clamp(0, 20);
         self
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &S {
         &self.store
     }
 
@@ -190,7 +190,7 @@ impl DeliveryPoller {
         let mut handled = Vec::with_capacity(messages.len());
         for message in messages {
             // A store error stops here: unhandled messages stay on the queue.
-            self.handle(message, queue_url, &mut report)?;
+            self.handle(message, queue_url, &mut report).await?;
             handled.push(message);
         }
         report.delete_failures = delete(&self.clients.sqs, queue_url, &handled).await?;
@@ -199,21 +199,27 @@ impl DeliveryPoller {
     }
 
     /// Records or quarantines one message. Either way it is then safe to delete.
-    fn handle(
+    async fn handle(
         &mut self,
         message: &Message,
         queue_url: &str,
         report: &mut DeliveryReport,
     ) -> Result<(), CloudError> {
         let message_id = message.message_id().unwrap_or_default().to_owned();
-        let body = message.body().unwrap_or_default();
+        let body = message.body().unwrap_or_default().to_owned();
         let queue = queue_url.rsplit('/').next().unwrap_or(queue_url);
         let origin = format!("{queue}/{message_id}");
         let rule = self.business_day;
-        match self
+        let recorded = origin.clone();
+        let outcome = self
             .store
-            .record_delivery_message(&origin, body, Utc::now(), |time| day_key(rule.day_of(time)))?
-        {
+            .with(move |s| {
+                s.record_delivery_message(&recorded, &body, Utc::now(), |time| {
+                    day_key(rule.day_of(time))
+                })
+            })
+            .await?;
+        match outcome {
             MessageOutcome::New(delivery) => report.new_orders.push(delivery),
             MessageOutcome::Duplicate => report.duplicates += 1,
             MessageOutcome::Quarantined(error) => {
@@ -229,10 +235,15 @@ impl DeliveryPoller {
     /// on this station, then shown: an order never notifies twice, here or on
     /// another station that received a duplicate of its ready event.
     async fn notify_waiting(&mut self, report: &mut DeliveryReport) -> Result<(), CloudError> {
-        for delivery in self.store.deliveries_to_notify()? {
+        for delivery in self.store.with(|s| s.deliveries_to_notify()).await? {
             let ours = claim_notification(&self.clients, &self.device, &delivery).await?;
             // Either way this station is done with it.
-            if !self.store.mark_notified(&delivery.event_id, Utc::now())? {
+            let event_id = delivery.event_id.clone();
+            let first = self
+                .store
+                .with(move |s| s.mark_notified(&event_id, Utc::now()))
+                .await?;
+            if !first {
                 continue;
             }
             if !ours {
@@ -255,67 +266,85 @@ impl DeliveryPoller {
         Ok(())
     }
 
-    /// Polls until `shutdown` turns true, backing off while the queue is unreachable.
-    pub async fn run(self, shutdown: watch::Receiver<bool>) {
-        self.run_with(shutdown, |_| {}).await
+    /// Polls until `stop` is cancelled, backing off while the queue is unreachable.
+    pub async fn run(self, stop: CancellationToken)
+    where
+        S: 'static,
+    {
+        self.run_with(stop, |_| {}).await
     }
 
     /// Like `run`, handing every turn's outcome to `on_turn` (a UI, a console).
-    /// A station that cannot show notifications takes nothing from the queue:
-    /// SQS hands each message to one reader, and a ready order taken here could
-    /// not be announced. It asks again every [`NOTIFIER_RECHECK`].
     pub async fn run_with(
-        mut self,
-        mut shutdown: watch::Receiver<bool>,
-        mut on_turn: impl FnMut(&PollTurn) + Send,
-    ) {
-        let mut failures = 0;
-        loop {
-            if let Err(error) = notifier_ready(&self.notifier).await {
-                tracing::warn!("not taking ready orders from the queue: {error}");
-                on_turn(&PollTurn::NotifierUnavailable(error));
-                tokio::select! {
-                    _ = tokio::time::sleep(NOTIFIER_RECHECK) => continue,
-                    _ = shutdown.changed() => return,
-                }
-            }
-            // Only the wait for messages is cut short by a shutdown.
-            let received = tokio::select! {
-                received = self.receive() => received,
-                _ = shutdown.changed() => return,
-            };
-            let poll = match received {
-                Ok((queue_url, messages)) => self.take(&queue_url, &messages).await,
-                Err(err) => Err(err),
-            };
-            let failed = poll.is_err();
-            match &poll {
-                Ok(report) => {
-                    if report.received > 0 {
-                        tracing::info!(
-                            received = report.received,
-                            new = report.new_orders.len(),
-                            duplicates = report.duplicates,
-                            quarantined = report.quarantined.len(),
-                            "delivery poller"
-                        );
-                    }
-                }
-                Err(err) => tracing::warn!("delivery poller: {err}"),
-            }
-            on_turn(&PollTurn::Polled(poll));
-            if failed {
-                failures += 1;
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff(failures)) => {}
-                    _ = shutdown.changed() => return,
-                }
-            } else {
-                failures = 0;
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+        self,
+        stop: CancellationToken,
+        on_turn: impl FnMut(&PollTurn) + Send + 'static,
+    ) where
+        S: 'static,
+    {
+        run_loop(self.polling(on_turn), stop).await
+    }
+
+    /// The poller as a loop of the supervisor, handing every turn's outcome
+    /// to `on_turn`.
+    pub fn polling<F: FnMut(&PollTurn) + Send + 'static>(self, on_turn: F) -> Polling<S, F> {
+        Polling {
+            poller: self,
+            on_turn,
+        }
+    }
+}
+
+/// The poller as a [`Loop`]. A station that cannot show notifications takes
+/// nothing from the queue: SQS hands each message to one reader, and a ready
+/// order taken here could not be announced. It asks again every
+/// [`NOTIFIER_RECHECK`].
+pub struct Polling<S, F> {
+    poller: DeliveryPoller<S>,
+    on_turn: F,
+}
+
+impl<S, F> Loop for Polling<S, F>
+where
+    S: StoreAccess + 'static,
+    F: FnMut(&PollTurn) + Send + 'static,
+{
+    fn name(&self) -> &'static str {
+        "delivery poller"
+    }
+
+    async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
+        if let Err(error) = notifier_ready(&self.poller.notifier).await {
+            tracing::warn!("not taking ready orders from the queue: {error}");
+            (self.on_turn)(&PollTurn::NotifierUnavailable(error));
+            return Ok(Pace::After(NOTIFIER_RECHECK));
+        }
+        // Only the wait for messages is cut short by a stop.
+        let received = tokio::select! {
+            received = self.poller.receive() => received,
+            _ = stop.cancelled() => return Ok(Pace::Done),
+        };
+        let poll = match received {
+            Ok((queue_url, messages)) => self.poller.take(&queue_url, &messages).await,
+            Err(err) => Err(err),
+        };
+        match &poll {
+            Ok(report) if report.received > 0 => tracing::info!(
+                received = report.received,
+                new = report.new_orders.len(),
+                duplicates = report.duplicates,
+                quarantined = report.quarantined.len(),
+                "delivery poller"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::warn!("delivery poller: {err}"),
+        }
+        let turn = PollTurn::Polled(poll);
+        (self.on_turn)(&turn);
+        match turn {
+            // The long poll is the wait.
+            PollTurn::Polled(poll) => poll.map(|_| Pace::Again),
+            PollTurn::NotifierUnavailable(_) => unreachable!("made above"),
         }
     }
 }

@@ -17,9 +17,11 @@ pub mod redrive;
 pub mod repair;
 pub mod stack_settings;
 pub mod store_fn;
+pub mod supervisor;
 pub mod table;
 pub mod views;
 pub mod worker;
+pub mod writer;
 
 use std::fmt::Display;
 

@@ -15,7 +15,6 @@ use kitchen_domain::{day_key, BusinessDay, BusinessDaySetting, Status, Tap};
 use kitchen_store::{Claim, DayViewRow, DeviceRole, DeviceSettings, Store, StoreError};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
-use tokio::task::JoinHandle;
 use ts_rs::TS;
 
 use crate::clock::ClockWatch;
@@ -23,6 +22,8 @@ use crate::delivery::{DeliveryPoller, Notifier, NotifyError, PollTurn};
 use crate::mirror::MirrorSync;
 use crate::publisher::{Publisher, PublisherHealth};
 use crate::stack_settings::{known_business_day, learn_business_day};
+use crate::supervisor::{CancellationToken, Loop, Pace, Supervisor};
+use crate::writer::{Priority, Readers, StoreAccess, Writer, READERS};
 use crate::{views, Clients, CloudConfig, CloudError};
 
 /// How often the arrival feed is read when nothing else asks for it: a tap on
@@ -33,8 +34,6 @@ pub const MIRROR_INTERVAL: Duration = Duration::from_secs(1);
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(180);
 /// A day the manager opened is checked for this long after.
 const VIEWED_DAY_KEPT: Duration = Duration::from_secs(600);
-/// How long a loop may take to finish its call in flight when the app stops.
-const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Changes kept for a slow listener; one that falls further behind skips ahead.
 const CHANGE_BUFFER: usize = 64;
 /// When a started device checks its whole database and prunes old days, unless
@@ -206,8 +205,10 @@ impl Outcomes {
 
 /// What the loops and the device's callers share.
 struct Shared {
-    /// The callers' connection: taps, reads and outbox counts.
-    store: Mutex<Store>,
+    /// Every change to the database: taps first, then the loops' work.
+    writer: Writer,
+    /// The screens' reads.
+    readers: Readers,
     outcomes: Mutex<Outcomes>,
     state: watch::Sender<ConnectionState>,
     changes: broadcast::Sender<Change>,
@@ -233,21 +234,41 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// The callers' connection, unless the database was found damaged.
-    fn store(&self) -> Result<MutexGuard<'_, Store>, StoreError> {
-        if let Some((path, detail)) = lock(&self.damage).clone() {
-            return Err(StoreError::Damaged { path, detail });
+    /// Refuses taps and reads once the database was found damaged.
+    fn usable(&self) -> Result<(), StoreError> {
+        match lock(&self.damage).clone() {
+            Some((path, detail)) => Err(StoreError::Damaged { path, detail }),
+            None => Ok(()),
         }
-        Ok(lock(&self.store))
     }
 
-    /// Applies `update`, recounts the outbox and tells listeners if the state
-    /// changed. Holding `outcomes` throughout keeps a stale count from
-    /// overwriting a newer one.
-    fn refresh(&self, update: impl FnOnce(&mut Outcomes)) -> Result<(), StoreError> {
+    /// Runs a read of the screens on a read-only connection.
+    async fn read<R, F>(&self, read: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Store) -> Result<R, StoreError> + Send + 'static,
+    {
+        self.usable()?;
+        self.readers.read(read).await
+    }
+
+    /// Runs a change a person is waiting for, ahead of the loops' work.
+    async fn write_now<R, F>(&self, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static,
+    {
+        self.usable()?;
+        self.writer.run(Priority::Tap, work).await
+    }
+
+    /// Applies `update`, takes the outbox counts the writer keeps, and tells
+    /// listeners if the state changed. Holding `outcomes` throughout keeps a
+    /// stale state from overwriting a newer one.
+    fn refresh(&self, update: impl FnOnce(&mut Outcomes)) {
         let mut outcomes = lock(&self.outcomes);
         update(&mut outcomes);
-        let counts = lock(&self.store).outbox_counts()?;
+        let counts = *self.writer.counts().borrow();
         let state = ConnectionState {
             status: outcomes.status(),
             unpublished: counts.pending,
@@ -272,13 +293,12 @@ impl Shared {
             // No listener is not an error: the screens may not be open yet.
             let _ = self.changes.send(Change::Connection(state));
         }
-        Ok(())
     }
 
-    fn refresh_or_log(&self, update: impl FnOnce(&mut Outcomes)) {
-        if let Err(err) = self.refresh(update) {
-            tracing::warn!("cannot read the outbox counts: {err}");
-        }
+    /// From now on taps and reads are refused, as at a start on a damaged file.
+    fn found_damage(&self, path: PathBuf, detail: String) {
+        tracing::error!(path = %path.display(), %detail, "the database is damaged; taps are refused until it is repaired");
+        *lock(&self.damage) = Some((path, detail));
     }
 
     /// The business day rule the device runs by now.
@@ -305,7 +325,7 @@ impl Shared {
             changed
         };
         if changed {
-            self.refresh_or_log(|_| {});
+            self.refresh(|_| {});
         }
     }
 
@@ -358,8 +378,7 @@ impl LiveOptions {
 struct Running {
     clients: Clients,
     settings: DeviceSettings,
-    shutdown: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<()>>,
+    loops: Supervisor,
 }
 
 /// A device while the app runs: its database and the background loops that
@@ -417,7 +436,8 @@ impl LiveDevice {
             notifications: NotificationHealth::Off,
         });
         let shared = Arc::new(Shared {
-            store: Mutex::new(store),
+            writer: Writer::start(store)?,
+            readers: Readers::open(data_dir, READERS)?,
             outcomes: Mutex::new(Outcomes {
                 last_sync,
                 last_check,
@@ -491,10 +511,14 @@ impl LiveDevice {
         settings: &DeviceSettings,
     ) -> Result<DeviceSettings, CloudError> {
         let _one_at_a_time = self.reconfiguring.lock().await;
-        let saved = self.shared.store()?.save_settings(settings)?;
+        let wanted = settings.clone();
+        let saved = self
+            .shared
+            .write_now(move |store| store.save_settings(&wanted))
+            .await?;
         self.stop().await;
         *lock(&self.shared.device) = saved.device_name.clone();
-        self.shared.refresh_or_log(|outcomes| {
+        self.shared.refresh(|outcomes| {
             *outcomes = Outcomes {
                 last_sync: outcomes.last_sync,
                 last_check: outcomes.last_check,
@@ -542,7 +566,7 @@ impl LiveDevice {
     /// once. `day` is the order's business day (a card on the board knows it);
     /// without it, an order of that number the board shows, else a new order of
     /// today. When this returns, the tap is durable; an invalid one changes nothing.
-    pub fn record_tap(
+    pub async fn record_tap(
         &self,
         order: &str,
         status: &str,
@@ -553,59 +577,85 @@ impl LiveDevice {
         let device = self.device();
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        let mut store = self.shared.store()?;
-        let day = views::tap_day(&store, &rule, order, day, now)?;
-        // The wall clock is this device's own: the tap keeps its moment, and
-        // the hybrid logical clock puts it after what the device has seen.
-        let tap = store.record_tap(day, order, status, client, &device, Utc::now())?;
-        drop(store);
-        self.shared.refresh_or_log(|_| {});
+        let (order, client, day) = (order.to_owned(), client.to_owned(), day.map(str::to_owned));
+        let tap = self
+            .shared
+            .write_now(move |store| {
+                let day = views::tap_day(store, &rule, &order, day.as_deref(), now)?;
+                // The wall clock is this device's own: the tap keeps its moment,
+                // and the hybrid logical clock puts it after what the device has seen.
+                store.record_tap(day, &order, status, &client, &device, Utc::now())
+            })
+            .await?;
         self.shared.publish_now.notify_one();
         Ok(tap.into())
     }
 
     /// A business day as the screens show it: the mirror merged with this
     /// device's taps. The day is then checked against the table with the others.
-    pub fn day_view(&self, day: NaiveDate) -> Result<Vec<DayViewRow>, CloudError> {
+    pub async fn day_view(&self, day: NaiveDate) -> Result<Vec<DayViewRow>, CloudError> {
         let rule = self.shared.rule();
         let first_look = lock(&self.shared.viewed_days)
             .insert(day, std::time::Instant::now())
             .is_none();
-        let holds = {
-            let store = self.shared.store()?;
-            let view = views::day_view(&store, &rule, day)?;
-            (store.holds_day(&day_key(day))?, view)
-        };
-        if !holds.0 && first_look {
+        let (holds, view) = self
+            .shared
+            .read(move |store| {
+                let view = views::day_view(store, &rule, day)?;
+                Ok((store.holds_day(&day_key(day))?, view))
+            })
+            .await?;
+        if !holds && first_look {
             // An older day this device never read: the check loop reads it whole.
             self.shared.check_now.notify_one();
         }
-        Ok(holds.1)
+        Ok(view)
     }
 
     /// Every open order of the last 24 hours, whatever its business day: the board.
-    pub fn open_view(&self) -> Result<Vec<DayViewRow>, CloudError> {
+    pub async fn open_view(&self) -> Result<Vec<DayViewRow>, CloudError> {
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        Ok(views::open_view(&*self.shared.store()?, &rule, now)?)
+        Ok(self
+            .shared
+            .read(move |store| views::open_view(store, &rule, now))
+            .await?)
     }
 
     /// The drivers' lists, from the mirror and this device's taps.
-    pub fn driver_lists(&self) -> Result<DriverLists, CloudError> {
+    pub async fn driver_lists(&self) -> Result<DriverLists, CloudError> {
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
-        Ok(views::driver_lists(&*self.shared.store()?, &rule, now)?)
+        Ok(self
+            .shared
+            .read(move |store| views::driver_lists(store, &rule, now))
+            .await?)
     }
 
     /// Takes the order `order` of business day `day` for this driver station
     /// (kept on the station).
-    pub fn claim(&self, day: &str, order: &str) -> Result<Claim, CloudError> {
-        Ok(self.shared.store()?.claim(day, order, Utc::now())?)
+    pub async fn claim(&self, day: &str, order: &str) -> Result<Claim, CloudError> {
+        let (day, order) = (day.to_owned(), order.to_owned());
+        Ok(self
+            .shared
+            .write_now(move |store| store.claim(&day, &order, Utc::now()))
+            .await?)
     }
 
     /// The orders this station has taken.
-    pub fn claims(&self) -> Result<Vec<Claim>, CloudError> {
-        Ok(self.shared.store()?.claims()?)
+    pub async fn claims(&self) -> Result<Vec<Claim>, CloudError> {
+        Ok(self.shared.read(|store| store.claims()).await?)
+    }
+
+    /// After a repair: reads the days the board shows and each of `days`
+    /// (`YYYY-MM-DD`) whole from the table, through the writer, while the
+    /// device runs and takes taps.
+    pub async fn rebuild_mirror(
+        &self,
+        days: &[String],
+    ) -> Result<(Vec<crate::mirror::ResyncReport>, Option<String>), CloudError> {
+        let mut writer = self.shared.writer.clone();
+        crate::repair::rebuild_mirror(&mut writer, &self.clients(), self.shared.rule(), days).await
     }
 
     /// Today's business day, by the cloud's clock.
@@ -621,23 +671,8 @@ impl LiveDevice {
     /// Stops the loops and waits for them; a loop stuck in a call is abandoned
     /// after a few seconds (its taps stay in the outbox). Safe to call twice.
     pub async fn stop(&self) {
-        let tasks = {
-            let mut running = lock(&self.running);
-            running.shutdown.send_replace(true);
-            std::mem::take(&mut running.tasks)
-        };
-        for mut task in tasks {
-            if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
-                tracing::warn!("a background loop did not stop in time; abandoning it");
-                task.abort();
-            }
-        }
-    }
-}
-
-impl Drop for LiveDevice {
-    fn drop(&mut self) {
-        lock(&self.running).shutdown.send_replace(true);
+        let mut loops = std::mem::take(&mut lock(&self.running).loops);
+        loops.stop().await;
     }
 }
 
@@ -647,9 +682,10 @@ struct Upkeep {
     check_first: bool,
 }
 
-/// Starts the publisher, the mirror, the upkeep, and on a driver station with a
-/// notifier the delivery poller, each on its own connection (WAL lets them
-/// work side by side).
+/// Starts the loops under one supervisor: the publisher, the mirror, the check
+/// of the days shown, the upkeep, and on a driver station with a notifier the
+/// delivery poller; their changes to the database go through the device's
+/// writer, behind the taps.
 async fn spawn_loops(
     shared: &Arc<Shared>,
     data_dir: &Path,
@@ -658,59 +694,52 @@ async fn spawn_loops(
     notifier: Option<Arc<dyn Notifier>>,
     upkeep: Upkeep,
 ) -> Result<Running, CloudError> {
-    let publisher_store = Store::open_in(data_dir)?;
-    let mirror_store = Store::open_in(data_dir)?;
-    let check_store = Store::open_in(data_dir)?;
-    let upkeep_store = Store::open_in(data_dir)?;
+    let writer = shared.writer.clone();
     let clients = Clients::new(&config).await;
     *lock(&shared.clock) = clients.clock.clone();
-    let (shutdown, shutdown_rx) = watch::channel(false);
     let (health, health_rx) = watch::channel(PublisherHealth::Online);
-
-    let publisher = Publisher::new(clients.events.clone(), &config.bus_name, publisher_store);
-    let mut tasks = vec![
-        tokio::spawn(publisher.run(shared.publish_now.clone(), shutdown_rx.clone(), health)),
-        tokio::spawn(mirror_loop(
-            shared.clone(),
-            clients.clone(),
-            mirror_store,
-            health_rx.clone(),
-            shutdown_rx.clone(),
-        )),
-        tokio::spawn(check_loop(
-            shared.clone(),
-            clients.clone(),
-            check_store,
-            shutdown_rx.clone(),
-        )),
-        tokio::spawn(follow_publisher(
-            shared.clone(),
-            health_rx,
-            shutdown_rx.clone(),
-        )),
-        tokio::spawn(upkeep_loop(
-            shared.clone(),
-            data_dir.to_owned(),
-            upkeep_store,
-            settings.keep_days,
-            upkeep,
-            shutdown_rx.clone(),
-        )),
-    ];
+    let mut loops = Supervisor::default();
+    loops.spawn(
+        Publisher::new(clients.events.clone(), &config.bus_name, writer.clone())
+            .publishing(shared.publish_now.clone(), health),
+    );
+    loops.spawn(MirrorLoop {
+        shared: shared.clone(),
+        clients: clients.clone(),
+        store: writer.clone(),
+        publisher: health_rx.clone(),
+        confirmed: false,
+    });
+    loops.spawn(CheckLoop {
+        shared: shared.clone(),
+        clients: clients.clone(),
+        store: writer.clone(),
+        started: false,
+    });
+    loops.spawn(UpkeepLoop {
+        shared: shared.clone(),
+        data_dir: data_dir.to_owned(),
+        keep_days: settings.keep_days,
+        upkeep,
+        started: false,
+    });
+    loops.spawn_task(follow_publisher(shared.clone(), health_rx));
+    loops.spawn_task(follow_counts(shared.clone()));
     match (settings.role, notifier) {
         (DeviceRole::DriverStation, Some(notifier)) => {
-            let poller = DeliveryPoller::new(
-                &clients,
-                Store::open_in(data_dir)?,
-                notifier,
-                &settings.device_name,
-                shared.rule(),
+            let reporting = shared.clone();
+            loops.spawn(
+                DeliveryPoller::new(
+                    &clients,
+                    writer,
+                    notifier,
+                    &settings.device_name,
+                    shared.rule(),
+                )
+                .polling(move |turn| {
+                    reporting.refresh(|outcomes| record_turn(outcomes, turn, Utc::now()))
+                }),
             );
-            tasks.push(tokio::spawn(delivery_loop(
-                shared.clone(),
-                poller,
-                shutdown_rx,
-            )));
         }
         (DeviceRole::DriverStation, None) => {
             tracing::warn!("a driver station without a notifier does not poll the delivery queue")
@@ -720,56 +749,53 @@ async fn spawn_loops(
     Ok(Running {
         clients,
         settings,
-        shutdown,
-        tasks,
+        loops,
     })
 }
 
 /// After `upkeep.after`, reads the whole database once (unless this process
 /// already did) and refuses taps from then on if it is damaged; then prunes
 /// the business days older than `keep_days`, except the days on screen, at
-/// once and every [`PRUNE_INTERVAL`], in small batches.
-async fn upkeep_loop(
+/// once and every [`PRUNE_INTERVAL`], in small batches behind the taps.
+struct UpkeepLoop {
     shared: Arc<Shared>,
     data_dir: PathBuf,
-    store: Store,
     keep_days: u32,
     upkeep: Upkeep,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    tokio::select! {
-        _ = tokio::time::sleep(upkeep.after) => {}
-        _ = shutdown.changed() => return,
+    started: bool,
+}
+
+impl Loop for UpkeepLoop {
+    fn name(&self) -> &'static str {
+        "upkeep"
     }
-    let mut store = Some(store);
-    let mut check_first = upkeep.check_first;
-    loop {
-        let Some(held) = store.take() else { return };
-        let data_dir = data_dir.clone();
-        let check = std::mem::take(&mut check_first);
-        let before =
-            shared.rule().day_of(shared.cloud_now()) - chrono::Days::new(u64::from(keep_days));
-        let keep = shared.days_to_check();
-        let stop = shutdown.clone();
-        let pass = tokio::task::spawn_blocking(move || {
-            let mut held = held;
-            let outcome = (|| {
-                if check {
-                    kitchen_store::check_database_unless_checked(&data_dir)?;
+
+    async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
+        if !std::mem::replace(&mut self.started, true) {
+            // The first screens come first.
+            return Ok(Pace::After(self.upkeep.after));
+        }
+        let shared = &self.shared;
+        if std::mem::take(&mut self.upkeep.check_first) {
+            let data_dir = self.data_dir.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                kitchen_store::check_database_unless_checked(&data_dir)
+            })
+            .await;
+            match checked {
+                Ok(Ok(_)) => {}
+                Ok(Err(StoreError::Damaged { path, detail })) => {
+                    shared.found_damage(path, detail);
+                    return Ok(Pace::Done);
                 }
-                held.prune_before(before, &keep, PRUNE_BATCH, |_| {
-                    std::thread::sleep(PRUNE_PAUSE);
-                    !*stop.borrow()
-                })
-            })();
-            (held, outcome)
-        })
-        .await;
-        let Ok((held, outcome)) = pass else {
-            tracing::warn!("the upkeep of the database stopped");
-            return;
-        };
-        match outcome {
+                // The next start checks again.
+                Ok(Err(err)) => tracing::warn!("cannot check the database: {err}"),
+                Err(err) => tracing::warn!("the check of the database stopped: {err}"),
+            }
+        }
+        let before =
+            shared.rule().day_of(shared.cloud_now()) - chrono::Days::new(u64::from(self.keep_days));
+        match prune(shared, before, shared.days_to_check(), stop).await {
             Ok(pruned) if pruned.total() > 0 => tracing::info!(
                 before = %before,
                 taps = pruned.taps,
@@ -779,50 +805,56 @@ async fn upkeep_loop(
             ),
             Ok(_) => {}
             Err(StoreError::Damaged { path, detail }) => {
-                tracing::error!(path = %path.display(), %detail, "the database is damaged; taps are refused until it is repaired");
-                *lock(&shared.damage) = Some((path, detail));
-                return;
+                shared.found_damage(path, detail);
+                return Ok(Pace::Done);
             }
             // Tried again at the next interval.
             Err(err) => tracing::warn!("cannot prune old days: {err}"),
         }
-        store = Some(held);
-        tokio::select! {
-            _ = tokio::time::sleep(PRUNE_INTERVAL) => {}
-            _ = shutdown.changed() => return,
-        }
+        Ok(Pace::After(PRUNE_INTERVAL))
     }
 }
 
-/// Turns the publisher's health reports into connection state; each report
-/// follows a pass over the outbox, so the unpublished count is read again too.
-async fn follow_publisher(
-    shared: Arc<Shared>,
-    mut health: watch::Receiver<PublisherHealth>,
-    mut shutdown: watch::Receiver<bool>,
-) {
+/// Prunes the days before `before` but `keep`, one batch per writer job,
+/// until nothing is left or the device stops.
+async fn prune(
+    shared: &Shared,
+    before: NaiveDate,
+    keep: Vec<NaiveDate>,
+    stop: &CancellationToken,
+) -> Result<kitchen_store::Pruned, StoreError> {
+    let mut all = kitchen_store::Pruned::default();
     loop {
-        tokio::select! {
-            changed = health.changed() => if changed.is_err() { return },
-            _ = shutdown.changed() => return,
+        let keep = keep.clone();
+        let pruned = shared
+            .writer
+            .run(Priority::Background, move |store| {
+                store.prune_batch(before, &keep, PRUNE_BATCH)
+            })
+            .await?;
+        all.absorb(pruned);
+        if pruned.total() == 0 || stop.is_cancelled() {
+            return Ok(all);
         }
-        let status = ConnectionStatus::from(health.borrow_and_update().clone());
-        shared.refresh_or_log(|outcomes| outcomes.publisher = Some(status));
+        tokio::time::sleep(PRUNE_PAUSE).await;
     }
 }
 
-/// Polls the delivery queue until shutdown, reporting each turn and whether
-/// notifications can be shown.
-async fn delivery_loop(
-    shared: Arc<Shared>,
-    poller: DeliveryPoller,
-    shutdown: watch::Receiver<bool>,
-) {
-    poller
-        .run_with(shutdown, |turn| {
-            shared.refresh_or_log(|outcomes| record_turn(outcomes, turn, Utc::now()))
-        })
-        .await
+/// Shows the outbox counts the writer keeps as they move.
+async fn follow_counts(shared: Arc<Shared>) {
+    let mut counts = shared.writer.counts();
+    while counts.changed().await.is_ok() {
+        counts.borrow_and_update();
+        shared.refresh(|_| {});
+    }
+}
+
+/// Turns the publisher's health reports into connection state.
+async fn follow_publisher(shared: Arc<Shared>, mut health: watch::Receiver<PublisherHealth>) {
+    while health.changed().await.is_ok() {
+        let status = ConnectionStatus::from(health.borrow_and_update().clone());
+        shared.refresh(|outcomes| outcomes.publisher = Some(status));
+    }
 }
 
 /// What one turn of the delivery poller says about the connection and the notifications.
@@ -853,27 +885,32 @@ fn record_turn(outcomes: &mut Outcomes, turn: &PollTurn, now: DateTime<Utc>) {
 
 /// Follows the table's arrival feed every [`MIRROR_INTERVAL`], and sooner after
 /// a publish; reads whole the days shown that the device does not hold yet.
-async fn mirror_loop(
+/// It keeps its pace while the cloud is away: it is what notices the cloud is
+/// back, and tells the publisher.
+struct MirrorLoop {
     shared: Arc<Shared>,
     clients: Clients,
-    mut store: Store,
+    store: Writer,
     publisher: watch::Receiver<PublisherHealth>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut confirmed = false;
-    loop {
-        if *shutdown.borrow() {
-            return;
+    /// Until the stack's business day is known, "today" is a guess.
+    confirmed: bool,
+}
+
+impl Loop for MirrorLoop {
+    fn name(&self) -> &'static str {
+        "mirror"
+    }
+
+    async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
+        let shared = &self.shared;
+        if !self.confirmed {
+            self.confirmed = learn(shared, &mut self.store, &self.clients).await;
         }
-        if !confirmed {
-            // Until the stack's business day is known, "today" is a guess.
-            confirmed = learn(&shared, &mut store, &clients).await;
-        }
-        let mirror = MirrorSync::new(&clients, shared.rule());
+        let mirror = MirrorSync::new(&self.clients, shared.rule());
         // Dropping a sync part-way is safe: the cursor moves with each page written.
         let result = tokio::select! {
-            result = mirror.sync(&mut store, &[]) => result,
-            _ = shutdown.changed() => return,
+            result = mirror.sync(&mut self.store, &[]) => result,
+            _ = stop.cancelled() => return Ok(Pace::Done),
         };
         match result {
             Ok(report) => {
@@ -889,31 +926,31 @@ async fn mirror_loop(
                         .changes
                         .send(Change::MirrorUpdated(MirrorUpdate { day }));
                 }
-                shared.refresh_or_log(|outcomes| {
+                shared.refresh(|outcomes| {
                     outcomes.mirror = Some(ConnectionStatus::Online);
                     outcomes.last_sync = Some(Utc::now());
                 });
                 // The cloud is back: the publisher need not wait out its back-off.
-                if matches!(*publisher.borrow(), PublisherHealth::Offline { .. }) {
+                if matches!(*self.publisher.borrow(), PublisherHealth::Offline { .. }) {
                     shared.publish_now.notify_one();
                 }
             }
             Err(err) => {
                 tracing::debug!("mirror sync failed: {err}");
                 let status = ConnectionStatus::of_error(&err);
-                shared.refresh_or_log(|outcomes| outcomes.mirror = Some(status));
+                shared.refresh(|outcomes| outcomes.mirror = Some(status));
             }
         }
-        tokio::select! {
-            _ = tokio::time::sleep(MIRROR_INTERVAL) => {}
-            _ = shared.mirror_now.notified() => {}
-            _ = shutdown.changed() => return,
-        }
+        Ok(Pace::After(MIRROR_INTERVAL))
+    }
+
+    fn woken(&self) -> impl std::future::Future<Output = ()> + Send {
+        self.shared.mirror_now.notified()
     }
 }
 
 /// Reads the stack's business day; `true` once the cloud has said it.
-async fn learn(shared: &Shared, store: &mut Store, clients: &Clients) -> bool {
+async fn learn(shared: &Shared, store: &mut Writer, clients: &Clients) -> bool {
     match learn_business_day(store, clients).await {
         Ok(Some(setting)) => {
             shared.learned(setting);
@@ -933,38 +970,50 @@ async fn learn(shared: &Shared, store: &mut Store, clients: &Clients) -> bool {
 /// Every [`CHECK_INTERVAL`] (and when a screen opens a day this device does
 /// not hold), checks the days shown against the table and reads again a day
 /// that differs; reads the stack's business day again too.
-async fn check_loop(
+struct CheckLoop {
     shared: Arc<Shared>,
     clients: Clients,
-    mut store: Store,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(CHECK_INTERVAL) => {}
-            _ = shared.check_now.notified() => {}
-            _ = shutdown.changed() => return,
+    store: Writer,
+    started: bool,
+}
+
+impl Loop for CheckLoop {
+    fn name(&self) -> &'static str {
+        "check"
+    }
+
+    async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
+        if !std::mem::replace(&mut self.started, true) {
+            // The mirror reads the days at the start: the first check comes later.
+            return Ok(Pace::After(CHECK_INTERVAL));
         }
-        learn(&shared, &mut store, &clients).await;
-        let mirror = MirrorSync::new(&clients, shared.rule());
+        let shared = &self.shared;
+        learn(shared, &mut self.store, &self.clients).await;
+        let mirror = MirrorSync::new(&self.clients, shared.rule());
         let checked = tokio::select! {
-            checked = check_days(&shared, &mirror, &mut store) => checked,
-            _ = shutdown.changed() => return,
+            checked = check_days(shared, &mirror, &mut self.store) => checked,
+            _ = stop.cancelled() => return Ok(Pace::Done),
         };
         match checked {
-            Ok(()) => shared.refresh_or_log(|outcomes| outcomes.last_check = Some(Utc::now())),
+            Ok(()) => shared.refresh(|outcomes| outcomes.last_check = Some(Utc::now())),
             Err(err) => tracing::debug!("checking the mirror failed: {err}"),
         }
+        Ok(Pace::After(CHECK_INTERVAL))
+    }
+
+    fn woken(&self) -> impl std::future::Future<Output = ()> + Send {
+        self.shared.check_now.notified()
     }
 }
 
 async fn check_days(
     shared: &Shared,
     mirror: &MirrorSync,
-    store: &mut Store,
+    store: &mut Writer,
 ) -> Result<(), CloudError> {
     for day in shared.days_to_check() {
-        let changed = if store.holds_day(&day_key(day))? {
+        let key = day_key(day);
+        let changed = if store.with(move |s| s.holds_day(&key)).await? {
             let check = mirror.check_day(store, day).await?;
             check
                 .repaired

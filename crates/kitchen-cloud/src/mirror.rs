@@ -9,18 +9,19 @@
 //!   shows the first time, what `verify` compares (count and checksum), and
 //!   what the periodic check reads again when a day differs.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kitchen_domain::{day_key, time_key, BusinessDay};
 use kitchen_store::{
-    ConvergenceSummary, DayWindow, MirrorReplaceCounts, MirrorRow, MirrorWriteCounts, Store,
+    ConvergenceSummary, DayWindow, MirrorReplaceCounts, MirrorRow, MirrorWriteCounts, StoreError,
 };
 use serde::Serialize;
 
 use crate::stack_settings::is_stack_item;
 use crate::table::TableRow;
+use crate::writer::StoreAccess;
 use crate::{Clients, CloudError};
 
 /// The table's index of one business day's items, by `time#event_id`.
@@ -153,17 +154,19 @@ impl MirrorSync {
     /// before it reads the days, so nothing written meanwhile is missed.
     pub async fn sync(
         &self,
-        store: &mut Store,
+        store: &mut impl StoreAccess,
         extra: &[NaiveDate],
     ) -> Result<SyncReport, CloudError> {
-        if store.feed_cursor()?.is_none() {
+        if store.with(|s| s.feed_cursor()).await?.is_none() {
             // The place is taken by the cloud's clock, never the device's: one
             // answer from the cloud first measures it.
             if self.clients.clock.offset().is_none() {
                 crate::stack_settings::read_business_day(&self.clients).await?;
             }
             let start = time_key(self.cloud_now() - self.overlap.max(Duration::minutes(2)));
-            store.apply_feed_page(&[], Some(&start), Utc::now())?;
+            store
+                .with(move |s| s.apply_feed_page(&[], Some(&start), Utc::now()))
+                .await?;
         }
         let mut days_read = Vec::new();
         let mut days = self.days_shown();
@@ -173,7 +176,8 @@ impl MirrorSync {
             }
         }
         for day in days {
-            if !store.holds_day(&day_key(day))? {
+            let key = day_key(day);
+            if !store.with(move |s| s.holds_day(&key)).await? {
                 days_read.push(self.read_day(store, day).await?);
             }
         }
@@ -184,8 +188,11 @@ impl MirrorSync {
     /// Reads the arrival feed from the cursor (less the overlap) to its end,
     /// page by page; each page and the cursor after it are written together.
     /// Dropping it part-way is safe: the next read starts at the last page written.
-    pub async fn follow_feed(&self, store: &mut Store) -> Result<FeedReport, CloudError> {
-        let cursor = store.feed_cursor()?;
+    pub async fn follow_feed(
+        &self,
+        store: &mut impl StoreAccess,
+    ) -> Result<FeedReport, CloudError> {
+        let cursor = store.with(|s| s.feed_cursor()).await?;
         let (start, from) = match cursor
             .as_deref()
             .zip(cursor.as_deref().and_then(cursor_time))
@@ -233,11 +240,10 @@ impl MirrorSync {
                     }
                     rows.push(row.into_mirror_row());
                 }
-                let counts = store.apply_feed_page(&rows, Some(&highest), Utc::now())?;
+                let days: Vec<String> = rows.iter().map(|row| row.day.clone()).collect();
+                let counts = write_feed_page(store, rows, &highest).await?;
                 if counts.changed() > 0 {
-                    report
-                        .days_changed
-                        .extend(rows.iter().map(|row| row.day.clone()));
+                    report.days_changed.extend(days);
                 }
                 report.written.absorb(counts);
                 match page.next {
@@ -246,8 +252,12 @@ impl MirrorSync {
                 }
             }
         }
-        store.mark_feed_synced(Utc::now())?;
-        report.cursor = store.feed_cursor()?;
+        report.cursor = store
+            .with(|s| {
+                s.mark_feed_synced(Utc::now())?;
+                s.feed_cursor()
+            })
+            .await?;
         tracing::debug!(?report, "feed read");
         Ok(report)
     }
@@ -256,16 +266,17 @@ impl MirrorSync {
     /// exactly that, removing local rows the table no longer has.
     pub async fn read_day(
         &self,
-        store: &mut Store,
+        store: &mut impl StoreAccess,
         day: NaiveDate,
     ) -> Result<ResyncReport, CloudError> {
         let day = day_key(day);
         let (rows, pages) = self.day_rows(&day).await?;
         let rows: Vec<MirrorRow> = rows.into_iter().map(TableRow::into_mirror_row).collect();
-        let counts = store.replace_mirror_day(&day, &rows, Utc::now())?;
+        let items_read = rows.len() as u64;
+        let counts = replace_day(store, day.clone(), rows).await?;
         Ok(ResyncReport {
             day: Some(day),
-            items_read: rows.len() as u64,
+            items_read,
             pages,
             counts,
         })
@@ -273,7 +284,10 @@ impl MirrorSync {
 
     /// Scans the whole table and makes the whole mirror exactly that. Needs
     /// `dynamodb:Scan` on the table, which a day's read does not.
-    pub async fn full_resync_all(&self, store: &mut Store) -> Result<ResyncReport, CloudError> {
+    pub async fn full_resync_all(
+        &self,
+        store: &mut impl StoreAccess,
+    ) -> Result<ResyncReport, CloudError> {
         let table = &self.clients.config.table_name;
         let mut rows = Vec::new();
         let mut pages = 0;
@@ -298,10 +312,14 @@ impl MirrorSync {
                 _ => break,
             }
         }
-        let counts = store.replace_mirror_all(&rows, Utc::now())?;
+        let items_read = rows.len() as u64;
+        // The whole mirror at once: a resync is asked for, not run beside taps.
+        let counts = store
+            .with(move |s| s.replace_mirror_all(&rows, Utc::now()))
+            .await?;
         Ok(ResyncReport {
             day: None,
-            items_read: rows.len() as u64,
+            items_read,
             pages,
             counts,
         })
@@ -311,12 +329,13 @@ impl MirrorSync {
     /// computed with [`ConvergenceSummary`].
     pub async fn verify_day(
         &self,
-        store: &Store,
+        store: &mut impl StoreAccess,
         day: NaiveDate,
     ) -> Result<VerifyReport, CloudError> {
         let table = self.table_summary(day).await?;
         let day = day_key(day);
-        let local = store.mirror_summary(&day)?;
+        let key = day.clone();
+        let local = store.with(move |s| s.mirror_summary(&key)).await?;
         Ok(VerifyReport { day, local, table })
     }
 
@@ -355,13 +374,14 @@ impl MirrorSync {
     /// again whole when it differs. The verdict is kept for the status bar.
     pub async fn check_day(
         &self,
-        store: &mut Store,
+        store: &mut impl StoreAccess,
         day: NaiveDate,
     ) -> Result<DayCheck, CloudError> {
         let table = self.table_summary(day).await?;
+        let key = day_key(day);
         let verify = VerifyReport {
             day: day_key(day),
-            local: store.mirror_summary(&day_key(day))?,
+            local: store.with(move |s| s.mirror_summary(&key)).await?,
             table,
         };
         let repaired = if verify.converged() {
@@ -370,7 +390,10 @@ impl MirrorSync {
             tracing::info!(day = %verify.day, ?verify, "the mirror differed from the table; reading the day again");
             Some(self.read_day(store, day).await?)
         };
-        store.mark_day_checked(&verify.day, Utc::now(), verify.converged())?;
+        let (key, converged) = (verify.day.clone(), verify.converged());
+        store
+            .with(move |s| s.mark_day_checked(&key, Utc::now(), converged))
+            .await?;
         Ok(DayCheck { verify, repaired })
     }
 
@@ -469,6 +492,62 @@ fn cursor_time(cursor: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(time)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// Rows the mirror writes in one transaction: a tap waits for one such write at most.
+pub const MIRROR_CHUNK: usize = 200;
+
+/// Writes a page of the arrival feed in transactions of [`MIRROR_CHUNK`] rows;
+/// the cursor moves with the last, so a page cut short is read again.
+async fn write_feed_page(
+    store: &mut impl StoreAccess,
+    rows: Vec<MirrorRow>,
+    cursor: &str,
+) -> Result<MirrorWriteCounts, StoreError> {
+    let mut chunks: Vec<Vec<MirrorRow>> = rows.chunks(MIRROR_CHUNK).map(<[_]>::to_vec).collect();
+    if chunks.is_empty() {
+        chunks.push(Vec::new());
+    }
+    let last = chunks.len() - 1;
+    let mut counts = MirrorWriteCounts::default();
+    for (index, chunk) in chunks.into_iter().enumerate() {
+        let cursor = (index == last).then(|| cursor.to_owned());
+        let written = store
+            .with(move |s| s.apply_feed_page(&chunk, cursor.as_deref(), Utc::now()))
+            .await?;
+        counts.absorb(written);
+    }
+    Ok(counts)
+}
+
+/// Makes the mirror's `day` exactly the table's `rows`; a large day in
+/// transactions of [`MIRROR_CHUNK`] rows, the day held only after the last.
+async fn replace_day(
+    store: &mut impl StoreAccess,
+    day: String,
+    rows: Vec<MirrorRow>,
+) -> Result<MirrorReplaceCounts, StoreError> {
+    if rows.len() <= MIRROR_CHUNK {
+        return store
+            .with(move |s| s.replace_mirror_day(&day, &rows, Utc::now()))
+            .await;
+    }
+    let keys: HashSet<(String, String)> = rows
+        .iter()
+        .map(|row| (row.order.clone(), row.status.clone()))
+        .collect();
+    let mut written = MirrorWriteCounts::default();
+    for chunk in rows.chunks(MIRROR_CHUNK) {
+        let chunk = chunk.to_vec();
+        let counts = store
+            .with(move |s| s.write_table_rows(&chunk, Utc::now()))
+            .await?;
+        written.absorb(counts);
+    }
+    let removed = store
+        .with(move |s| s.finish_day_read(&day, &keys, Utc::now()))
+        .await?;
+    Ok(MirrorReplaceCounts { written, removed })
 }
 
 #[cfg(test)]

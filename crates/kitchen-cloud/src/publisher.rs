@@ -10,18 +10,18 @@ use aws_sdk_eventbridge::types::{PutEventsRequestEntry, PutEventsResultEntry};
 use chrono::Utc;
 use kitchen_domain::{DETAIL_TYPE, SOURCE};
 use kitchen_store::{OutboxEntry, Store};
-use rand::Rng;
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
+use crate::supervisor::{backoff, run_loop, CancellationToken, Loop, Pace};
+use crate::writer::StoreAccess;
 use crate::CloudError;
 
 /// PutEvents takes at most 10 entries a call.
 pub const MAX_BATCH_ENTRIES: usize = 10;
 /// Calls in flight at once. Each carries distinct orders, so order is kept.
 const DEFAULT_CONCURRENCY: usize = 4;
-const MAX_ENTRY_BACKOFF: Duration = Duration::from_secs(30);
 const MAX_IDLE_WAIT: Duration = Duration::from_secs(2);
 
 /// What one pass over the outbox did.
@@ -69,19 +69,32 @@ pub fn is_retryable_code(code: &str) -> bool {
     .any(|mark| code.contains(mark))
 }
 
-pub struct Publisher {
+/// What became of one entry of a call, written back to the outbox.
+enum EntryOutcome {
+    Retry {
+        event_id: String,
+        reason: String,
+        at: chrono::DateTime<Utc>,
+    },
+    Rejected {
+        event_id: String,
+        reason: String,
+    },
+}
+
+pub struct Publisher<S = Store> {
     events: aws_sdk_eventbridge::Client,
     bus: String,
-    store: Store,
+    store: S,
     concurrency: usize,
 }
 
-impl Publisher {
+impl<S: StoreAccess> Publisher<S> {
     pub fn new(
         events: aws_sdk_eventbridge::Client,
         bus: impl Into<String>,
-        store: Store,
-    ) -> Publisher {
+        store: S,
+    ) -> Publisher<S> {
         Publisher {
             events,
             bus: bus.into(),
@@ -91,12 +104,12 @@ impl Publisher {
     }
 
     /// Calls in flight at once (1 sends strictly one batch after another).
-    pub fn with_concurrency(mut self, calls: usize) -> Publisher {
+    pub fn with_concurrency(mut self, calls: usize) -> Publisher<S> {
         self.concurrency = calls.max(1);
         self
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &S {
         &self.store
     }
 
@@ -115,9 +128,11 @@ impl Publisher {
 
     /// One round: up to `concurrency` calls of up to 10 entries each, distinct orders.
     pub async fn publish_round(&mut self) -> Result<DrainReport, CloudError> {
+        let limit = MAX_BATCH_ENTRIES * self.concurrency;
         let heads = self
             .store
-            .next_batch(Utc::now(), MAX_BATCH_ENTRIES * self.concurrency)?;
+            .with(move |store| store.next_batch(Utc::now(), limit))
+            .await?;
         if heads.is_empty() {
             return Ok(DrainReport::default());
         }
@@ -154,17 +169,23 @@ impl Publisher {
             report.calls += 1;
             match result {
                 Ok(output) => {
-                    let outcome = self.record_outcome(&batch, output.entries())?;
+                    let outcome = self.record_outcome(&batch, output.entries()).await?;
                     report.add(outcome);
                 }
                 Err(err) => {
                     let err = CloudError::call("PutEvents", &self.bus, err);
                     tracing::warn!(entries = batch.len(), "PutEvents failed: {err}");
                     // Nothing in this call was accepted: all of it stays pending.
-                    for entry in &batch {
-                        self.store
-                            .mark_retry(&entry.event_id, &err.to_string(), Utc::now())?;
-                    }
+                    let reason = err.to_string();
+                    let ids: Vec<String> = batch.iter().map(|e| e.event_id.clone()).collect();
+                    self.store
+                        .with(move |store| {
+                            for id in &ids {
+                                store.mark_retry(id, &reason, Utc::now())?;
+                            }
+                            Ok(())
+                        })
+                        .await?;
                     call_error.get_or_insert(err);
                 }
             }
@@ -189,23 +210,24 @@ impl Publisher {
     }
 
     /// Result entries answer request entries by position.
-    fn record_outcome(
+    async fn record_outcome(
         &mut self,
         batch: &[OutboxEntry],
         results: &[PutEventsResultEntry],
     ) -> Result<DrainReport, CloudError> {
         let mut report = DrainReport::default();
         let mut accepted = Vec::new();
+        let mut outcomes = Vec::new();
         for (index, entry) in batch.iter().enumerate() {
             let result = results.get(index);
             match result.and_then(|r| r.error_code()) {
-                None if result.is_some() => accepted.push(entry.event_id.as_str()),
+                None if result.is_some() => accepted.push(entry.event_id.clone()),
                 None => {
-                    self.store.mark_retry(
-                        &entry.event_id,
-                        "no result for this entry",
-                        retry_time(entry.attempts),
-                    )?;
+                    outcomes.push(EntryOutcome::Retry {
+                        event_id: entry.event_id.clone(),
+                        reason: "no result for this entry".into(),
+                        at: retry_time(entry.attempts),
+                    });
                     report.retrying += 1;
                 }
                 Some(code) => {
@@ -213,73 +235,111 @@ impl Publisher {
                     let reason = format!("{code}: {message}");
                     if is_retryable_code(code) {
                         tracing::debug!(event_id = %entry.event_id, "entry will be retried: {reason}");
-                        self.store.mark_retry(
-                            &entry.event_id,
-                            &reason,
-                            retry_time(entry.attempts),
-                        )?;
+                        outcomes.push(EntryOutcome::Retry {
+                            event_id: entry.event_id.clone(),
+                            reason,
+                            at: retry_time(entry.attempts),
+                        });
                         report.retrying += 1;
                     } else {
                         tracing::warn!(event_id = %entry.event_id, "entry refused by the bus: {reason}");
-                        self.store.mark_rejected(&entry.event_id, &reason)?;
+                        outcomes.push(EntryOutcome::Rejected {
+                            event_id: entry.event_id.clone(),
+                            reason,
+                        });
                         report.rejected += 1;
                     }
                 }
             }
         }
-        self.store.mark_published(&accepted, Utc::now())?;
         report.published = accepted.len();
+        // One job: the outbox moves for the whole call at once.
+        self.store
+            .with(move |store| {
+                for outcome in &outcomes {
+                    match outcome {
+                        EntryOutcome::Retry {
+                            event_id,
+                            reason,
+                            at,
+                        } => store.mark_retry(event_id, reason, *at)?,
+                        EntryOutcome::Rejected { event_id, reason } => {
+                            store.mark_rejected(event_id, reason)?
+                        }
+                    }
+                }
+                let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+                store.mark_published(&accepted, Utc::now())
+            })
+            .await?;
         Ok(report)
     }
 
     /// Publishes for as long as the app runs: wakes on `wake` (a new tap) or every
     /// few seconds, backs off while the bus is unreachable, and reports health.
     pub async fn run(
-        mut self,
+        self,
         wake: Arc<Notify>,
-        mut shutdown: watch::Receiver<bool>,
+        stop: CancellationToken,
         health: watch::Sender<PublisherHealth>,
-    ) {
-        let mut failures = 0u32;
-        loop {
-            let wait = match self.drain().await {
-                Ok(report) => {
-                    failures = 0;
-                    health.send_replace(PublisherHealth::Online);
-                    if report.retrying > 0 {
-                        Duration::from_millis(250)
-                    } else {
-                        MAX_IDLE_WAIT
-                    }
-                }
-                Err(err) => {
-                    failures += 1;
-                    let reason = err.to_string();
-                    health.send_replace(if err.is_unreachable() {
-                        PublisherHealth::Offline { reason }
-                    } else {
-                        PublisherHealth::Degraded { reason }
-                    });
-                    backoff(failures)
-                }
-            };
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+    ) where
+        S: 'static,
+    {
+        run_loop(self.publishing(wake, health), stop).await
+    }
+
+    /// The publisher as a loop of the supervisor.
+    pub fn publishing(
+        self,
+        wake: Arc<Notify>,
+        health: watch::Sender<PublisherHealth>,
+    ) -> Publishing<S> {
+        Publishing {
+            publisher: self,
+            wake,
+            health,
         }
     }
 }
 
-/// Exponential back-off with jitter: 0.25 s, 0.5 s, … up to 30 s.
-pub fn backoff(failures: u32) -> Duration {
-    let base = Duration::from_millis(250).saturating_mul(1 << failures.min(8).saturating_sub(1));
-    let capped = base.min(MAX_ENTRY_BACKOFF);
-    capped.mul_f64(rand::rng().random_range(0.5..=1.0))
+/// The publisher as a [`Loop`]: a turn drains what is ready, reporting health.
+pub struct Publishing<S> {
+    publisher: Publisher<S>,
+    wake: Arc<Notify>,
+    health: watch::Sender<PublisherHealth>,
+}
+
+impl<S: StoreAccess + 'static> Loop for Publishing<S> {
+    fn name(&self) -> &'static str {
+        "publisher"
+    }
+
+    async fn turn(&mut self, _stop: &CancellationToken) -> Result<Pace, CloudError> {
+        // Never cut short: a publish in flight records its outcome.
+        match self.publisher.drain().await {
+            Ok(report) => {
+                self.health.send_replace(PublisherHealth::Online);
+                Ok(Pace::After(if report.retrying > 0 {
+                    Duration::from_millis(250)
+                } else {
+                    MAX_IDLE_WAIT
+                }))
+            }
+            Err(err) => {
+                let reason = err.to_string();
+                self.health.send_replace(if err.is_unreachable() {
+                    PublisherHealth::Offline { reason }
+                } else {
+                    PublisherHealth::Degraded { reason }
+                });
+                Err(err)
+            }
+        }
+    }
+
+    fn woken(&self) -> impl std::future::Future<Output = ()> + Send {
+        self.wake.notified()
+    }
 }
 
 fn retry_time(attempts: u32) -> chrono::DateTime<Utc> {
@@ -309,12 +369,5 @@ mod tests {
         ] {
             assert!(!is_retryable_code(code), "{code}");
         }
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert!(backoff(1) <= Duration::from_millis(250));
-        assert!(backoff(4) >= Duration::from_millis(1000));
-        assert!(backoff(30) <= MAX_ENTRY_BACKOFF);
     }
 }

@@ -7,10 +7,11 @@ use std::path::Path;
 use chrono::{NaiveDate, Utc};
 use kitchen_store::{set_aside_damaged, Repair, Store};
 
-use kitchen_domain::parse_day;
+use kitchen_domain::{parse_day, BusinessDay};
 
 use crate::mirror::{MirrorSync, ResyncReport};
 use crate::stack_settings::known_business_day;
+use crate::writer::StoreAccess;
 use crate::{Clients, CloudError};
 
 /// What a repair did, locally and from the cloud.
@@ -29,7 +30,12 @@ pub struct DeviceRepair {
 /// Fails, changing nothing, when the database is not damaged.
 pub async fn repair_device(data_dir: &Path, clients: &Clients) -> Result<DeviceRepair, CloudError> {
     let local = set_aside_damaged(data_dir, Utc::now())?;
-    let (rebuilt, mirror_error) = rebuild_mirror(data_dir, clients, &local.mirrored_days).await?;
+    let mut store = Store::open_in(data_dir)?;
+    let rule = known_business_day(&store, &clients.config)?
+        .rule()
+        .map_err(|e| CloudError::LocalCloud(e.to_string()))?;
+    let (rebuilt, mirror_error) =
+        rebuild_mirror(&mut store, clients, rule, &local.mirrored_days).await?;
     Ok(DeviceRepair {
         local,
         rebuilt,
@@ -41,14 +47,11 @@ pub async fn repair_device(data_dir: &Path, clients: &Clients) -> Result<DeviceR
 /// the table into the mirror, newest first. Stops at the first day the cloud
 /// does not answer for, and says why; what was rebuilt stays.
 pub async fn rebuild_mirror(
-    data_dir: &Path,
+    store: &mut impl StoreAccess,
     clients: &Clients,
+    rule: BusinessDay,
     days: &[String],
 ) -> Result<(Vec<ResyncReport>, Option<String>), CloudError> {
-    let mut store = Store::open_in(data_dir)?;
-    let rule = known_business_day(&store, &clients.config)?
-        .rule()
-        .map_err(|e| CloudError::LocalCloud(e.to_string()))?;
     let mirror = MirrorSync::new(clients, rule);
     let mut days: Vec<NaiveDate> = days.iter().filter_map(|day| parse_day(day)).collect();
     for shown in mirror.days_shown() {
@@ -60,7 +63,7 @@ pub async fn rebuild_mirror(
     days.sort_unstable_by(|a, b| b.cmp(a));
     let mut rebuilt = Vec::new();
     for day in days {
-        match mirror.read_day(&mut store, day).await {
+        match mirror.read_day(store, day).await {
             Ok(report) => rebuilt.push(report),
             Err(CloudError::Store(err)) => return Err(err.into()),
             Err(err) => return Ok((rebuilt, Some(err.to_string()))),

@@ -117,14 +117,19 @@ pub fn known_business_day(
 /// Reads the stack's business day from the table and keeps it on the device.
 /// `None`: the stack has not written one yet.
 pub async fn learn_business_day(
-    store: &mut kitchen_store::Store,
+    store: &mut impl crate::writer::StoreAccess,
     clients: &Clients,
 ) -> Result<Option<BusinessDaySetting>, CloudError> {
     let setting = read_business_day(clients).await?;
-    if let Some(setting) = &setting {
-        if store.saved_business_day()?.as_ref() != Some(setting) {
-            store.save_business_day(setting)?;
-        }
+    if let Some(setting) = setting.clone() {
+        store
+            .with(move |s| {
+                if s.saved_business_day()?.as_ref() != Some(&setting) {
+                    s.save_business_day(&setting)?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     Ok(setting)
 }

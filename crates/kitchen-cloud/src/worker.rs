@@ -4,11 +4,10 @@
 use aws_sdk_sqs::types::{
     ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
 };
-use tokio::sync::watch;
 
 use crate::config::LONG_POLL_WAIT;
-use crate::publisher::backoff;
 use crate::store_fn::{QueueRecord, StoreFunction};
+use crate::supervisor::{run_loop, CancellationToken, Loop, Pace};
 use crate::{Clients, CloudError};
 
 /// A message the store function could not write comes back this soon.
@@ -163,37 +162,38 @@ impl StoreWorker {
         }
     }
 
-    /// Polls until `shutdown` turns true, backing off while the queue is unreachable.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let mut failures = 0;
-        loop {
-            // Only the wait for messages is cut short by a shutdown.
-            let poll = tokio::select! {
-                received = self.receive() => received,
-                _ = shutdown.changed() => return,
-            };
-            let poll = match poll {
-                Ok(messages) => self.store(&messages).await,
-                Err(err) => Err(err),
-            };
-            match poll {
-                Ok(report) => {
-                    failures = 0;
-                    if report.received > 0 {
-                        tracing::info!(?report, "store worker");
-                    }
+    /// Polls until `stop` is cancelled, backing off while the queue is unreachable.
+    pub async fn run(self, stop: CancellationToken) {
+        run_loop(self, stop).await
+    }
+}
+
+impl Loop for StoreWorker {
+    fn name(&self) -> &'static str {
+        "store worker"
+    }
+
+    async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
+        // Only the wait for messages is cut short by a stop.
+        let received = tokio::select! {
+            received = self.receive() => received,
+            _ = stop.cancelled() => return Ok(Pace::Done),
+        };
+        let poll = match received {
+            Ok(messages) => self.store(&messages).await,
+            Err(err) => Err(err),
+        };
+        match poll {
+            Ok(report) => {
+                if report.received > 0 {
+                    tracing::info!(?report, "store worker");
                 }
-                Err(err) => {
-                    failures += 1;
-                    tracing::warn!("store worker: {err}");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff(failures)) => {}
-                        _ = shutdown.changed() => return,
-                    }
-                }
+                // The long poll is the wait.
+                Ok(Pace::Again)
             }
-            if *shutdown.borrow() {
-                return;
+            Err(err) => {
+                tracing::warn!("store worker: {err}");
+                Err(err)
             }
         }
     }

@@ -56,7 +56,10 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
 
     // A tap shows as not yet published at once, then as published.
     let mut changes = live.subscribe();
-    let receipt = live.record_tap("42", "in the oven", "Ana", None).unwrap();
+    let receipt = live
+        .record_tap("42", "in the oven", "Ana", None)
+        .await
+        .unwrap();
     assert_eq!(
         (receipt.order.as_str(), receipt.device.as_str()),
         ("42", "oven-1")
@@ -77,7 +80,10 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
     assert!(online(&published), "{published:?}");
 
     // An invalid tap is refused, naming the field, and changes nothing.
-    let err = live.record_tap("42", "baking", "Ana", None).unwrap_err();
+    let err = live
+        .record_tap("42", "baking", "Ana", None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("status"), "{err}");
     assert_eq!(live.connection().unpublished, 0);
 
@@ -91,8 +97,12 @@ async fn the_connection_state_follows_taps_and_the_cloud_going_away_and_back() {
     })
     .await;
     assert_eq!(state.unpublished, 0);
-    live.record_tap("42", "left the oven", "Ana", None).unwrap();
-    live.record_tap("43", "preparing", "Bruno", None).unwrap();
+    live.record_tap("42", "left the oven", "Ana", None)
+        .await
+        .unwrap();
+    live.record_tap("43", "preparing", "Bruno", None)
+        .await
+        .unwrap();
     let state = state_when(&mut states, Duration::from_secs(5), "2 unpublished", |s| {
         s.unpublished == 2
     })
@@ -132,8 +142,10 @@ async fn the_day_view_shows_a_tap_at_once() {
     let live = LiveDevice::start(dir.path(), config, LiveOptions::device("oven-1"))
         .await
         .unwrap();
-    live.record_tap("7", "preparing", "Carla", None).unwrap();
-    let view = live.day_view(live.today()).unwrap();
+    live.record_tap("7", "preparing", "Carla", None)
+        .await
+        .unwrap();
+    let view = live.day_view(live.today()).await.unwrap();
     assert_eq!(view.len(), 1);
     assert_eq!(
         (view[0].order.as_str(), view[0].status.as_str()),
@@ -230,7 +242,10 @@ async fn saved_settings_restart_the_loops_and_bad_ones_change_nothing() {
     wanted.warn_after_minutes = 8;
     let saved = live.reconfigure(&wanted).await.unwrap();
     assert_eq!(live.settings(), saved);
-    let receipt = live.record_tap("7", "preparing", "Ana", None).unwrap();
+    let receipt = live
+        .record_tap("7", "preparing", "Ana", None)
+        .await
+        .unwrap();
     assert_eq!(receipt.device, "oven-2");
     let mut states = live.watch_connection();
     state_when(&mut states, Duration::from_secs(30), "published", |s| {

@@ -70,7 +70,7 @@ async fn a_device_mirrors_another_devices_taps_and_syncing_again_changes_nothing
     for tap in a_taps.iter().chain(&b_taps) {
         assert!(mirrored.contains(&tap.event_id.to_string()), "{tap:?}");
     }
-    let verified = sync.verify_day(&b, day).await.unwrap();
+    let verified = sync.verify_day(&mut b, day).await.unwrap();
     assert!(verified.converged(), "{verified:?}");
     assert_eq!(verified.local.count, 48);
 
@@ -87,7 +87,7 @@ async fn a_device_mirrors_another_devices_taps_and_syncing_again_changes_nothing
     let full = sync.read_day(&mut b, day).await.unwrap();
     assert_eq!((full.counts.written.changed(), full.counts.removed), (0, 0));
     assert_eq!(b.mirror_rows(&day_key(day)).unwrap(), rows_before);
-    assert!(sync.verify_day(&b, day).await.unwrap().converged());
+    assert!(sync.verify_day(&mut b, day).await.unwrap().converged());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,7 +193,11 @@ async fn the_feed_reads_what_arrived_since_the_cursor_whatever_its_tap_time_or_d
         .unwrap();
     assert!(overlapping.items_read >= 1, "{overlapping:?}");
     assert_eq!(overlapping.written.changed(), 0);
-    assert!(sync.verify_day(&b, day_of(now)).await.unwrap().converged());
+    assert!(sync
+        .verify_day(&mut b, day_of(now))
+        .await
+        .unwrap()
+        .converged());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +219,7 @@ async fn small_pages_are_followed_to_the_end() {
     assert_eq!(report.items_read, 72);
     assert!(report.pages >= 11, "72 items, 7 a page: {report:?}");
     assert_eq!(b.mirror_rows(&day_key(day)).unwrap().len(), 72);
-    assert!(sync.verify_day(&b, day).await.unwrap().converged());
+    assert!(sync.verify_day(&mut b, day).await.unwrap().converged());
 
     // The feed pages the same way: a new device's first read covers them all.
     let mut c = device(dir.path(), "c");
@@ -228,7 +232,7 @@ async fn small_pages_are_followed_to_the_end() {
     let full = sync.full_resync_all(&mut d).await.unwrap();
     assert_eq!((full.items_read, full.counts.written.inserted), (72, 72));
     assert!(full.pages >= 11, "{full:?}");
-    assert!(sync.verify_day(&d, day).await.unwrap().converged());
+    assert!(sync.verify_day(&mut d, day).await.unwrap().converged());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -262,7 +266,7 @@ async fn the_check_finds_a_day_that_differs_and_reads_it_again() {
         (18, 17)
     );
     assert_eq!(check.repaired.unwrap().counts.removed, 1);
-    assert!(sync.verify_day(&b, day).await.unwrap().converged());
+    assert!(sync.verify_day(&mut b, day).await.unwrap().converged());
     let held = b.held_days().unwrap();
     let checked = held.iter().find(|h| h.day == day_key(day)).unwrap();
     assert_eq!(
@@ -277,7 +281,7 @@ async fn the_check_finds_a_day_that_differs_and_reads_it_again() {
     let report = sync.full_resync_all(&mut b).await.unwrap();
     assert_eq!((report.items_read, report.counts.removed), (16, 1));
     assert_eq!(b.mirror_rows(&day_key(day)).unwrap().len(), 16);
-    assert!(sync.verify_day(&b, day).await.unwrap().converged());
+    assert!(sync.verify_day(&mut b, day).await.unwrap().converged());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -81,16 +81,16 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
         device(dir.path(), "oven-1"),
     );
     // The store worker drains beside the publisher, as in service.
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = kitchen_cloud::supervisor::CancellationToken::new();
     let worker = kitchen_cloud::worker::StoreWorker::connect(&cloud.clients)
         .await
         .unwrap()
         .with_wait_seconds(1);
-    tokio::spawn(worker.run(stopped.clone()));
+    tokio::spawn(worker.run(stop.clone()));
     // And a driver station takes the ready orders, so no queue grows deep.
     let drivers = cloud.clients.clone();
     let queue = drivers.queue_url("waiting-delivery").await.unwrap();
-    let mut drivers_stop = stopped;
+    let drivers_stop = stop.clone();
     tokio::spawn(async move {
         let take = async {
             loop {
@@ -120,7 +120,7 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
         };
         tokio::select! {
             _ = take => {}
-            _ = drivers_stop.changed() => {}
+            _ = drivers_stop.cancelled() => {}
         }
     });
     // A slow answer is a timeout: the publisher tries again, as its loop would;
@@ -192,5 +192,5 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
         "the undo's later tap wins: {} vs {newest_left_oven}",
         row.time
     );
-    let _ = stop.send(true);
+    stop.cancel();
 }

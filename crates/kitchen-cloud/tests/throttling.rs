@@ -316,9 +316,9 @@ async fn a_throttling_slow_bus_is_caught_up_with_and_nothing_is_lost() {
         &through_proxy.config.bus_name,
         device(dir.path(), "oven-1"),
     );
-    let (stop, stopped) = watch::channel(false);
+    let stop = kitchen_cloud::supervisor::CancellationToken::new();
     let (health, mut healths) = watch::channel(PublisherHealth::Online);
-    let running = tokio::spawn(publisher.run(Arc::new(Notify::new()), stopped, health));
+    let running = tokio::spawn(publisher.run(Arc::new(Notify::new()), stop.clone(), health));
     let health_seen = tokio::spawn(async move {
         let mut degraded = false;
         while healths.changed().await.is_ok() {
@@ -333,7 +333,7 @@ async fn a_throttling_slow_bus_is_caught_up_with_and_nothing_is_lost() {
         std::future::ready((pending == 0, pending))
     })
     .await;
-    let _ = stop.send(true);
+    stop.cancel();
     running.await.unwrap();
     let degraded = health_seen.await.unwrap();
     let seen = std::mem::take(&mut *seen.lock().unwrap());

@@ -11,11 +11,11 @@ use std::time::Duration;
 use kitchen_cloud::delivery::{Notifier, NotifyError};
 use kitchen_cloud::live::{ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_cloud::mirror::MirrorSync;
+use kitchen_cloud::supervisor::{CancellationToken, DropGuard};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::{Clients, CloudConfig};
 use kitchen_domain::Status;
 use kitchen_store::{Delivery, Store, ViewSource};
-use tokio::sync::watch;
 
 use common::*;
 
@@ -36,15 +36,15 @@ impl Shown {
     }
 }
 
-/// The store function as the local cloud runs it, until the returned sender is dropped.
-async fn store_worker(clients: &Clients) -> watch::Sender<bool> {
+/// The store function as the local cloud runs it, until the returned guard is dropped.
+async fn store_worker(clients: &Clients) -> DropGuard {
     let worker = StoreWorker::connect(clients)
         .await
         .expect("the store worker connects")
         .with_wait_seconds(1);
-    let (stop, stopped) = watch::channel(false);
-    tokio::spawn(worker.run(stopped));
-    stop
+    let stop = CancellationToken::new();
+    tokio::spawn(worker.run(stop.clone()));
+    stop.drop_guard()
 }
 
 async fn kitchen(dir: &std::path::Path, config: &CloudConfig, name: &str) -> LiveDevice {
@@ -66,9 +66,10 @@ async fn driver_station(
 }
 
 /// The (order, status) pairs of today's view that came back through the table.
-fn mirrored(device: &LiveDevice) -> Vec<(String, String)> {
+async fn mirrored(device: &LiveDevice) -> Vec<(String, String)> {
     let mut rows: Vec<_> = device
         .day_view(device.today())
+        .await
         .expect("the day view reads")
         .into_iter()
         .filter(|row| row.source == ViewSource::Table)
@@ -98,7 +99,9 @@ async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
     let c = driver_station(dir.path(), &config, "drivers-2", shown_c.clone()).await;
 
     for status in Status::KITCHEN {
-        a.record_tap("42", status.as_str(), "Ana", None).unwrap();
+        a.record_tap("42", status.as_str(), "Ana", None)
+            .await
+            .unwrap();
     }
     let expected: Vec<(String, String)> = {
         let mut rows: Vec<_> = Status::KITCHEN
@@ -111,15 +114,16 @@ async fn a_ready_tap_notifies_one_driver_station_and_shows_on_every_device() {
     until_done(
         "every device mirroring A's six taps and one station notified (mirrors, shown on b and c)",
         STALL,
-        || {
+        || async {
+            let mirrors = [mirrored(&a).await, mirrored(&b).await, mirrored(&c).await];
             let seen = (
-                [&a, &b, &c].map(|d| mirrored(d).len()),
+                mirrors.each_ref().map(Vec::len),
                 shown_b.orders(),
                 shown_c.orders(),
             );
-            let done = [&a, &b, &c].iter().all(|d| mirrored(d) == expected)
-                && seen.1.len() + seen.2.len() == 1;
-            std::future::ready((done, seen))
+            let done =
+                mirrors.iter().all(|rows| *rows == expected) && seen.1.len() + seen.2.len() == 1;
+            (done, seen)
         },
     )
     .await;
@@ -155,10 +159,10 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     let dir = tempfile::tempdir().unwrap();
     let a = kitchen(dir.path(), &config, "oven-1").await;
     let b = kitchen(dir.path(), &config, "counter-1").await;
-    a.record_tap("1", "order done", "Ana", None).unwrap();
-    until_done("B mirroring A's first tap", STALL, || {
-        let held = mirrored(&b).len();
-        std::future::ready((held == 1, held))
+    a.record_tap("1", "order done", "Ana", None).await.unwrap();
+    until_done("B mirroring A's first tap", STALL, || async {
+        let held = mirrored(&b).await.len();
+        (held == 1, held)
     })
     .await;
 
@@ -179,6 +183,7 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
                 continue;
             }
             a.record_tap(&order.to_string(), status.as_str(), "Bruno", None)
+                .await
                 .unwrap();
             taps += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -200,17 +205,17 @@ async fn two_devices_converge_with_the_table_after_the_cloud_was_away() {
     .expect("A is online with nothing unpublished")
     .unwrap();
     let expected = taps as usize;
-    until_done("both mirrors holding every tap (a, b)", STALL, || {
-        let held = (mirrored(&a).len(), mirrored(&b).len());
-        std::future::ready((held == (expected, expected), held))
+    until_done("both mirrors holding every tap (a, b)", STALL, || async {
+        let held = (mirrored(&a).await.len(), mirrored(&b).await.len());
+        (held == (expected, expected), held)
     })
     .await;
     let rows = table_rows(&cloud.clients).await;
     assert_eq!(rows.len(), expected, "each tap once in the table");
     let check = MirrorSync::new(&cloud.clients, rule());
     for name in ["oven-1", "counter-1"] {
-        let store = Store::open_in(&dir.path().join(name)).unwrap();
-        let report = check.verify_day(&store, check.today()).await.unwrap();
+        let mut store = Store::open_in(&dir.path().join(name)).unwrap();
+        let report = check.verify_day(&mut store, check.today()).await.unwrap();
         assert!(report.converged(), "{name}: {report:?}");
         assert_eq!(report.local.count as usize, expected, "{name}");
     }

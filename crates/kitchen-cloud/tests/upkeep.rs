@@ -108,7 +108,7 @@ async fn a_started_device_prunes_the_days_it_no_longer_keeps_and_keeps_unpublish
     )
     .await;
     assert_eq!(counts.1, 1, "the unpublished tap of the old day stays");
-    let view = live.day_view(recent).unwrap();
+    let view = live.day_view(recent).await.unwrap();
     assert_eq!(view.len(), recent_taps, "the recent day is whole");
     live.stop().await;
 }
@@ -148,6 +148,7 @@ async fn damage_the_start_did_not_read_is_found_after_it_and_taps_are_refused() 
     assert_eq!(damage.0, path);
     let err = live
         .record_tap("7", "order done", "Ana", None)
+        .await
         .expect_err("a damaged database takes no tap");
     assert!(err.to_string().contains("is damaged"), "{err}");
     live.stop().await;

@@ -294,7 +294,7 @@ fn a_ready_tap_on_the_kitchen_notifies_the_driver_station_once() {
         .await
         .unwrap();
         for status in ["packing for delivery", "ready"] {
-            kitchen.record_tap("42", status, "Ana", None).unwrap();
+            kitchen.record_tap("42", status, "Ana", None).await.unwrap();
         }
         let started = Instant::now();
         while daemon.notify_calls().is_empty() {

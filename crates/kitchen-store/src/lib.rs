@@ -68,6 +68,9 @@ pub enum StoreError {
     },
     #[error("the database was written by a newer version of this app (schema {found}, this build knows {known})")]
     NewerSchema { found: usize, known: usize },
+    /// The connection's owner is gone (the app is closing).
+    #[error("the database is closed: {0}")]
+    Closed(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -166,6 +169,12 @@ impl Store {
             path: path.to_owned(),
             _opened: opened,
         })
+    }
+
+    /// Makes this connection read-only (SQLite's `query_only`): a write on it fails.
+    pub fn set_query_only(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "query_only", true)?;
+        Ok(())
     }
 
     /// Caps the database at `pages` pages (SQLite's `max_page_count`) on this

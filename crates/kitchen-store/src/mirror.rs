@@ -4,7 +4,7 @@
 //! day's view that shows local taps at once; and the convergence summary both
 //! sides compute to prove the copy matches the table.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use kitchen_domain::orders::{summarize, OrderEvent, OrderSummary};
@@ -310,6 +310,68 @@ fn mark_read_in(tx: &Transaction<'_>, day: &str, read_at: &str) -> rusqlite::Res
     Ok(())
 }
 
+type RowKey<'a> = (&'a str, &'a str, &'a str);
+
+fn row_keys(rows: &[MirrorRow]) -> HashSet<RowKey<'_>> {
+    rows.iter()
+        .map(|r| (r.day.as_str(), r.order.as_str(), r.status.as_str()))
+        .collect()
+}
+
+/// Removes the rows of `day` (of every day: `None`) not in `keep`.
+fn remove_absent_in(
+    tx: &Transaction<'_>,
+    day: Option<&str>,
+    keep: &HashSet<RowKey<'_>>,
+) -> Result<u64, StoreError> {
+    let local: Vec<(String, String, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT day, order_id, status FROM mirror_items WHERE ?1 IS NULL OR day = ?1",
+        )?;
+        let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut removed = 0;
+    for (row_day, order, status) in &local {
+        if !keep.contains(&(row_day.as_str(), order.as_str(), status.as_str())) {
+            tx.prepare_cached(
+                "DELETE FROM mirror_items WHERE day = ?1 AND order_id = ?2 AND status = ?3",
+            )?
+            .execute(params![row_day, order, status])?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Writes `rows` as the table has them, whatever the mirror held.
+fn write_table_rows_in(
+    tx: &Transaction<'_>,
+    rows: &[MirrorRow],
+    synced_at: &str,
+) -> Result<MirrorWriteCounts, StoreError> {
+    let mut counts = MirrorWriteCounts::default();
+    for row in rows {
+        let current: Option<String> = tx
+            .prepare_cached(
+                "SELECT event_id FROM mirror_items
+                 WHERE day = ?1 AND order_id = ?2 AND status = ?3",
+            )?
+            .query_row(params![row.day, row.order, row.status], |r| r.get(0))
+            .optional()?;
+        let write = match current {
+            None => MirrorWrite::Inserted,
+            Some(event_id) if event_id == row.event_id => MirrorWrite::Unchanged,
+            Some(_) => MirrorWrite::Replaced,
+        };
+        if write != MirrorWrite::Unchanged {
+            write_row(tx, row, synced_at)?;
+        }
+        counts.add(write);
+    }
+    Ok(counts)
+}
+
 impl Store {
     /// Writes table rows into the mirror, in one transaction. Idempotent on
     /// `event_id`; an older event never replaces a newer one.
@@ -395,58 +457,58 @@ impl Store {
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorReplaceCounts, StoreError> {
         let synced_at = timestamp(synced_at);
-        let keep: HashSet<(&str, &str, &str)> = rows
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let removed = remove_absent_in(&tx, day, &row_keys(rows))?;
+        let written = write_table_rows_in(&tx, rows, &synced_at)?;
+        let mut days: BTreeSet<&str> = rows.iter().map(|row| row.day.as_str()).collect();
+        days.extend(day);
+        for day in days {
+            mark_read_in(&tx, day, &synced_at)?;
+        }
+        tx.commit()?;
+        Ok(MirrorReplaceCounts { written, removed })
+    }
+
+    /// Part of a day read whole in several transactions: writes `rows` with the
+    /// table's authority (its row wins even when the mirror's looks newer).
+    /// The day is held only once [`Store::finish_day_read`] commits.
+    pub fn write_table_rows(
+        &mut self,
+        rows: &[MirrorRow],
+        synced_at: DateTime<Utc>,
+    ) -> Result<MirrorWriteCounts, StoreError> {
+        let synced_at = timestamp(synced_at);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let written = write_table_rows_in(&tx, rows, &synced_at)?;
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// Ends a day read whole in parts: removes the day's rows whose
+    /// `(order, status)` is not in `keys` (the table's), and holds the day.
+    /// Returns how many rows were removed.
+    pub fn finish_day_read(
+        &mut self,
+        day: &str,
+        keys: &HashSet<(String, String)>,
+        synced_at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let synced_at = timestamp(synced_at);
+        let keep = keys
             .iter()
-            .map(|r| (r.day.as_str(), r.order.as_str(), r.status.as_str()))
+            .map(|(order, status)| (day, order.as_str(), status.as_str()))
             .collect();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut counts = MirrorReplaceCounts::default();
-        let local: Vec<(String, String, String)> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT day, order_id, status FROM mirror_items WHERE ?1 IS NULL OR day = ?1",
-            )?;
-            let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (row_day, order, status) in &local {
-            if !keep.contains(&(row_day.as_str(), order.as_str(), status.as_str())) {
-                tx.prepare_cached(
-                    "DELETE FROM mirror_items WHERE day = ?1 AND order_id = ?2 AND status = ?3",
-                )?
-                .execute(params![row_day, order, status])?;
-                counts.removed += 1;
-            }
-        }
-        let mut days: BTreeMap<&str, ()> = BTreeMap::new();
-        if let Some(day) = day {
-            days.insert(day, ());
-        }
-        for row in rows {
-            let current: Option<String> = tx
-                .prepare_cached(
-                    "SELECT event_id FROM mirror_items
-                     WHERE day = ?1 AND order_id = ?2 AND status = ?3",
-                )?
-                .query_row(params![row.day, row.order, row.status], |r| r.get(0))
-                .optional()?;
-            let write = match current {
-                None => MirrorWrite::Inserted,
-                Some(event_id) if event_id == row.event_id => MirrorWrite::Unchanged,
-                Some(_) => MirrorWrite::Replaced,
-            };
-            if write != MirrorWrite::Unchanged {
-                write_row(&tx, row, &synced_at)?;
-            }
-            counts.written.add(write);
-            days.insert(&row.day, ());
-        }
-        for day in days.keys() {
-            mark_read_in(&tx, day, &synced_at)?;
-        }
+        let removed = remove_absent_in(&tx, Some(day), &keep)?;
+        mark_read_in(&tx, day, &synced_at)?;
         tx.commit()?;
-        Ok(counts)
+        Ok(removed)
     }
 
     /// The days this device holds whole (read from the table at least once), oldest first.
@@ -813,6 +875,49 @@ mod tests {
         let counts = store.replace_mirror_all(&[kept], now).unwrap();
         assert_eq!(counts.removed, 1);
         assert!(store.mirror_rows("2026-03-15").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_day_read_in_parts_ends_as_a_day_replaced_at_once() {
+        let day = "2026-03-14";
+        let stale = row("1", "preparing", "2026-03-14T11:00:00.000Z", "e-gone");
+        let table: Vec<MirrorRow> = (0..7)
+            .map(|i| {
+                let time = format!("2026-03-14T12:0{i}:00.000Z");
+                row(
+                    &format!("{}", 10 + i),
+                    "order done",
+                    &time,
+                    &format!("e{i}"),
+                )
+            })
+            .collect();
+        let (_d1, mut whole) = store();
+        let (_d2, mut parts) = store();
+        for store in [&mut whole, &mut parts] {
+            store
+                .upsert_mirror_rows(std::slice::from_ref(&stale), Utc::now())
+                .unwrap();
+        }
+        let at_once = whole.replace_mirror_day(day, &table, Utc::now()).unwrap();
+
+        let mut written = MirrorWriteCounts::default();
+        for chunk in table.chunks(3) {
+            written.absorb(parts.write_table_rows(chunk, Utc::now()).unwrap());
+            assert!(!parts.holds_day(day).unwrap(), "held only when whole");
+        }
+        let keys = table
+            .iter()
+            .map(|r| (r.order.clone(), r.status.clone()))
+            .collect();
+        let removed = parts.finish_day_read(day, &keys, Utc::now()).unwrap();
+        assert!(parts.holds_day(day).unwrap());
+        assert_eq!((written, removed), (at_once.written, at_once.removed));
+        assert_eq!(removed, 1, "the row the table no longer has goes");
+        assert_eq!(
+            parts.mirror_rows(day).unwrap(),
+            whole.mirror_rows(day).unwrap()
+        );
     }
 
     #[test]

@@ -15,12 +15,12 @@ pub async fn claim_order(
     order: String,
 ) -> Result<Claim, CommandError> {
     let live = device.live().await?;
-    Ok(live.claim(&day, &order)?)
+    Ok(live.claim(&day, &order).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 pub async fn list_claims(device: State<'_, Device>) -> Result<Vec<Claim>, CommandError> {
     let live = device.live().await?;
-    Ok(live.claims()?)
+    Ok(live.claims().await?)
 }

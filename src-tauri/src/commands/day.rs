@@ -21,7 +21,7 @@ pub async fn list_day(
     let day = parse_day(&day).ok_or_else(|| {
         CommandError::invalid_input(format!("field `day`: expected YYYY-MM-DD, got {day:?}"))
     })?;
-    let view = live.day_view(day)?;
+    let view = live.day_view(day).await?;
     crate::memory::trim_soon();
     Ok(view)
 }
@@ -31,7 +31,7 @@ pub async fn list_day(
 #[tracing::instrument(skip_all, err)]
 pub async fn list_open(device: State<'_, Device>) -> Result<Vec<DayViewRow>, CommandError> {
     let live = device.live().await?;
-    Ok(live.open_view()?)
+    Ok(live.open_view().await?)
 }
 
 /// The drivers' lists: ready orders on the shelf and orders on the road, oldest first.
@@ -39,5 +39,5 @@ pub async fn list_open(device: State<'_, Device>) -> Result<Vec<DayViewRow>, Com
 #[tracing::instrument(skip_all, err)]
 pub async fn list_drivers(device: State<'_, Device>) -> Result<DriverLists, CommandError> {
     let live = device.live().await?;
-    Ok(live.driver_lists()?)
+    Ok(live.driver_lists().await?)
 }

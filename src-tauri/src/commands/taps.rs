@@ -19,5 +19,7 @@ pub async fn tap_status(
     day: Option<String>,
 ) -> Result<TapReceipt, CommandError> {
     let live = device.live().await?;
-    Ok(live.record_tap(&order, &status, &client, day.as_deref())?)
+    Ok(live
+        .record_tap(&order, &status, &client, day.as_deref())
+        .await?)
 }

@@ -2,12 +2,17 @@
 //! runtime they run on, and a local cloud with its store worker running.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::time::Duration;
 
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use chrono::{NaiveDate, Utc};
 use kitchen_cloud::local_cloud::LocalCloud;
+use kitchen_cloud::supervisor::CancellationToken;
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::CloudConfig;
-use tokio::sync::watch;
+use kitchen_domain::{day_key, order_key, time_key};
+use tokio::task::JoinSet;
 
 /// A size from the environment variable `name`, else `default`.
 pub fn size(name: &str, default: usize) -> usize {
@@ -35,15 +40,89 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-/// A local cloud with the store worker running until the sender says stop.
-pub async fn cloud_with_worker() -> (LocalCloud, watch::Sender<bool>, watch::Receiver<bool>) {
+/// A local cloud with the store worker running until the token is cancelled.
+pub async fn cloud_with_worker() -> (LocalCloud, CancellationToken) {
     let cloud = LocalCloud::start(CloudConfig::default())
         .await
         .expect("the local cloud starts");
-    let (stop, stopped) = watch::channel(false);
+    let stop = CancellationToken::new();
     let worker = StoreWorker::connect(&cloud.clients)
         .await
         .expect("the store worker connects");
-    tokio::spawn(worker.run(stopped.clone()));
-    (cloud, stop, stopped)
+    tokio::spawn(worker.run(stop.clone()));
+    (cloud, stop)
+}
+
+/// An item as the store function writes it; `n` numbers the event within its
+/// day; stored at `stored` (its day's hour when `None`).
+pub fn item(
+    day: NaiveDate,
+    n: usize,
+    hour: u32,
+    stored: Option<chrono::DateTime<Utc>>,
+) -> HashMap<String, AttributeValue> {
+    let s = |v: String| AttributeValue::S(v);
+    let time = format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        day,
+        hour,
+        (n / 60) % 60,
+        n % 60,
+        n % 1000
+    );
+    let event_id = uuid::Uuid::now_v7().to_string();
+    let status = kitchen_domain::Status::KITCHEN[n % 6].as_str();
+    let stored = stored.map_or_else(|| time.clone(), time_key);
+    let order = format!("{}", n / 6);
+    HashMap::from([
+        ("order_key".into(), s(order_key(&day_key(day), &order))),
+        ("order".into(), s(order)),
+        ("status".into(), s(status.into())),
+        ("client".into(), s("Ana".into())),
+        ("time".into(), s(time.clone())),
+        ("event_id".into(), s(event_id.clone())),
+        ("day".into(), s(day_key(day))),
+        ("time_event_id".into(), s(format!("{time}#{event_id}"))),
+        ("version".into(), s("1".into())),
+        ("detail".into(), s("{}".into())),
+        ("device".into(), s("bench".into())),
+        ("arrival_day".into(), s(stored[..10].to_owned())),
+        ("arrival_key".into(), s(format!("{stored}#{event_id}"))),
+        ("stored_at".into(), s(stored)),
+    ])
+}
+
+pub async fn load(cloud: &LocalCloud, items: Vec<HashMap<String, AttributeValue>>) {
+    let mut calls = JoinSet::new();
+    for chunk in items.chunks(25) {
+        let requests: Vec<WriteRequest> = chunk
+            .iter()
+            .map(|item| {
+                WriteRequest::builder()
+                    .put_request(
+                        PutRequest::builder()
+                            .set_item(Some(item.clone()))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            })
+            .collect();
+        let call = cloud
+            .clients
+            .dynamodb
+            .batch_write_item()
+            .request_items("pizzaria-events", requests);
+        calls.spawn(async move { call.send().await.expect("batch write") });
+        if calls.len() >= 8 {
+            let out = calls.join_next().await.unwrap().unwrap();
+            assert!(out.unprocessed_items().is_none_or(|u| u.is_empty()));
+        }
+    }
+    while let Some(out) = calls.join_next().await {
+        assert!(out
+            .unwrap()
+            .unprocessed_items()
+            .is_none_or(|u| u.is_empty()));
+    }
 }
