@@ -44,13 +44,36 @@ fn generate(dir: &Path) {
         "/** Every command the shell answers: its arguments and what it resolves to. */\n\
          export type Commands = {\n",
     );
-    for (name, args, result) in commands::signatures(&cfg) {
+    for signature in commands::signatures(&cfg) {
         commands_ts.push_str(&format!(
-            "  {name}: {{ args: {args}; result: {result} }};\n"
+            "  {}: {{ args: {}; result: {} }};\n",
+            signature.name,
+            signature.args_ts(),
+            signature.result
         ));
     }
-    commands_ts.push_str("};\n");
+    commands_ts.push_str("};\n\n");
+    commands_ts.push_str(
+        "/** Each command's arguments with their TypeScript types, to check a call at run time as the shell does. */\n\
+         export const COMMAND_ARGS = {\n",
+    );
+    for signature in commands::signatures(&cfg) {
+        let args: Vec<String> = signature
+            .ui_args()
+            .map(|(name, ty)| format!("{name}: \"{ty}\""))
+            .collect();
+        let args = if args.is_empty() {
+            "{}".to_owned()
+        } else {
+            format!("{{ {} }}", args.join(", "))
+        };
+        commands_ts.push_str(&format!("  {}: {args},\n", signature.name));
+    }
+    commands_ts.push_str("} as const;\n");
     write_with_imports(dir, "commands.ts", &commands_ts);
+
+    std::fs::write(dir.join("contract.ts"), contract_ts()).unwrap();
+    import_status_types(dir);
 
     let mut events_ts = String::from(
         "/** Every event the shell emits, by name, with its payload. */\nexport type Events = {\n",
@@ -60,6 +83,62 @@ fn generate(dir: &Path) {
     }
     events_ts.push_str("};\n");
     write_with_imports(dir, "events.ts", &events_ts);
+}
+
+/// What the core holds input to and the statuses it knows, for the in-memory
+/// backend and the screens: one source, the Rust constants.
+fn contract_ts() -> String {
+    use kitchen_domain::{Status, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ORDER_CHARS};
+    use kitchen_store::{MAX_KEEP_DAYS, MAX_THRESHOLD_MINUTES, MIN_KEEP_DAYS};
+    let list = |statuses: &[Status]| {
+        statuses
+            .iter()
+            .map(|s| format!("\"{}\"", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "{HEADER}\n\
+         /** The limits the core holds input to. */\n\
+         export const LIMITS = {{\n  \
+           orderChars: {MAX_ORDER_CHARS},\n  \
+           clientChars: {MAX_CLIENT_CHARS},\n  \
+           deviceChars: {MAX_DEVICE_CHARS},\n  \
+           thresholdMinutes: {MAX_THRESHOLD_MINUTES},\n  \
+           minKeepDays: {MIN_KEEP_DAYS},\n  \
+           maxKeepDays: {MAX_KEEP_DAYS},\n  \
+           fileNameChars: {},\n\
+         }} as const;\n\n\
+         /** Every status this version knows, in the order an order goes through them. */\n\
+         export const STATUSES = [{}] as const;\n\n\
+         /** A status this version knows. */\n\
+         export type Status = (typeof STATUSES)[number];\n\n\
+         /** A status from a newer version of the event contract: kept and shown as it is, never current. */\n\
+         export type NewerStatus = string & {{}};\n\n\
+         /** A status as rows carry it. */\n\
+         export type AnyStatus = Status | NewerStatus;\n\n\
+         /** The kitchen's stages, from the order entered to ready. */\n\
+         export const KITCHEN_STAGES = [{}] as const;\n",
+        commands::MAX_FILE_NAME_CHARS,
+        list(&Status::ALL),
+        list(&Status::KITCHEN),
+    )
+}
+
+/// ts-rs writes a field typed `AnyStatus` without importing it: the import
+/// goes after each such file's first line.
+fn import_status_types(dir: &Path) {
+    for (name, text) in read_all(dir) {
+        let names_it = text
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|word| word == "AnyStatus");
+        if name == "contract.ts" || !names_it {
+            continue;
+        }
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let text = format!("{first}\nimport type {{ AnyStatus }} from \"./contract\";\n{rest}");
+        std::fs::write(dir.join(name), text).unwrap();
+    }
 }
 
 /// Writes `body` after imports of the generated types it names.

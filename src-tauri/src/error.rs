@@ -22,13 +22,18 @@ pub enum ErrorCode {
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,
+    /// The input field an `invalid_input` error is about, as the command's
+    /// arguments name it (`client`, `day`, `awsProfile`), when there is one.
+    pub field: Option<String>,
 }
 
 impl CommandError {
-    pub fn invalid_input(message: impl Into<String>) -> CommandError {
+    /// Input refused because of `field`; the message says why.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> CommandError {
         CommandError {
             code: ErrorCode::InvalidInput,
             message: message.into(),
+            field: Some(field.to_owned()),
         }
     }
 
@@ -36,6 +41,7 @@ impl CommandError {
         CommandError {
             code: ErrorCode::Internal,
             message: message.into(),
+            field: None,
         }
     }
 }
@@ -49,6 +55,7 @@ impl CommandError {
                 "the device's database {} is damaged ({}): taps are refused until it is repaired; nothing was changed",
                 problem.path, problem.detail
             ),
+            field: None,
         }
     }
 }
@@ -61,14 +68,17 @@ impl std::fmt::Display for CommandError {
 
 impl From<CloudError> for CommandError {
     fn from(err: CloudError) -> CommandError {
-        let code = match err {
-            CloudError::Store(StoreError::Contract(_)) => ErrorCode::InvalidInput,
-            CloudError::Store(StoreError::Damaged { .. }) => ErrorCode::DatabaseDamaged,
-            _ => ErrorCode::Internal,
+        let (code, field) = match &err {
+            CloudError::Store(StoreError::Contract(contract)) => {
+                (ErrorCode::InvalidInput, contract.field().map(str::to_owned))
+            }
+            CloudError::Store(StoreError::Damaged { .. }) => (ErrorCode::DatabaseDamaged, None),
+            _ => (ErrorCode::Internal, None),
         };
         CommandError {
             code,
             message: err.to_string(),
+            field,
         }
     }
 }

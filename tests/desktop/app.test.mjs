@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { badCalls } from "../bad-calls.mjs";
 import { appPid, closeApp, freePort, openApp, webdriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -296,68 +297,8 @@ test("every command refuses bad arguments with an error naming them, and nothing
   const settings = (await invoke("get_settings", {})).value;
   assert.ok(settings?.deviceName, "the settings are readable");
   const today = await businessToday();
-  /** @type {Record<string, [unknown, RegExp][] | "no arguments">} */
-  const badCalls = {
-    get_app_info: "no arguments",
-    get_connection_state: "no arguments",
-    get_settings: "no arguments",
-    list_claims: "no arguments",
-    get_database_problem: "no arguments",
-    list_open: "no arguments",
-    list_drivers: "no arguments",
-    tap_status: [
-      [{ order: "B-1", status: "ready", client: "Ana", day: "yesterday" }, /day/],
-      [{ order: "B-1", status: "ready", client: "Ana", day: "2020-01-01" }, /day/],
-      [{ order: "B-1", status: "ready", client: "Ana", day: 20261126 }, /day/],
-      [{ order: "", status: "ready", client: "Ana" }, /order/],
-      [{ order: "x".repeat(65), status: "ready", client: "Ana" }, /order/],
-      [{ order: "B-1", status: "baked", client: "Ana" }, /status/],
-      [{ order: "B-1", status: "ready", client: "" }, /client/],
-      [{ order: "B-1", status: "ready", client: "x".repeat(201) }, /client/],
-      [{ order: 42, status: "ready", client: "Ana" }, /order/],
-      [{ status: "ready", client: "Ana" }, /order/],
-    ],
-    list_day: [
-      [{ day: "2026-02-30" }, /day/],
-      [{ day: "yesterday" }, /day/],
-      [{ day: 20261126 }, /day/],
-      [{}, /day/],
-    ],
-    save_settings: [
-      [{ settings: { ...settings, deviceName: "" } }, /deviceName/],
-      [{ settings: { ...settings, awsRegion: "Europe West" } }, /awsRegion/],
-      [{ settings: { ...settings, endpointUrl: "ftp://127.0.0.1" } }, /endpointUrl/],
-      [{ settings: { ...settings, endpointUrl: "http://10.1.2.3:4566" } }, /endpointUrl/],
-      [{ settings: { ...settings, busName: "bus with spaces" } }, /busName/],
-      [{ settings: { ...settings, warnAfterMinutes: 0 } }, /warnAfterMinutes/],
-      [{ settings: { ...settings, warnAfterMinutes: 40, lateAfterMinutes: 30 } }, /warnAfterMinutes/],
-      [{ settings: { ...settings, keepDays: 1 } }, /keepDays/],
-      [{ settings: { ...settings, role: "chef" } }, /settings|role/],
-      [{ settings: "all of them" }, /settings/],
-      [{}, /settings/],
-    ],
-    test_connection: [
-      [{ settings: { ...settings, awsRegion: "Europe West" } }, /awsRegion/],
-      [{ settings: { ...settings, tableName: "" } }, /tableName/],
-      [{}, /settings/],
-    ],
-    claim_order: [
-      [{ day: today, order: "" }, /order/],
-      [{ day: today, order: "x".repeat(65) }, /order/],
-      [{ day: today, order: ["E2E-1"] }, /order/],
-      [{ order: "E2E-1" }, /day/],
-      [{ day: "14/03", order: "E2E-1" }, /day/],
-    ],
-    save_export: [
-      [{ fileName: "../outside.csv", contents: "a" }, /fileName/],
-      [{ fileName: ".hidden.csv", contents: "a" }, /fileName/],
-      [{ fileName: "day.sh", contents: "a" }, /fileName/],
-      [{ fileName: "day.csv" }, /contents/],
-    ],
-    // The database is sound: a repair is refused and sets nothing aside.
-    repair_database: [[{}, /not damaged/]],
-  };
-  assert.deepEqual([...COMMANDS].sort(), Object.keys(badCalls).sort(), "every command is listed here");
+  const calls = badCalls({ settings, today });
+  assert.deepEqual([...COMMANDS].sort(), Object.keys(calls).sort(), "every command is listed in tests/bad-calls.mjs");
 
   const downloads = join(work, "home", "Downloads");
   const stored = async () =>
@@ -379,9 +320,9 @@ test("every command refuses bad arguments with an error naming them, and nothing
     return settled;
   }, 60_000);
 
-  for (const [command, calls] of Object.entries(badCalls)) {
-    if (calls === "no arguments") continue;
-    for (const [args, names] of calls) {
+  for (const [command, bad] of Object.entries(calls)) {
+    if (bad === "no arguments") continue;
+    for (const [args, names] of bad) {
       const answer = await invoke(command, args);
       const what = `${command}(${JSON.stringify(args).slice(0, 80)})`;
       assert.equal(answer.ok, false, `${what} is refused`);
@@ -389,6 +330,10 @@ test("every command refuses bad arguments with an error naming them, and nothing
       assert.ok(typeof message === "string" && message.length > 0, `${what} says why: ${JSON.stringify(answer.error)}`);
       assert.match(message, names, `${what} names what is wrong`);
       assert.ok(!message.includes("\n"), `${what}: one line: ${message}`);
+      if (answer.error?.code === "invalid_input") {
+        // The field comes with the error, for the form to mark; not parsed out of the message.
+        assert.match(answer.error.field ?? "", names, `${what} carries the field: ${JSON.stringify(answer.error)}`);
+      }
     }
   }
   assert.equal(await stored(), before, "nothing stored changed");

@@ -126,21 +126,6 @@ async fn cloud_with_worker() -> (LocalCloud, DropGuard) {
     (cloud, stop.drop_guard())
 }
 
-/// A bus with no rules on the same local cloud: what the bus call itself costs,
-/// without moto's per-entry routing work.
-const BARE_BUS: &str = "bench-bare";
-
-async fn create_bare_bus(cloud: &LocalCloud) {
-    cloud
-        .clients
-        .events
-        .create_event_bus()
-        .name(BARE_BUS)
-        .send()
-        .await
-        .expect("bare bus");
-}
-
 async fn drain_batched(bus: &str, backlog: usize) -> f64 {
     let (cloud, _worker) = cloud_with_worker().await;
     create_bare_bus(&cloud).await;

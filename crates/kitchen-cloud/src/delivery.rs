@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message};
+use aws_sdk_sqs::types::Message;
 use chrono::Utc;
 use kitchen_domain::{day_key, order_key, time_key, BusinessDay, ContractError};
 /// How a driver station reads one queue message, without AWS: in the store.
@@ -18,6 +18,7 @@ use kitchen_store::{Delivery, Store};
 use thiserror::Error;
 
 use crate::config::LONG_POLL_WAIT;
+use crate::queue;
 use crate::supervisor::{run_loop, CancellationToken, Loop, Pace};
 use crate::writer::StoreAccess;
 use crate::{Clients, CloudError};
@@ -163,17 +164,9 @@ impl<S: StoreAccess> DeliveryPoller<S> {
     /// One long poll of the queue: its URL and what it handed over.
     async fn receive(&mut self) -> Result<(String, Vec<Message>), CloudError> {
         let queue_url = self.queue_url().await?;
-        let received = self
-            .clients
-            .sqs_long_poll
-            .receive_message()
-            .queue_url(&queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(self.wait_seconds)
-            .send()
-            .await
-            .map_err(|e| CloudError::call("ReceiveMessage", &queue_url, e))?;
-        Ok((queue_url, received.messages.unwrap_or_default()))
+        let messages =
+            queue::receive(&self.clients.sqs_long_poll, &queue_url, self.wait_seconds).await?;
+        Ok((queue_url, messages))
     }
 
     /// Records, deletes and notifies what was received. Not to be dropped half-way:
@@ -193,7 +186,7 @@ impl<S: StoreAccess> DeliveryPoller<S> {
             self.handle(message, queue_url, &mut report).await?;
             handled.push(message);
         }
-        report.delete_failures = delete(&self.clients.sqs, queue_url, &handled).await?;
+        report.delete_failures = queue::delete(&self.clients.sqs, queue_url, &handled).await?;
         self.notify_waiting(&mut report).await?;
         Ok(report)
     }
@@ -394,43 +387,4 @@ async fn notifier_ready(notifier: &Arc<dyn Notifier>) -> Result<(), NotifyError>
     tokio::task::spawn_blocking(move || notifier.check())
         .await
         .unwrap_or_else(|e| Err(NotifyError::Failed(format!("the notifier failed: {e}"))))
-}
-
-/// Deletes handled messages; returns how many the queue failed to delete.
-async fn delete(
-    sqs: &aws_sdk_sqs::Client,
-    queue_url: &str,
-    messages: &[&Message],
-) -> Result<usize, CloudError> {
-    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
-            DeleteMessageBatchRequestEntry::builder()
-                .id(i.to_string())
-                .receipt_handle(m.receipt_handle()?)
-                .build()
-                .ok()
-        })
-        .collect();
-    if entries.is_empty() {
-        return Ok(0);
-    }
-    let deleted = sqs
-        .delete_message_batch()
-        .queue_url(queue_url)
-        .set_entries(Some(entries))
-        .send()
-        .await
-        .map_err(|e| CloudError::call("DeleteMessageBatch", queue_url, e))?;
-    for failure in deleted.failed() {
-        // Recorded already: the redelivered message will be a duplicate.
-        tracing::warn!(
-            entry = failure.id(),
-            code = failure.code(),
-            "delivery message not deleted: {:?}",
-            failure.message()
-        );
-    }
-    Ok(deleted.failed().len())
 }

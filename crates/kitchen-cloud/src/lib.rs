@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod mirror;
 pub mod provision;
 pub mod publisher;
+pub mod queue;
 pub mod redrive;
 pub mod repair;
 pub mod stack_settings;

@@ -154,6 +154,7 @@ pub struct TapReceipt {
     /// The order's business day: with the number, which order it is.
     pub day: String,
     pub order: String,
+    #[ts(type = "AnyStatus")]
     pub status: String,
     pub client: String,
     pub device: String,

@@ -1,11 +1,10 @@
 //! The local entry point of the store function: long-polls the store queue and
 //! deletes a message only once its event is in the table.
 
-use aws_sdk_sqs::types::{
-    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
-};
+use aws_sdk_sqs::types::{ChangeMessageVisibilityBatchRequestEntry, Message};
 
 use crate::config::LONG_POLL_WAIT;
+use crate::queue;
 use crate::store_fn::{QueueRecord, StoreFunction};
 use crate::supervisor::{run_loop, CancellationToken, Loop, Pace};
 use crate::{Clients, CloudError};
@@ -58,16 +57,7 @@ impl StoreWorker {
 
     /// One long poll of the store queue.
     async fn receive(&self) -> Result<Vec<Message>, CloudError> {
-        let received = self
-            .sqs
-            .receive_message()
-            .queue_url(&self.queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(self.wait_seconds)
-            .send()
-            .await
-            .map_err(|e| CloudError::call("ReceiveMessage", &self.queue_url, e))?;
-        Ok(received.messages.unwrap_or_default())
+        queue::receive(&self.sqs, &self.queue_url, self.wait_seconds).await
     }
 
     /// Stores received messages and deletes the stored ones. Not to be dropped
@@ -91,36 +81,16 @@ impl StoreWorker {
         // the dead-letter queue; a passing failure (a slow table) is retried soon
         // rather than after the whole visibility timeout.
         self.retry_soon(messages, &failed).await;
-        let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+        let stored: Vec<&Message> = messages
             .iter()
             .filter(|m| {
                 m.message_id()
                     .is_some_and(|id| !failed.iter().any(|f| f == id))
             })
-            .enumerate()
-            .filter_map(|(i, m)| {
-                DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(m.receipt_handle()?)
-                    .build()
-                    .ok()
-            })
             .collect();
-        let stored = entries.len();
-        if !entries.is_empty() {
-            let deleted = self
-                .sqs
-                .delete_message_batch()
-                .queue_url(&self.queue_url)
-                .set_entries(Some(entries))
-                .send()
-                .await
-                .map_err(|e| CloudError::call("DeleteMessageBatch", &self.queue_url, e))?;
-            for failure in deleted.failed() {
-                // Stored already: a redelivery is harmless, the write is idempotent.
-                tracing::warn!(id = failure.id(), "delete failed: {:?}", failure.message());
-            }
-        }
+        // Stored already: a message not deleted comes back, and its write is idempotent.
+        queue::delete(&self.sqs, &self.queue_url, &stored).await?;
+        let stored = stored.len();
         Ok(PollReport {
             received: messages.len(),
             stored,

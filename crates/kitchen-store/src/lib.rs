@@ -27,7 +27,7 @@ pub use retention::{Pruned, DEFAULT_KEEP_DAYS, MAX_KEEP_DAYS, MIN_KEEP_DAYS};
 pub use session::end_sessions;
 pub use settings::{
     is_loopback_url, validate_endpoint, Claim, DeviceRole, DeviceSettings,
-    DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
+    DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES, MAX_THRESHOLD_MINUTES,
 };
 
 /// Where a device keeps its name in its database.

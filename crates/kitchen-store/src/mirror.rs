@@ -182,6 +182,8 @@ pub struct DayViewRow {
     /// The order's business day: with the number, which order it is.
     pub day: String,
     pub order: String,
+    /// A status this version knows, or one from a newer contract, shown as it is.
+    #[ts(type = "AnyStatus")]
     pub status: String,
     pub client: String,
     pub time: String,

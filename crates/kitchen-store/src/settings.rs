@@ -78,7 +78,7 @@ fn default_keep_days() -> u32 {
 pub const DEFAULT_WARN_AFTER_MINUTES: u32 = 15;
 pub const DEFAULT_LATE_AFTER_MINUTES: u32 = 25;
 /// A day has this many minutes; a longer threshold means nothing is ever late.
-const MAX_THRESHOLD_MINUTES: u32 = 24 * 60;
+pub const MAX_THRESHOLD_MINUTES: u32 = 24 * 60;
 /// AWS resource names are at most 256 characters (EventBridge, SQS: 80).
 const MAX_NAME_CHARS: usize = 256;
 

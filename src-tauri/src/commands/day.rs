@@ -19,7 +19,10 @@ pub async fn list_day(
 ) -> Result<Vec<DayViewRow>, CommandError> {
     let live = device.live().await?;
     let day = parse_day(&day).ok_or_else(|| {
-        CommandError::invalid_input(format!("field `day`: expected YYYY-MM-DD, got {day:?}"))
+        CommandError::invalid_field(
+            "day",
+            format!("field `day`: expected YYYY-MM-DD, got {day:?}"),
+        )
     })?;
     let view = live.day_view(day).await?;
     crate::memory::trim_soon();

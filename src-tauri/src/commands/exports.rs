@@ -8,7 +8,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::error::CommandError;
 
 /// Longest file name accepted; far below every file system's limit.
-const MAX_NAME_CHARS: usize = 120;
+pub(crate) const MAX_NAME_CHARS: usize = 120;
 
 /// Saves `contents` as `file_name` in the Downloads folder (else the home
 /// folder), never overwriting: `name (2).csv` when the name is taken. Returns
@@ -35,9 +35,10 @@ pub async fn save_export<R: Runtime>(
 /// file system reads specially.
 pub fn check_file_name(name: &str) -> Result<(), CommandError> {
     let bad = |reason: &str| {
-        Err(CommandError::invalid_input(format!(
-            "field `fileName`: {name:?} {reason}"
-        )))
+        Err(CommandError::invalid_field(
+            "fileName",
+            format!("field `fileName`: {name:?} {reason}"),
+        ))
     };
     if name.chars().count() > MAX_NAME_CHARS {
         return bad(&format!("is longer than {MAX_NAME_CHARS} characters"));

@@ -2,7 +2,7 @@
 //! and "test connection".
 
 use kitchen_cloud::check::{test_connection as check_resources, ResourceCheck};
-use kitchen_store::DeviceSettings;
+use kitchen_store::{DeviceSettings, StoreError};
 use tauri::State;
 
 use crate::device::Device;
@@ -36,6 +36,6 @@ pub async fn test_connection(
     let live = device.live().await?;
     let settings = settings
         .validated()
-        .map_err(|err| CommandError::invalid_input(err.to_string()))?;
+        .map_err(|err| CommandError::from(StoreError::from(err)))?;
     Ok(check_resources(&live.config_for(&settings)).await)
 }

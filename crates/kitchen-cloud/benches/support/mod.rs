@@ -126,3 +126,18 @@ pub async fn load(cloud: &LocalCloud, items: Vec<HashMap<String, AttributeValue>
             .is_none_or(|u| u.is_empty()));
     }
 }
+
+/// A bus with no rules on the same local cloud: what the bus call itself costs,
+/// without moto's per-entry routing work (which AWS does not have).
+pub const BARE_BUS: &str = "bench-bare";
+
+pub async fn create_bare_bus(cloud: &LocalCloud) {
+    cloud
+        .clients
+        .events
+        .create_event_bus()
+        .name(BARE_BUS)
+        .send()
+        .await
+        .expect("bare bus");
+}

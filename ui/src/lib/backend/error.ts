@@ -4,11 +4,14 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 /** A failed command: `code` is what a screen acts on, `message` what it shows. */
 export class BackendError extends Error {
   readonly code: ErrorCode;
+  /** The input field an "invalid_input" error is about, when there is one. */
+  readonly field: string | null;
 
-  constructor(error: CommandError) {
+  constructor(error: Omit<CommandError, "field"> & { field?: string | null }) {
     super(error.message);
     this.name = "BackendError";
     this.code = error.code;
+    this.field = error.field ?? null;
   }
 }
 
@@ -22,10 +25,10 @@ export function toBackendError(error: unknown): BackendError {
   return new BackendError({ code: "internal", message });
 }
 
-/** The field an "invalid_input" error names (the core says "field `client` is empty"), if any. */
+/** The field an "invalid_input" error is about, as the command says it, if any. */
 export function errorField(error: unknown): string | null {
   if (!(error instanceof BackendError) || error.code !== "invalid_input") return null;
-  return /field `([^`]+)`/.exec(error.message)?.[1] ?? null;
+  return error.field;
 }
 
 /** True for the rejection of a command refused because the device's database file is damaged. */

@@ -44,6 +44,7 @@ describe("MockBackend taps", () => {
     for (const client of ["Ana\nFAKE LINE", "Ana\u001b[31m", "Ana\tB"]) {
       await expect(new MockBackend().tapStatus("42", "order done", client, null)).rejects.toMatchObject({
         code: "invalid_input",
+        field: "client",
         message: "field `client` is invalid: contains control characters",
       });
     }

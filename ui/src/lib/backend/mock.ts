@@ -1,6 +1,7 @@
 import { driverLists } from "../drivers/shelf";
 import { groupOrders } from "../orders/orders";
 import { STATUSES } from "../orders/stages";
+import { LIMITS } from "./bindings/contract";
 import { businessDay, shiftDay, type BusinessDayRule } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
@@ -11,6 +12,7 @@ import type {
   ConnectionState,
   DatabaseProblem,
   DayViewRow,
+  DeviceRole,
   DeviceSettings,
   DriverLists,
   Events,
@@ -75,28 +77,31 @@ export function setAsidePath(path: string, now: Date): string {
   return `${folder}kitchen.damaged-${stamp}.sqlite3`;
 }
 
-const MAX_ORDER_CHARS = 64;
-const MAX_CLIENT_CHARS = 200;
-const MAX_DEVICE_CHARS = 64;
-const MAX_THRESHOLD_MINUTES = 24 * 60;
-/** The days a device keeps, as the core bounds them (`MIN_KEEP_DAYS`, `MAX_KEEP_DAYS`). */
-const MIN_KEEP_DAYS = 7;
-const MAX_KEEP_DAYS = 3650;
-const MAX_FILE_NAME_CHARS = 120;
+/** The core's limits, generated from its constants. */
+const {
+  orderChars: MAX_ORDER_CHARS,
+  clientChars: MAX_CLIENT_CHARS,
+  deviceChars: MAX_DEVICE_CHARS,
+  thresholdMinutes: MAX_THRESHOLD_MINUTES,
+  minKeepDays: MIN_KEEP_DAYS,
+  maxKeepDays: MAX_KEEP_DAYS,
+  fileNameChars: MAX_FILE_NAME_CHARS,
+} = LIMITS;
 
 type Handlers = { [E in keyof Events]: Set<(payload: Events[E]) => void> };
 
-function invalid(message: string): BackendError {
-  return new BackendError({ code: "invalid_input", message });
+/** Input refused because of `field`, as the app's commands refuse it. */
+function invalid(field: string, message: string): BackendError {
+  return new BackendError({ code: "invalid_input", message, field });
 }
 
 function required(value: string, field: string, max: number): string {
   const trimmed = value.trim();
-  if (trimmed === "") throw invalid(`field \`${field}\` is empty`);
+  if (trimmed === "") throw invalid(field, `field \`${field}\` is empty`);
   const len = [...trimmed].length;
-  if (len > max) throw invalid(`field \`${field}\` is too long: ${len} characters, at most ${max}`);
+  if (len > max) throw invalid(field, `field \`${field}\` is too long: ${len} characters, at most ${max}`);
   // The core's rule: Unicode's control characters (Cc), line breaks and escapes among them.
-  if (/\p{Cc}/u.test(trimmed)) throw invalid(`field \`${field}\` is invalid: contains control characters`);
+  if (/\p{Cc}/u.test(trimmed)) throw invalid(field, `field \`${field}\` is invalid: contains control characters`);
   return trimmed;
 }
 
@@ -110,6 +115,15 @@ function isLoopbackHost(hostAndPort: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+const ROLES: readonly DeviceRole[] = ["kitchen", "driverStation", "manager"];
+
+/** A real calendar day as `YYYY-MM-DD` (not 2026-02-30). */
+function isDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
+
 function optional(value: string | null): string | null {
   const trimmed = value?.trim() ?? "";
   return trimmed === "" ? null : trimmed;
@@ -119,7 +133,7 @@ function resourceName(value: string, field: string): string {
   const name = required(value, field, 256);
   const bad = [...name].find((c) => !/[A-Za-z0-9._-]/.test(c));
   if (bad !== undefined) {
-    throw invalid(`field \`${field}\` is invalid: "${bad}" is not allowed (letters, digits, '-', '_' and '.')`);
+    throw invalid(field, `field \`${field}\` is invalid: "${bad}" is not allowed (letters, digits, '-', '_' and '.')`);
   }
   return name;
 }
@@ -127,27 +141,30 @@ function resourceName(value: string, field: string): string {
 /** The same checks as the core's `DeviceSettings::validated`, with the same field names. */
 export function validateSettings(settings: DeviceSettings): DeviceSettings {
   const deviceName = required(settings.deviceName, "deviceName", MAX_DEVICE_CHARS);
+  if (!(ROLES as readonly string[]).includes(settings.role)) {
+    throw invalid("role", `field \`role\` is invalid: "${settings.role}" is not one of ${ROLES.join(", ")}`);
+  }
   const awsRegion = optional(settings.awsRegion);
   if (awsRegion !== null && !(/^[a-z0-9-]+$/.test(awsRegion) && awsRegion.includes("-"))) {
-    throw invalid(`field \`awsRegion\` is invalid: "${awsRegion}" is not a region name like eu-west-1`);
+    throw invalid("awsRegion", `field \`awsRegion\` is invalid: "${awsRegion}" is not a region name like eu-west-1`);
   }
   const awsProfile = optional(settings.awsProfile);
   if (awsProfile !== null && /\s/.test(awsProfile)) {
-    throw invalid("field `awsProfile` is invalid: a profile name has no spaces");
+    throw invalid("awsProfile", "field `awsProfile` is invalid: a profile name has no spaces");
   }
   for (const field of ["warnAfterMinutes", "lateAfterMinutes"] as const) {
     const minutes = settings[field];
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_THRESHOLD_MINUTES) {
-      throw invalid(`field \`${field}\` is invalid: ${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
+      throw invalid(field, `field \`${field}\` is invalid: ${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
     }
   }
   if (!Number.isInteger(settings.keepDays) || settings.keepDays < MIN_KEEP_DAYS || settings.keepDays > MAX_KEEP_DAYS) {
-    throw invalid(
+    throw invalid("keepDays", 
       `field \`keepDays\` is invalid: ${settings.keepDays} is not between ${MIN_KEEP_DAYS} and ${MAX_KEEP_DAYS} days`,
     );
   }
   if (settings.warnAfterMinutes >= settings.lateAfterMinutes) {
-    throw invalid(
+    throw invalid("warnAfterMinutes", 
       `field \`warnAfterMinutes\` is invalid: the warning (${settings.warnAfterMinutes} min) must come before the order is late (${settings.lateAfterMinutes} min)`,
     );
   }
@@ -155,14 +172,14 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
   if (endpointUrl !== null) {
     const match = /^(https?):\/\/(.*)$/.exec(endpointUrl);
     if (match === null) {
-      throw invalid(
+      throw invalid("endpointUrl", 
         `field \`endpointUrl\` is invalid: "${endpointUrl}" must start with https:// (or http:// to this machine)`,
       );
     }
     const host = match[2].split(/[/?#]/)[0];
-    if (host === "" || /\s/.test(host)) throw invalid(`field \`endpointUrl\` is invalid: "${endpointUrl}" has no host`);
+    if (host === "" || /\s/.test(host)) throw invalid("endpointUrl", `field \`endpointUrl\` is invalid: "${endpointUrl}" has no host`);
     if (match[1] === "http" && !isLoopbackHost(host)) {
-      throw invalid(
+      throw invalid("endpointUrl", 
         `field \`endpointUrl\` is invalid: "${endpointUrl}" would send signed requests and orders in the clear: use https:// (http:// is for this machine only)`,
       );
     }
@@ -189,7 +206,7 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
  * a plain `.csv` name, nothing a file system or a shell reads specially.
  */
 export function checkExportFileName(name: string): string {
-  const bad = (reason: string) => invalid(`field \`fileName\`: ${JSON.stringify(name)} ${reason}`);
+  const bad = (reason: string) => invalid("fileName", `field \`fileName\`: ${JSON.stringify(name)} ${reason}`);
   if ([...name].length > MAX_FILE_NAME_CHARS) throw bad(`is longer than ${MAX_FILE_NAME_CHARS} characters`);
   if (!name.endsWith(".csv") || name.length <= ".csv".length) throw bad("must be a name ending in .csv");
   if (name.startsWith(".")) throw bad("must not start with a dot");
@@ -275,13 +292,13 @@ export class MockBackend implements Backend {
   async tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
     this.#intact();
     if (!(STATUSES as readonly string[]).includes(status)) {
-      throw invalid(`field \`status\`: unknown status "${status}"`);
+      throw invalid("status", `field \`status\`: unknown status "${status}"`);
     }
     order = required(order, "order", MAX_ORDER_CHARS);
     client = required(client, "client", MAX_CLIENT_CHARS);
     const today = businessDay(Date.now(), this.rule);
     if (day !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && day <= shiftDay(today, 1) && day >= shiftDay(today, -3))) {
-      throw invalid(`field \`day\` is invalid: "${day}" is not a business day as YYYY-MM-DD from the last days (today is ${today})`);
+      throw invalid("day", `field \`day\` is invalid: "${day}" is not a business day as YYYY-MM-DD from the last days (today is ${today})`);
     }
     const orderDay = day ?? this.#dayOf(order, today);
     this.#seq += 1;
@@ -323,8 +340,8 @@ export class MockBackend implements Backend {
 
   async listDay(day: string): Promise<DayViewRow[]> {
     this.#intact();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
-      throw invalid(`field \`day\`: expected YYYY-MM-DD, got "${day}"`);
+    if (!isDay(day)) {
+      throw invalid("day", `field \`day\`: expected YYYY-MM-DD, got "${day}"`);
     }
     // Copies, so a screen that edits a row cannot change what the next caller sees.
     return (this.#days.get(day) ?? []).map((r) => ({ ...r, source: { ...r.source } }));
@@ -365,8 +382,8 @@ export class MockBackend implements Backend {
   async claimOrder(day: string, order: string): Promise<Claim> {
     this.#intact();
     order = required(order, "order", MAX_ORDER_CHARS);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.trim())) {
-      throw invalid(`field \`day\` is invalid: "${day}" is not a day as YYYY-MM-DD`);
+    if (!isDay(day.trim())) {
+      throw invalid("day", `field \`day\` is invalid: "${day}" is not a day as YYYY-MM-DD`);
     }
     // Claiming twice keeps the first claim's time.
     const key = `${day.trim()}#${order}`;

@@ -1,17 +1,14 @@
-/** The statuses of an order, in the order an order goes through them (kitchen_domain::Status). */
-export const KITCHEN_STAGES = [
-  "order done",
-  "preparing",
-  "in the oven",
-  "left the oven",
-  "packing for delivery",
-  "ready",
-] as const;
+import { KITCHEN_STAGES, STATUSES, type Status } from "../backend/bindings/contract";
+
+/**
+ * The statuses of an order, in the order an order goes through them, and the
+ * kitchen's six: generated from the core's `Status`.
+ */
+export { KITCHEN_STAGES, STATUSES };
 export const DELIVERY_STAGES = ["picked up", "delivered"] as const;
-export const STATUSES = [...KITCHEN_STAGES, ...DELIVERY_STAGES, "cancelled"] as const;
 
 export type KitchenStage = (typeof KITCHEN_STAGES)[number];
-export type Status = (typeof STATUSES)[number];
+export type { Status };
 
 const RANK = new Map<string, number>(STATUSES.map((status, index) => [status, index]));
 

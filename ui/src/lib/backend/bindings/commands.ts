@@ -27,3 +27,21 @@ export type Commands = {
   get_database_problem: { args: {}; result: DatabaseProblem | null };
   repair_database: { args: {}; result: RepairReport };
 };
+
+/** Each command's arguments with their TypeScript types, to check a call at run time as the shell does. */
+export const COMMAND_ARGS = {
+  get_app_info: {},
+  get_connection_state: {},
+  tap_status: { order: "string", status: "string", client: "string", day: "string | null" },
+  list_day: { day: "string" },
+  list_open: {},
+  list_drivers: {},
+  get_settings: {},
+  save_settings: { settings: "DeviceSettings" },
+  test_connection: { settings: "DeviceSettings" },
+  claim_order: { day: "string", order: "string" },
+  list_claims: {},
+  save_export: { fileName: "string", contents: "string" },
+  get_database_problem: {},
+  repair_database: {},
+} as const;
