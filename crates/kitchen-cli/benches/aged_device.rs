@@ -157,17 +157,11 @@ fn launches(runtime: &tokio::runtime::Runtime, dir: &Path, count: usize) -> Vec<
         .map(|_| {
             runtime.block_on(async {
                 let started = Instant::now();
-                let live = LiveDevice::start(
-                    dir,
-                    config.clone(),
-                    LiveOptions {
-                        // The upkeep comes after the screens are up.
-                        upkeep_after: Some(Duration::from_secs(3600)),
-                        ..LiveOptions::device("oven-1")
-                    },
-                )
-                .await
-                .unwrap();
+                // The upkeep comes after the screens are up.
+                let options = LiveOptions::device("oven-1").upkeep_after(Duration::from_secs(3600));
+                let live = LiveDevice::start(dir, config.clone(), options)
+                    .await
+                    .unwrap();
                 live.open_view().await.unwrap();
                 let took = started.elapsed();
                 live.stop().await;

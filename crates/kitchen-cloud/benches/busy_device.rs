@@ -36,17 +36,11 @@ use kitchen_store::Store;
 const GIVE_UP: Duration = Duration::from_secs(600);
 
 async fn start(dir: &Path, config: &CloudConfig) -> LiveDevice {
-    LiveDevice::start(
-        dir,
-        config.clone(),
-        LiveOptions {
-            // No pruning or whole-file check in the middle of the measure.
-            upkeep_after: Some(Duration::from_secs(3600)),
-            ..LiveOptions::device("oven-1")
-        },
-    )
-    .await
-    .expect("the device starts")
+    // No pruning or whole-file check in the middle of the measure.
+    let options = LiveOptions::device("oven-1").upkeep_after(Duration::from_secs(3600));
+    LiveDevice::start(dir, config.clone(), options)
+        .await
+        .expect("the device starts")
 }
 
 /// One tap of a new order's next status; its time to the durable receipt.

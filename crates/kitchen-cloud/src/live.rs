@@ -368,6 +368,12 @@ impl LiveOptions {
         }
     }
 
+    /// Checks the database and prunes old days `after` the start.
+    pub fn upkeep_after(mut self, after: Duration) -> LiveOptions {
+        self.upkeep_after = Some(after);
+        self
+    }
+
     pub fn driver_station(mut self, notifier: Arc<dyn Notifier>) -> LiveOptions {
         self.role = Some(DeviceRole::DriverStation);
         self.notifier = Some(notifier);
@@ -715,14 +721,12 @@ async fn spawn_loops(
         shared: shared.clone(),
         clients: clients.clone(),
         store: writer.clone(),
-        started: false,
     });
     loops.spawn(UpkeepLoop {
         shared: shared.clone(),
         data_dir: data_dir.to_owned(),
         keep_days: settings.keep_days,
         upkeep,
-        started: false,
     });
     loops.spawn_task(follow_publisher(shared.clone(), health_rx));
     loops.spawn_task(follow_counts(shared.clone()));
@@ -763,7 +767,6 @@ struct UpkeepLoop {
     data_dir: PathBuf,
     keep_days: u32,
     upkeep: Upkeep,
-    started: bool,
 }
 
 impl Loop for UpkeepLoop {
@@ -771,11 +774,12 @@ impl Loop for UpkeepLoop {
         "upkeep"
     }
 
+    /// The first screens come first.
+    fn first_wait(&self) -> Option<Duration> {
+        Some(self.upkeep.after)
+    }
+
     async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
-        if !std::mem::replace(&mut self.started, true) {
-            // The first screens come first.
-            return Ok(Pace::After(self.upkeep.after));
-        }
         let shared = &self.shared;
         if std::mem::take(&mut self.upkeep.check_first) {
             let data_dir = self.data_dir.clone();
@@ -975,7 +979,6 @@ struct CheckLoop {
     shared: Arc<Shared>,
     clients: Clients,
     store: Writer,
-    started: bool,
 }
 
 impl Loop for CheckLoop {
@@ -983,11 +986,13 @@ impl Loop for CheckLoop {
         "check"
     }
 
+    /// The mirror reads the days at the start: the first check comes later,
+    /// unless a screen opens a day the device does not hold.
+    fn first_wait(&self) -> Option<Duration> {
+        Some(CHECK_INTERVAL)
+    }
+
     async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, CloudError> {
-        if !std::mem::replace(&mut self.started, true) {
-            // The mirror reads the days at the start: the first check comes later.
-            return Ok(Pace::After(CHECK_INTERVAL));
-        }
         let shared = &self.shared;
         learn(shared, &mut self.store, &self.clients).await;
         let mirror = MirrorSync::new(&self.clients, shared.rule());

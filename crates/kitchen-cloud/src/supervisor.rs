@@ -44,6 +44,11 @@ pub trait Loop: Send + 'static {
     fn woken(&self) -> impl Future<Output = ()> + Send {
         std::future::pending()
     }
+
+    /// A wait before the first turn (cut short as the others are); none by default.
+    fn first_wait(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// Exponential back-off with jitter after consecutive failures: 0.25 s,
@@ -78,6 +83,13 @@ pub fn backoff(failures: u32) -> Duration {
 
 /// Runs `work` turn after turn until `stop` is cancelled or it is done.
 pub async fn run_loop<L: Loop>(mut work: L, stop: CancellationToken) {
+    if let Some(wait) = work.first_wait() {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = work.woken() => {}
+            _ = stop.cancelled() => return,
+        }
+    }
     let mut backoff = Backoff::default();
     while !stop.is_cancelled() {
         let wait = match work.turn(&stop).await {
@@ -236,5 +248,58 @@ mod tests {
         assert!(stopping.elapsed() < Duration::from_secs(1));
         assert!(supervisor.tasks.is_empty());
         assert_eq!(turns.lock().unwrap().len(), 4);
+    }
+
+    /// Waits an hour before its first turn, unless woken.
+    struct Later {
+        wake: Arc<tokio::sync::Notify>,
+        turns: Arc<Mutex<Vec<Instant>>>,
+    }
+
+    impl Loop for Later {
+        fn name(&self) -> &'static str {
+            "later"
+        }
+
+        fn first_wait(&self) -> Option<Duration> {
+            Some(Duration::from_secs(3600))
+        }
+
+        fn woken(&self) -> impl Future<Output = ()> + Send {
+            self.wake.notified()
+        }
+
+        async fn turn(&mut self, _: &CancellationToken) -> Result<Pace, CloudError> {
+            self.turns.lock().unwrap().push(Instant::now());
+            Ok(Pace::After(Duration::from_secs(3600)))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_first_turn_waits_unless_woken() {
+        let (wake, turns) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(Mutex::new(Vec::new())),
+        );
+        let mut supervisor = Supervisor::default();
+        supervisor.spawn(Later {
+            wake: wake.clone(),
+            turns: turns.clone(),
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            turns.lock().unwrap().is_empty(),
+            "no turn before the first wait"
+        );
+        wake.notify_one();
+        let started = Instant::now();
+        while turns.lock().unwrap().is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "woken, yet no turn"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        supervisor.stop().await;
     }
 }

@@ -375,6 +375,13 @@ fn write_table_rows_in(
 }
 
 impl Store {
+    /// A transaction that takes the write lock at once, so it never fails
+    /// half-way on a lock another connection took first.
+    fn write_transaction(&mut self) -> rusqlite::Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+    }
+
     /// Writes table rows into the mirror, in one transaction. Idempotent on
     /// `event_id`; an older event never replaces a newer one.
     pub fn upsert_mirror_rows(
@@ -395,9 +402,7 @@ impl Store {
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorWriteCounts, StoreError> {
         let synced_at = timestamp(synced_at);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let mut counts = MirrorWriteCounts::default();
         for row in rows {
             counts.add(upsert_row(&tx, row, &synced_at)?);
@@ -459,9 +464,7 @@ impl Store {
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorReplaceCounts, StoreError> {
         let synced_at = timestamp(synced_at);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let removed = remove_absent_in(&tx, day, &row_keys(rows))?;
         let written = write_table_rows_in(&tx, rows, &synced_at)?;
         let mut days: BTreeSet<&str> = rows.iter().map(|row| row.day.as_str()).collect();
@@ -482,9 +485,7 @@ impl Store {
         synced_at: DateTime<Utc>,
     ) -> Result<MirrorWriteCounts, StoreError> {
         let synced_at = timestamp(synced_at);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let written = write_table_rows_in(&tx, rows, &synced_at)?;
         tx.commit()?;
         Ok(written)
@@ -504,9 +505,7 @@ impl Store {
             .iter()
             .map(|(order, status)| (day, order.as_str(), status.as_str()))
             .collect();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write_transaction()?;
         let removed = remove_absent_in(&tx, Some(day), &keep)?;
         mark_read_in(&tx, day, &synced_at)?;
         tx.commit()?;
