@@ -545,7 +545,8 @@ describe("settings", () => {
     await page.getByRole("button", { name: "Test connection" }).click();
     const lines = page.locator(".checks li");
     await lines.first().waitFor();
-    assert.equal(await lines.count(), 7);
+    assert.equal(await lines.count(), 9);
+    assert.match(await page.locator('.checks li[data-resource="dead letters"]').first().innerText(), /pizzaria-events-store-dlq[\s\S]*OK/);
     assert.match(await page.locator('.checks li[data-resource="bus"]').innerText(), /missing-bus[\s\S]*Missing/);
     assert.match(await page.locator('.checks li[data-resource="table"]').innerText(), /OK/);
     // Testing does not save.

@@ -6,6 +6,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::redrive::{depth, DeadLetters};
 use crate::{Clients, CloudConfig, CloudError};
 
 /// The day nobody's orders are on: a query for it reads the index and no rows.
@@ -28,6 +29,11 @@ pub enum CheckOutcome {
     Unreachable {
         message: String,
     },
+    /// It works, and holds what someone must look at: events in a
+    /// dead-letter queue, with the command that moves them back.
+    Waiting {
+        message: String,
+    },
     Error {
         message: String,
     },
@@ -37,7 +43,7 @@ pub enum CheckOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceCheck {
-    /// "credentials", "bus", "table", "index", "queue" or "business day".
+    /// "credentials", "bus", "table", "index", "queue", "dead letters" or "business day".
     pub resource: String,
     pub name: String,
     pub outcome: CheckOutcome,
@@ -87,8 +93,10 @@ fn is_forbidden(code: &str) -> bool {
     .any(|needle| code.contains(needle))
 }
 
-/// Checks credentials, the bus, the table and its `by-day` index, and the
-/// delivery queue, in that order; each check runs even if an earlier one failed.
+/// Checks credentials, the bus, the table and its indexes, the delivery queue,
+/// the two dead-letter queues (any event waiting there is said) and the
+/// stack's business day, in that order; each check runs even if an earlier
+/// one failed.
 pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
     let clients = Clients::new(config).await;
     let check = |resource: &str, name: &str, result| ResourceCheck {
@@ -119,8 +127,41 @@ pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
             index(&clients, "by-arrival", "arrival_day").await,
         ),
         check("queue", &config.delivery_queue, queue(&clients).await),
+        dead_letters(&clients, DeadLetters::Store).await,
+        dead_letters(&clients, DeadLetters::Delivery).await,
         business_day(&clients).await,
     ]
+}
+
+/// A dead-letter queue, which should be empty: what waits there was never
+/// stored (the store queue's) or never taken by a driver station (the
+/// delivery queue's) until someone moves it back.
+async fn dead_letters(clients: &Clients, which: DeadLetters) -> ResourceCheck {
+    let (_, name) = which.queues(clients);
+    let (what, command) = match which {
+        DeadLetters::Store => (
+            "events the store function could not write",
+            "kitchen cloud redrive",
+        ),
+        DeadLetters::Delivery => (
+            "ready orders no driver station took",
+            "kitchen cloud redrive --delivery",
+        ),
+    };
+    let outcome = match depth(clients, &name).await {
+        Ok(0) => CheckOutcome::Ok,
+        Ok(waiting) => CheckOutcome::Waiting {
+            message: format!(
+                "{waiting} {what} wait here: fix what failed them, then run `{command}`"
+            ),
+        },
+        Err(err) => CheckOutcome::of(Err(err)),
+    };
+    ResourceCheck {
+        resource: "dead letters".into(),
+        name,
+        outcome,
+    }
 }
 
 /// The stack's business day, which every device takes from the table.

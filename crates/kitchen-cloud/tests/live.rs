@@ -169,11 +169,42 @@ async fn test_connection_names_what_is_missing() {
             "index",
             "index",
             "queue",
+            "dead letters",
+            "dead letters",
             "business day"
         ]
     );
     assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
-    assert_eq!(checks[6].name, "UTC from 04:00");
+    assert_eq!(checks[6].name, "pizzaria-events-store-dlq");
+    assert_eq!(checks[7].name, "waiting-delivery-dlq");
+    assert_eq!(checks[8].name, "UTC from 04:00");
+
+    // An event parked in the store's dead-letter queue is said, with its remedy.
+    let dead = cloud
+        .clients
+        .queue_url("pizzaria-events-store-dlq")
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        cloud
+            .clients
+            .sqs
+            .send_message()
+            .queue_url(&dead)
+            .message_body("{}")
+            .send()
+            .await
+            .unwrap();
+    }
+    let checks = test_connection(&config).await;
+    match &checks[6].outcome {
+        CheckOutcome::Waiting { message } => {
+            assert!(message.starts_with("2 events"), "{message}");
+            assert!(message.contains("`kitchen cloud redrive`"), "{message}");
+        }
+        other => panic!("the dead letters are not said: {other:?}"),
+    }
+    assert!(checks[7].outcome.is_ok(), "{checks:#?}");
 
     let wrong = CloudConfig {
         bus_name: "no-such-bus".into(),

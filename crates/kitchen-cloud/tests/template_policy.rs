@@ -127,6 +127,15 @@ fn the_desktop_policy_allows_exactly_what_the_app_calls() {
                 &["!GetAtt DeliveryQueue.Arn"],
                 "",
             ),
+            // "Test connection" counts what waits in the dead-letter queues.
+            grant(
+                &["sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+                &[
+                    "!GetAtt StoreDeadLetterQueue.Arn",
+                    "!GetAtt DeliveryDeadLetterQueue.Arn",
+                ],
+                "",
+            ),
         ])
     );
     // Given to the desktop role only, and the role holds nothing else.

@@ -90,6 +90,8 @@ describe("MockBackend testConnection", () => {
       ["index", "ok"],
       ["index", "ok"],
       ["queue", "ok"],
+      ["dead letters", "ok"],
+      ["dead letters", "ok"],
       ["business day", "ok"],
     ]);
   });

@@ -221,6 +221,9 @@ export function checkExportFileName(name: string): string {
  * starting with "forbidden-" is forbidden (the profile decides the credentials
  * line the same way); everything else is ok.
  */
+/** The store queue's name: the core's default (the settings do not name it). */
+const MOCK_STORE_QUEUE = "pizzaria-events-store";
+
 export function mockChecks(settings: DeviceSettings): ResourceCheck[] {
   const lines: [string, string][] = [
     ["credentials", settings.awsProfile ?? "default chain"],
@@ -229,6 +232,8 @@ export function mockChecks(settings: DeviceSettings): ResourceCheck[] {
     ["index", `${settings.tableName}/by-day`],
     ["index", `${settings.tableName}/by-arrival`],
     ["queue", settings.deliveryQueueName],
+    ["dead letters", `${MOCK_STORE_QUEUE}-dlq`],
+    ["dead letters", `${settings.deliveryQueueName}-dlq`],
     ["business day", `${SAMPLE_APP_INFO.businessDay.timeZone} from 04:00`],
   ];
   const unreachable = settings.endpointUrl?.includes("unreachable") ?? false;

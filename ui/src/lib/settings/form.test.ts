@@ -51,5 +51,12 @@ describe("checkLine", () => {
     expect(checkLine({ resource: "table", name: "t", outcome: { state: "unreachable", message: "timeout" } }).verdict).toBe(
       "Unreachable",
     );
+    // Reachable, but events wait in a dead-letter queue: not a tick.
+    const parked = { state: "waiting", message: "2 events the store function could not write wait here" } as const;
+    expect(checkLine({ resource: "dead letters", name: "q-dlq", outcome: parked })).toEqual({
+      ok: false,
+      verdict: "Events waiting",
+      detail: parked.message,
+    });
   });
 });

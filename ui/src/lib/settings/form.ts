@@ -99,6 +99,7 @@ const VERDICTS = {
   missing: "Missing",
   forbidden: "Forbidden: no permission",
   unreachable: "Unreachable",
+  waiting: "Events waiting",
   error: "Error",
 } as const;
 
@@ -117,6 +118,7 @@ const RESOURCE_LABELS: Record<string, string> = {
   table: "Event table",
   index: "Table index",
   queue: "Delivery queue",
+  "dead letters": "Dead-letter queue",
   "business day": "Business day",
 };
 

@@ -3,4 +3,4 @@
 /**
  * What one check found.
  */
-export type CheckOutcome = { "state": "ok" } | { "state": "missing", message: string, } | { "state": "forbidden", message: string, } | { "state": "unreachable", message: string, } | { "state": "error", message: string, };
+export type CheckOutcome = { "state": "ok" } | { "state": "missing", message: string, } | { "state": "forbidden", message: string, } | { "state": "unreachable", message: string, } | { "state": "waiting", message: string, } | { "state": "error", message: string, };

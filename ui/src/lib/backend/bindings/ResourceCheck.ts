@@ -6,6 +6,6 @@ import type { CheckOutcome } from "./CheckOutcome";
  */
 export type ResourceCheck = { 
 /**
- * "credentials", "bus", "table", "index", "queue" or "business day".
+ * "credentials", "bus", "table", "index", "queue", "dead letters" or "business day".
  */
 resource: string, name: string, outcome: CheckOutcome, };
