@@ -225,6 +225,15 @@ describe("manager", () => {
     );
   });
 
+  it("says in the status bar when events wait in the dead-letter queues", async () => {
+    await withMock("mock.setConnection({ deadLetters: 2 })");
+    const warning = page.getByRole("alert").filter({ hasText: "2 events in the dead-letter queues" });
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /kitchen cloud redrive/);
+    await withMock("mock.setConnection({ deadLetters: 0 })");
+    await warning.waitFor({ state: "detached" });
+  });
+
   it("exports the day's events as CSV", async () => {
     const [download] = await Promise.all([
       page.waitForEvent("download"),

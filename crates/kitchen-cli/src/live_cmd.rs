@@ -99,8 +99,15 @@ fn line(state: &ConnectionState) -> String {
             day.time_zone, day.day_start_hour
         )
     };
+    let parked = state
+        .dead_letters
+        .filter(|waiting| *waiting > 0)
+        .map(|waiting| {
+            format!(", {waiting} in the dead-letter queues (`kitchen cloud redrive` once fixed)")
+        })
+        .unwrap_or_default();
     format!(
-        "{status}: {} unpublished{sync}{check}{clock}{business}",
+        "{status}: {} unpublished{sync}{check}{clock}{business}{parked}",
         state.unpublished
     )
 }

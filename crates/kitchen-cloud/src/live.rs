@@ -21,6 +21,7 @@ use crate::clock::ClockWatch;
 use crate::delivery::{DeliveryPoller, Notifier, NotifyError, PollTurn};
 use crate::mirror::MirrorSync;
 use crate::publisher::{Publisher, PublisherHealth};
+use crate::redrive::{depth, DeadLetters};
 use crate::stack_settings::{known_business_day, learn_business_day};
 use crate::supervisor::{CancellationToken, Loop, Pace, Supervisor};
 use crate::writer::{Priority, Readers, StoreAccess, Writer, READERS};
@@ -32,6 +33,8 @@ pub const MIRROR_INTERVAL: Duration = Duration::from_secs(1);
 /// How often the days a device shows are checked against the table (count and
 /// checksum), and the stack's business day read again.
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(180);
+/// How often a manager's device reads how many events wait in the dead-letter queues.
+pub const DEAD_LETTER_INTERVAL: Duration = Duration::from_secs(60);
 /// A day the manager opened is checked for this long after.
 const VIEWED_DAY_KEPT: Duration = Duration::from_secs(600);
 /// Changes kept for a slow listener; one that falls further behind skips ahead.
@@ -114,6 +117,10 @@ pub struct ConnectionState {
     pub last_poll: Option<DateTime<Utc>>,
     /// Whether ready orders can be shown as desktop notifications here.
     pub notifications: NotificationHealth,
+    /// Events waiting in the stack's two dead-letter queues (never stored, or
+    /// never taken by a driver station), as a manager's device last read
+    /// them; `None` on other devices and before the first read.
+    pub dead_letters: Option<u64>,
 }
 
 /// Desktop notifications of ready orders on this device.
@@ -189,6 +196,7 @@ struct Outcomes {
     last_check: Option<DateTime<Utc>>,
     last_poll: Option<DateTime<Utc>>,
     notifications: NotificationHealth,
+    dead_letters: Option<u64>,
 }
 
 impl Outcomes {
@@ -283,6 +291,7 @@ impl Shared {
             business_day: lock(&self.business_day).clone(),
             last_poll: outcomes.last_poll,
             notifications: outcomes.notifications.clone(),
+            dead_letters: outcomes.dead_letters,
         };
         let previous = self.state.borrow().clone();
         if state != previous {
@@ -441,6 +450,7 @@ impl LiveDevice {
             business_day: business_day.clone(),
             last_poll: None,
             notifications: NotificationHealth::Off,
+            dead_letters: None,
         });
         let shared = Arc::new(Shared {
             writer: Writer::start(store)?,
@@ -728,6 +738,12 @@ async fn spawn_loops(
         keep_days: settings.keep_days,
         upkeep,
     });
+    if settings.role == DeviceRole::Manager {
+        loops.spawn(DeadLetterWatch {
+            shared: shared.clone(),
+            clients: clients.clone(),
+        });
+    }
     loops.spawn_task(follow_publisher(shared.clone(), health_rx));
     loops.spawn_task(follow_counts(shared.clone()));
     match (settings.role, notifier) {
@@ -817,6 +833,30 @@ impl Loop for UpkeepLoop {
             Err(err) => tracing::warn!("cannot prune old days: {err}"),
         }
         Ok(Pace::After(PRUNE_INTERVAL))
+    }
+}
+
+/// On a manager's device: how many events wait in the two dead-letter queues,
+/// every [`DEAD_LETTER_INTERVAL`], for the status bar.
+struct DeadLetterWatch {
+    shared: Arc<Shared>,
+    clients: Clients,
+}
+
+impl Loop for DeadLetterWatch {
+    fn name(&self) -> &'static str {
+        "dead letters"
+    }
+
+    async fn turn(&mut self, _stop: &CancellationToken) -> Result<Pace, CloudError> {
+        let mut waiting = 0;
+        for which in [DeadLetters::Store, DeadLetters::Delivery] {
+            let (_, queue) = which.queues(&self.clients);
+            waiting += depth(&self.clients, &queue).await?;
+        }
+        self.shared
+            .refresh(|outcomes| outcomes.dead_letters = Some(waiting));
+        Ok(Pace::After(DEAD_LETTER_INTERVAL))
     }
 }
 
@@ -1089,6 +1129,7 @@ mod tests {
             },
             last_poll: None,
             notifications: NotificationHealth::Off,
+            dead_letters: Some(2),
         };
         assert_eq!(
             serde_json::to_value(&state).unwrap()["status"],

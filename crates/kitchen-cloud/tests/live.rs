@@ -297,3 +297,54 @@ async fn saved_settings_restart_the_loops_and_bad_ones_change_nothing() {
     assert_eq!(again.settings(), saved);
     again.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_managers_status_says_how_many_events_wait_in_the_dead_letter_queues() {
+    let cloud = local_cloud().await;
+    let config = cloud.clients.config.clone();
+    for queue in ["pizzaria-events-store-dlq", "waiting-delivery-dlq"] {
+        let url = cloud.clients.queue_url(queue).await.unwrap();
+        cloud
+            .clients
+            .sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body("{}")
+            .send()
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let manager = LiveDevice::start(
+        &dir.path().join("office"),
+        config.clone(),
+        LiveOptions {
+            role: Some(DeviceRole::Manager),
+            ..LiveOptions::device("office-1")
+        },
+    )
+    .await
+    .unwrap();
+    let kitchen = LiveDevice::start(
+        &dir.path().join("oven"),
+        config,
+        LiveOptions::device("oven-1"),
+    )
+    .await
+    .unwrap();
+    let mut states = manager.watch_connection();
+    // Read once at the start, then every minute: no wait for the first minute.
+    state_when(
+        &mut states,
+        Duration::from_secs(20),
+        "two dead letters",
+        |s| s.dead_letters == Some(2),
+    )
+    .await;
+    // A kitchen device does not watch them.
+    let mut states = kitchen.watch_connection();
+    let seen = state_when(&mut states, Duration::from_secs(20), "online", online).await;
+    assert_eq!(seen.dead_letters, None);
+    manager.stop().await;
+    kitchen.stop().await;
+}

@@ -265,6 +265,7 @@ export class MockBackend implements Backend {
     businessDay: { ...SAMPLE_APP_INFO.businessDay },
     lastPoll: null,
     notifications: { state: "off" },
+    deadLetters: null,
   };
   #settings: DeviceSettings = { ...DEFAULT_SETTINGS };
   /** Rows by business day, so a day's view does not scan the others. */

@@ -13,11 +13,21 @@ function state(overrides: Partial<ConnectionState> = {}): ConnectionState {
     businessDay: { timeZone: "UTC", dayStartHour: 4, confirmed: true },
     lastPoll: null,
     notifications: { state: "off" },
+    deadLetters: null,
     ...overrides,
   };
 }
 
 describe("summarize", () => {
+  it("says how many events wait in the dead-letter queues, and nothing when none do", () => {
+    expect(summarize(state(), "UTC").deadLetters).toBeNull();
+    expect(summarize(state({ deadLetters: 0 }), "UTC").deadLetters).toBeNull();
+    expect(summarize(state({ deadLetters: 1 }), "UTC").deadLetters).toBe(
+      "1 event in the dead-letter queues: kitchen cloud redrive",
+    );
+    expect(summarize(state({ deadLetters: 3 }), "UTC").deadLetters).toMatch(/^3 events in the dead-letter queues/);
+  });
+
   it("warns of a clock more than 30 s off the cloud's, and of a business day not confirmed", () => {
     expect(summarize(state({ clockOffsetMs: 20_000 }), "UTC").clock).toBeNull();
     expect(summarize(state({ clockOffsetMs: 180_000 }), "UTC").clock).toBe("This device's clock is 3 min fast");

@@ -19,6 +19,8 @@ export interface ConnectionSummary {
   clock: string | null;
   /** The stack's business day is not known on this device yet; null once it is. */
   businessDay: string | null;
+  /** Events waiting in the dead-letter queues (a manager's device); null when none. */
+  deadLetters: string | null;
 }
 
 /** A clock further off than this is shown (the core's `CLOCK_WARNING`). */
@@ -63,5 +65,9 @@ export function summarize(state: ConnectionState, zone: string): ConnectionSumma
         ? `This device's clock is ${clockOff(state.clockOffsetMs)}`
         : null,
     businessDay: state.businessDay.confirmed ? null : "Business day not confirmed by the cloud yet",
+    deadLetters:
+      state.deadLetters === null || state.deadLetters === 0
+        ? null
+        : `${state.deadLetters === 1 ? "1 event" : `${state.deadLetters} events`} in the dead-letter queues: kitchen cloud redrive`,
   };
 }

@@ -40,4 +40,10 @@ lastPoll: string | null,
 /**
  * Whether ready orders can be shown as desktop notifications here.
  */
-notifications: NotificationHealth, };
+notifications: NotificationHealth, 
+/**
+ * Events waiting in the stack's two dead-letter queues (never stored, or
+ * never taken by a driver station), as a manager's device last read
+ * them; `None` on other devices and before the first read.
+ */
+deadLetters: number | null, };
