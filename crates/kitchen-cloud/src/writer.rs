@@ -117,6 +117,7 @@ impl Writer {
     /// Starts the writer thread on `store`, the device's write connection.
     pub fn start(store: Store) -> Result<Writer, StoreError> {
         let initial = store.outbox_counts()?;
+        let path = store.path().to_owned();
         let (counts_tx, counts) = watch::channel(initial);
         let queue = Arc::new(Queue {
             jobs: Mutex::new(Queues::default()),
@@ -128,7 +129,7 @@ impl Writer {
             .spawn(move || write_jobs(store, &thread_queue, &counts_tx))
             .map_err(|source| StoreError::File {
                 what: "start the database writer for",
-                path: "the device's database".into(),
+                path,
                 source,
             })?;
         Ok(Writer {
@@ -175,14 +176,19 @@ fn writer_gone() -> StoreError {
     StoreError::Closed("the database writer stopped (the app is closing, or a job failed)".into())
 }
 
-/// The writer thread: one job at a time; after each, the outbox counts (read
-/// from the tally the outbox keeps, one row) go to the watch if they moved.
+/// The writer thread: one job at a time; after each that changed rows, the
+/// outbox counts (read from the tally the outbox keeps, one row) go to the
+/// watch if they moved.
 fn write_jobs(mut store: Store, queue: &Queue, counts: &watch::Sender<OutboxCounts>) {
     while let Some(job) = queue.next() {
+        let before = store.total_changes();
         // A job that panics drops its reply (its caller gets an error); the
         // writer goes on with the next.
         if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut store))).is_err() {
             tracing::error!("a database job panicked; its caller was told");
+        }
+        if store.total_changes() == before {
+            continue;
         }
         match store.outbox_counts() {
             Ok(now) => {

@@ -171,6 +171,12 @@ impl Store {
         })
     }
 
+    /// Rows changed through this connection since it opened (triggers
+    /// included): whether a piece of work changed anything.
+    pub fn total_changes(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
     /// Makes this connection read-only (SQLite's `query_only`): a write on it fails.
     pub fn set_query_only(&self) -> Result<(), StoreError> {
         self.conn.pragma_update(None, "query_only", true)?;
