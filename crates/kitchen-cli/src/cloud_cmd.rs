@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use kitchen_cloud::local_cloud::{self, LocalCloudState, MotoServer};
 use kitchen_cloud::migrate;
-use kitchen_cloud::provision::{deploy_stack, FunctionCode};
+use kitchen_cloud::provision::{deploy_stack, FunctionCode, GivenParameters};
 use kitchen_cloud::worker::StoreWorker;
 use kitchen_cloud::Clients;
 
@@ -43,6 +43,10 @@ pub enum CloudCommand {
         /// S3 key of the store function's zip
         #[arg(long, requires = "function_bucket")]
         function_key: Option<String>,
+        /// Who the alarms e-mail (dead letters, store function errors, an
+        /// order nobody took); kept from the stack when not given
+        #[arg(long, value_name = "ADDRESS")]
+        alarm_email: Option<String>,
         /// Go ahead with a deploy that replaces a resource (a renamed table or
         /// queue), after saying what goes
         #[arg(long)]
@@ -97,13 +101,18 @@ pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
         CloudCommand::Deploy {
             function_bucket,
             function_key,
+            alarm_email,
             allow_replace,
             yes,
         } => {
             let code = function_bucket
                 .zip(function_key)
                 .map(|(bucket, key)| FunctionCode { bucket, key });
-            deploy(global, code, allow_replace, yes).await
+            let given = GivenParameters {
+                alarm_email,
+                ..global.given().clone()
+            };
+            deploy(global, &given, code, allow_replace, yes).await
         }
     }
 }
@@ -302,6 +311,7 @@ async fn redrive(global: &Global, delivery: bool, dry_run: bool) -> Result<()> {
 /// deploys with progress.
 async fn deploy(
     global: &Global,
+    given: &GivenParameters,
     code: Option<FunctionCode>,
     allow_replace: bool,
     yes: bool,
@@ -309,7 +319,7 @@ async fn deploy(
     use kitchen_cloud::provision::{discard_plan, execute_deploy, plan_deploy};
     let config = global.cloud_config();
     let clients = Clients::new(&config).await;
-    let plan = plan_deploy(&clients, global.given(), code.as_ref()).await?;
+    let plan = plan_deploy(&clients, given, code.as_ref()).await?;
     if plan.is_empty() {
         println!(
             "stack {} is up to date: nothing to change",

@@ -114,6 +114,7 @@ impl Global {
             delivery_queue: given("delivery_queue", &self.delivery_queue),
             store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
             day_start_hour: self.day_start_hour,
+            alarm_email: None,
         };
     }
 

@@ -343,6 +343,8 @@ async fn a_deploy_keeps_what_it_is_not_told_to_change_and_refuses_a_replacement(
         "kitchen-code",
         "--function-key",
         "store.zip",
+        "--alarm-email",
+        "ops@pizzaria.example",
         "--yes",
     ]));
     assert!(
@@ -352,7 +354,61 @@ async fn a_deploy_keeps_what_it_is_not_told_to_change_and_refuses_a_replacement(
     let (parameters, resources) = stack_state(&cloud.clients).await;
     assert_eq!(parameters["DeployFunction"], "true");
     assert_eq!(parameters["StoreTimeZone"], "America/Sao_Paulo");
+    assert_eq!(parameters["AlarmEmail"], "ops@pizzaria.example");
     assert!(resources.contains("StoreFunction"), "{resources:?}");
+    assert!(resources.contains("AlarmTopic"), "{resources:?}");
+    println!("deployed resources: {resources:?}");
+    // Each rule keeps what it could not deliver in its target's dead letters.
+    for (rule, dead_letters) in [
+        ("AllStatusEventsRule", "pizzaria-events-store-dlq"),
+        ("ReadyEventsRule", "waiting-delivery-dlq"),
+    ] {
+        let rule_name = cloud
+            .clients
+            .cloudformation
+            .describe_stack_resource()
+            .stack_name(&cloud.clients.config.stack_name)
+            .logical_resource_id(rule)
+            .send()
+            .await
+            .unwrap()
+            .stack_resource_detail
+            .unwrap()
+            .physical_resource_id
+            .unwrap();
+        let rule_name = rule_name
+            .rsplit('|')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        let targets = cloud
+            .clients
+            .events
+            .list_targets_by_rule()
+            .event_bus_name("pizzaria")
+            .rule(rule_name)
+            .send()
+            .await
+            .unwrap();
+        let target = &targets.targets()[0];
+        let kept_in = target
+            .dead_letter_config()
+            .and_then(|d| d.arn())
+            .unwrap_or_default();
+        assert!(
+            kept_in.ends_with(&format!(":{dead_letters}")),
+            "{rule}: {target:?}"
+        );
+        assert_eq!(
+            target
+                .retry_policy()
+                .and_then(|r| r.maximum_event_age_in_seconds()),
+            Some(86400),
+            "{rule}: {target:?}"
+        );
+    }
 
     // A deploy that names neither the function nor the zone keeps both.
     run(&mut deploy(&["cloud", "deploy", "--yes"]));

@@ -118,6 +118,8 @@ pub struct GivenParameters {
     pub delivery_queue: Option<String>,
     pub store_time_zone: Option<String>,
     pub day_start_hour: Option<u8>,
+    /// Who the alarms' topic e-mails (`AlarmEmail`).
+    pub alarm_email: Option<String>,
 }
 
 impl GivenParameters {
@@ -130,6 +132,7 @@ impl GivenParameters {
             delivery_queue: Some(config.delivery_queue.clone()),
             store_time_zone: config.store_time_zone.clone(),
             day_start_hour: config.day_start_hour,
+            alarm_email: None,
         }
     }
 }
@@ -243,6 +246,7 @@ pub async fn plan_deploy(
             ),
             ("FunctionCodeBucket", code.bucket.as_str()),
             ("FunctionCodeKey", code.key.as_str()),
+            ("AlarmEmail", given.alarm_email.as_deref().unwrap_or("")),
         ];
         return Ok(DeployPlan {
             change_set: None,
@@ -264,7 +268,7 @@ pub async fn plan_deploy(
         ),
         None => (None, None, None),
     };
-    let values: [(&str, Option<&str>); 9] = [
+    let values: [(&str, Option<&str>); 10] = [
         ("BusName", given.bus_name.as_deref()),
         ("TableName", given.table_name.as_deref()),
         ("StoreQueueName", given.store_queue.as_deref()),
@@ -274,6 +278,7 @@ pub async fn plan_deploy(
         ("DeployFunction", deploy),
         ("FunctionCodeBucket", bucket),
         ("FunctionCodeKey", key),
+        ("AlarmEmail", given.alarm_email.as_deref()),
     ];
     // The business day the stack will have: given, else the stack's.
     let zone = given
@@ -304,7 +309,13 @@ pub async fn plan_deploy(
             (new != old).then(|| format!("{what}: {old} is replaced by {new}"))
         })
         .collect();
-    let parameters: Vec<Parameter> = values.iter().map(|(k, v)| parameter(k, *v)).collect();
+    // A parameter the stack does not have yet (an earlier template's stack)
+    // and that was not given takes the template's default.
+    let parameters: Vec<Parameter> = values
+        .iter()
+        .filter(|(k, v)| v.is_some() || current.contains_key(*k))
+        .map(|(k, v)| parameter(k, *v))
+        .collect();
 
     let name = &config.stack_name;
     let change_set = format!(

@@ -1,11 +1,12 @@
 //! What the two SQS readers share (the store worker, and a driver station's
 //! delivery poller): one long poll, and deleting the messages handled.
 
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message};
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
 
 use crate::CloudError;
 
-/// One long poll of `queue_url`: up to 10 messages, waiting up to `wait_seconds`.
+/// One long poll of `queue_url`: up to 10 messages, waiting up to `wait_seconds`,
+/// each with how many times it has been handed out.
 pub async fn receive(
     sqs: &aws_sdk_sqs::Client,
     queue_url: &str,
@@ -16,6 +17,7 @@ pub async fn receive(
         .queue_url(queue_url)
         .max_number_of_messages(10)
         .wait_time_seconds(wait_seconds)
+        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
         .send()
         .await
         .map_err(|e| CloudError::call("ReceiveMessage", queue_url, e))?;
@@ -61,4 +63,14 @@ pub async fn delete(
         );
     }
     Ok(deleted.failed().len())
+}
+
+/// How many times `message` has been handed out, this time included (1 when
+/// the queue did not say).
+pub fn receive_count(message: &Message) -> u32 {
+    message
+        .attributes()
+        .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
 }

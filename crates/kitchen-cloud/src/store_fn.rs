@@ -44,10 +44,102 @@ pub enum StoreFnError {
 }
 
 /// One SQS record handed to the function.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QueueRecord {
     pub message_id: String,
     pub body: String,
+    /// What sets the record's visibility; none for a record not from a queue.
+    pub receipt_handle: Option<String>,
+    /// How many times the queue has handed this message out, this time included.
+    pub receive_count: u32,
+}
+
+/// When a message the function did not store comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// The event can never be stored (it is not a valid event): it comes back at
+    /// once, so it spends its tries and reaches the dead-letter queue soon.
+    Never,
+    /// The table could not take it now (unavailable, throttled, a timeout): it
+    /// comes back after [`retry_after`] its tries so far, so an outage of the
+    /// table does not spend the message's tries in a few minutes.
+    Later,
+}
+
+/// A message of a batch the function did not store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotStored {
+    pub message_id: String,
+    pub retry: Retry,
+}
+
+/// The first wait before a message whose write failed for a passing reason
+/// comes back; it doubles with each try, up to [`RETRY_AFTER_MAX`].
+pub const RETRY_AFTER_FIRST: std::time::Duration = std::time::Duration::from_secs(30);
+/// The longest wait between two tries of one message.
+pub const RETRY_AFTER_MAX: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// How long a message handed out `receive_count` times stays hidden after a
+/// passing failure: 30 s, 1 min, 2 min, … up to an hour. With the store queue's
+/// ten tries, a message outlasts three hours of a table that does not answer.
+pub fn retry_after(receive_count: u32) -> std::time::Duration {
+    let doublings = receive_count.saturating_sub(1).min(16);
+    RETRY_AFTER_FIRST
+        .saturating_mul(1 << doublings)
+        .min(RETRY_AFTER_MAX)
+}
+
+/// Sets when each message of `failed` comes back (see [`Retry`]), in one call
+/// to the queue the records came from. A failure to do so is only logged: the
+/// messages then come back after the queue's visibility timeout.
+pub async fn defer(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    records: &[QueueRecord],
+    failed: &[NotStored],
+) {
+    use aws_sdk_sqs::types::ChangeMessageVisibilityBatchRequestEntry as Entry;
+    let entries: Vec<Entry> = failed
+        .iter()
+        .filter_map(|f| {
+            let record = records.iter().find(|r| r.message_id == f.message_id)?;
+            let seconds = match f.retry {
+                Retry::Never => 0,
+                Retry::Later => retry_after(record.receive_count).as_secs() as i32,
+            };
+            Entry::builder()
+                .id(f.message_id.clone())
+                .receipt_handle(record.receipt_handle.clone()?)
+                .visibility_timeout(seconds)
+                .build()
+                .ok()
+        })
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let count = entries.len();
+    match sqs
+        .change_message_visibility_batch()
+        .queue_url(queue_url)
+        .set_entries(Some(entries))
+        .send()
+        .await
+    {
+        Ok(out) => {
+            for failure in out.failed() {
+                tracing::warn!(
+                    entry = failure.id(),
+                    code = failure.code(),
+                    "cannot set when a failed message comes back"
+                );
+            }
+        }
+        Err(err) => tracing::warn!(
+            "cannot set when {count} failed messages come back: {}",
+            CloudError::call("ChangeMessageVisibilityBatch", queue_url, err)
+        ),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -91,9 +183,10 @@ impl StoreFunction {
             .await
     }
 
-    /// Handles a batch as SQS delivers it and returns the message ids that failed,
-    /// for the Lambda's partial batch response or for the worker to leave on the queue.
-    pub async fn handle_batch(&self, records: &[QueueRecord]) -> Vec<String> {
+    /// Handles a batch as SQS delivers it and returns the messages that failed,
+    /// for the Lambda's partial batch response or for the worker to leave on the
+    /// queue, each with when it should come back.
+    pub async fn handle_batch(&self, records: &[QueueRecord]) -> Vec<NotStored> {
         let mut tasks = tokio::task::JoinSet::new();
         for record in records.iter().cloned() {
             let function = self.clone();
@@ -108,8 +201,12 @@ impl StoreFunction {
             match result {
                 Ok(outcome) => tracing::debug!(%message_id, ?outcome, "stored"),
                 Err(err) => {
-                    tracing::warn!(%message_id, "not stored: {err}");
-                    failed.push(message_id);
+                    let retry = match err {
+                        StoreFnError::Invalid(_) => Retry::Never,
+                        StoreFnError::Table(_) => Retry::Later,
+                    };
+                    tracing::warn!(%message_id, ?retry, "not stored: {err}");
+                    failed.push(NotStored { message_id, retry });
                 }
             }
         }

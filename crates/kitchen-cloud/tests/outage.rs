@@ -194,3 +194,107 @@ async fn a_shift_of_taps_made_offline_is_published_in_batches_in_order() {
     );
     stop.cancel();
 }
+
+/// How long the table is missing in the test below, as the issue of a table
+/// being restored or recreated would keep it away.
+const TABLE_AWAY: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The store worker writes into a table that is not there for two minutes (a
+/// restore, a recreated table): every event waits in the store queue, none is
+/// parked in the dead-letter queue, and each is written once the table is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_missing_for_two_minutes_loses_no_event() {
+    use kitchen_cloud::redrive::depth;
+    use kitchen_cloud::supervisor::CancellationToken;
+    use kitchen_cloud::Clients;
+
+    let cloud = local_cloud().await;
+    let mut config = cloud.clients.config.clone();
+    config.table_name = "pizzaria-events-restored".into();
+    let clients = Clients::new(&config).await;
+
+    // The worker starts while the table is missing, and events keep coming.
+    let stop = CancellationToken::new();
+    let worker = kitchen_cloud::worker::StoreWorker::connect(&clients)
+        .await
+        .expect("the worker starts without its table")
+        .with_wait_seconds(1);
+    tokio::spawn(worker.run(stop.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = device(dir.path(), "oven-1");
+    let first = Utc::now() - Age::minutes(30);
+    let taps = tap_orders(&mut store, "oven-1", 1..=4, first, Age::seconds(5));
+    assert_eq!(publish_all(&cloud.clients, store).await, taps.len());
+    let started = std::time::Instant::now();
+    let mut more = device(dir.path(), "oven-2");
+    let later = tap_orders(&mut more, "oven-2", 5..=6, first, Age::seconds(5));
+    tokio::time::sleep(TABLE_AWAY / 2).await;
+    assert_eq!(publish_all(&cloud.clients, more).await, later.len());
+    tokio::time::sleep(TABLE_AWAY.saturating_sub(started.elapsed())).await;
+    assert_eq!(
+        depth(&cloud.clients, "pizzaria-events-store-dlq")
+            .await
+            .unwrap(),
+        0,
+        "an event was parked while the table was away"
+    );
+
+    // The table comes back, made as the stack makes it.
+    let model = cloud
+        .clients
+        .dynamodb
+        .describe_table()
+        .table_name("pizzaria-events")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    let indexes = model
+        .global_secondary_indexes()
+        .iter()
+        .map(|index| {
+            aws_sdk_dynamodb::types::GlobalSecondaryIndex::builder()
+                .index_name(index.index_name().unwrap())
+                .set_key_schema(Some(index.key_schema().to_vec()))
+                .set_projection(index.projection().cloned())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    cloud
+        .clients
+        .dynamodb
+        .create_table()
+        .table_name("pizzaria-events-restored")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(model.attribute_definitions().to_vec()))
+        .set_key_schema(Some(model.key_schema().to_vec()))
+        .set_global_secondary_indexes(Some(indexes))
+        .send()
+        .await
+        .unwrap();
+
+    let expected = taps.len() + later.len();
+    let rows = table_rows_when(&clients, expected, STORE_QUEUE_STALL).await;
+    stop.cancel();
+    let events: std::collections::BTreeSet<String> =
+        rows.iter().map(|row| row.event_id.clone()).collect();
+    let sent: std::collections::BTreeSet<String> = taps
+        .iter()
+        .chain(&later)
+        .map(|tap| tap.event_id.to_string())
+        .collect();
+    assert_eq!(events, sent, "every event is in the table once it is back");
+    // And so is the business day the worker files by, for the devices.
+    assert!(kitchen_cloud::stack_settings::read_business_day(&clients)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        depth(&cloud.clients, "pizzaria-events-store-dlq")
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{Duration as Age, SecondsFormat, Utc};
 use kitchen_cloud::local_cloud::{LocalCloud, MotoServer};
 use kitchen_cloud::publisher::Publisher;
-use kitchen_cloud::store_fn::{QueueRecord, StoreFunction, Stored};
+use kitchen_cloud::store_fn::{NotStored, QueueRecord, Retry, StoreFunction, Stored};
 use kitchen_cloud::CloudConfig;
 use kitchen_domain::{Status, Tap};
 use kitchen_store::OutboxState;
@@ -272,21 +272,36 @@ async fn a_batch_reports_only_the_messages_it_could_not_store() {
         QueueRecord {
             message_id: "m-good".into(),
             body: envelope.clone(),
+            ..QueueRecord::default()
         },
         QueueRecord {
             message_id: "m-not-json".into(),
             body: "{oops".into(),
+            ..QueueRecord::default()
         },
         QueueRecord {
             message_id: "m-bad-status".into(),
             body: envelope.replace("\"ready\"", "\"baking\""),
+            ..QueueRecord::default()
         },
     ];
     let mut failed = function.handle_batch(&records).await;
-    failed.sort();
+    failed.sort_by(|a, b| a.message_id.cmp(&b.message_id));
+    // Neither can ever be stored: they come back at once and spend their tries.
+    let never = |id: &str| NotStored {
+        message_id: id.into(),
+        retry: Retry::Never,
+    };
+    assert_eq!(failed, vec![never("m-bad-status"), never("m-not-json")]);
+
+    // A table that is not there fails the same good event for a passing reason.
+    let elsewhere = StoreFunction::new(cloud.clients.dynamodb.clone(), "no-such-table", rule());
     assert_eq!(
-        failed,
-        vec!["m-bad-status".to_owned(), "m-not-json".to_owned()]
+        elsewhere.handle_batch(&records[..1]).await,
+        vec![NotStored {
+            message_id: "m-good".into(),
+            retry: Retry::Later
+        }]
     );
     let rows = table_rows(&cloud.clients).await;
     assert_eq!(rows.len(), 1);

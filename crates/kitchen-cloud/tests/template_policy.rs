@@ -205,6 +205,17 @@ fn only_the_bus_rules_may_send_to_the_queues() {
     for (policy, queue, rule) in [
         ("StoreQueuePolicy", "StoreQueue", "AllStatusEventsRule"),
         ("DeliveryQueuePolicy", "DeliveryQueue", "ReadyEventsRule"),
+        // What a rule could not deliver, it keeps in its target's dead letters.
+        (
+            "StoreDeadLetterQueuePolicy",
+            "StoreDeadLetterQueue",
+            "AllStatusEventsRule",
+        ),
+        (
+            "DeliveryDeadLetterQueuePolicy",
+            "DeliveryDeadLetterQueue",
+            "ReadyEventsRule",
+        ),
     ] {
         let properties = &resource(&template, policy)["Properties"];
         assert_eq!(
@@ -311,4 +322,135 @@ fn the_store_time_zone_parameter_takes_every_zone_name_and_nothing_else() {
         assert!(!pattern.is_match(typo), "{typo:?} is taken");
     }
     assert!(!text(&parameter["ConstraintDescription"]).is_empty());
+}
+
+#[test]
+fn a_store_queue_message_outlasts_hours_of_a_table_that_does_not_answer() {
+    use kitchen_cloud::store_fn::{retry_after, RETRY_AFTER_FIRST, RETRY_AFTER_MAX};
+    let template = template();
+    let queue = &resource(&template, "StoreQueue")["Properties"];
+    let tries = queue["RedrivePolicy"]["maxReceiveCount"].as_u64().unwrap() as u32;
+    // The waits between a message's tries, before its last one fails.
+    let waits: std::time::Duration = (1..tries).map(retry_after).sum();
+    assert!(
+        waits >= std::time::Duration::from_secs(2 * 3600),
+        "{tries} tries outlast only {waits:?} of a table outage"
+    );
+    assert_eq!(retry_after(1), RETRY_AFTER_FIRST);
+    assert_eq!(retry_after(2), RETRY_AFTER_FIRST * 2);
+    assert_eq!(retry_after(100), RETRY_AFTER_MAX);
+    // A wait is a visibility timeout: SQS takes at most 12 hours.
+    assert!(RETRY_AFTER_MAX <= std::time::Duration::from_secs(12 * 3600));
+    // The Lambda gives failed messages back to the queue it reads.
+    let function = &resource(&template, "StoreFunction")["Properties"];
+    assert_eq!(
+        text(&function["Environment"]["Variables"]["STORE_QUEUE_URL"]),
+        "!Ref StoreQueue"
+    );
+}
+
+#[test]
+fn each_rule_target_retries_for_a_day_then_keeps_the_event_in_its_dead_letter_queue() {
+    let template = template();
+    for (rule, queue, dead_letters) in [
+        ("AllStatusEventsRule", "StoreQueue", "StoreDeadLetterQueue"),
+        (
+            "ReadyEventsRule",
+            "DeliveryQueue",
+            "DeliveryDeadLetterQueue",
+        ),
+    ] {
+        let targets = resource(&template, rule)["Properties"]["Targets"]
+            .as_sequence()
+            .unwrap();
+        assert_eq!(targets.len(), 1, "{rule}");
+        let target = &targets[0];
+        assert_eq!(text(&target["Arn"]), format!("!GetAtt {queue}.Arn"));
+        assert_eq!(
+            text(&target["DeadLetterConfig"]["Arn"]),
+            format!("!GetAtt {dead_letters}.Arn"),
+            "{rule}"
+        );
+        let retry = &target["RetryPolicy"];
+        assert_eq!(retry["MaximumEventAgeInSeconds"].as_u64(), Some(86400));
+        assert!(retry["MaximumRetryAttempts"].as_u64().unwrap() >= 100);
+    }
+}
+
+#[test]
+fn alarms_watch_the_dead_letters_the_function_and_untaken_orders_and_tell_the_topic() {
+    let template = template();
+    let alarms: Vec<(String, &Value)> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| text(&r["Type"]) == "AWS::CloudWatch::Alarm")
+        .map(|(name, r)| (text(name), r))
+        .collect();
+    let watched: BTreeSet<(String, String, String)> = alarms
+        .iter()
+        .map(|(name, alarm)| {
+            let p = &alarm["Properties"];
+            assert_eq!(
+                one_or_many(&p["AlarmActions"]),
+                ["!Ref AlarmTopic"],
+                "{name}"
+            );
+            assert_eq!(text(&p["ComparisonOperator"]), "GreaterThanThreshold");
+            assert_eq!(text(&p["TreatMissingData"]), "notBreaching", "{name}");
+            let dimensions = p["Dimensions"].as_sequence().unwrap();
+            assert_eq!(dimensions.len(), 1, "{name}");
+            (
+                text(&p["Namespace"]),
+                text(&p["MetricName"]),
+                text(&dimensions[0]["Value"]),
+            )
+        })
+        .collect();
+    let expect = |ns: &str, metric: &str, of: &str| (ns.into(), metric.into(), of.into());
+    assert_eq!(
+        watched,
+        BTreeSet::from([
+            expect(
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                "!GetAtt StoreDeadLetterQueue.QueueName"
+            ),
+            expect(
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                "!GetAtt DeliveryDeadLetterQueue.QueueName"
+            ),
+            expect("AWS/Lambda", "Errors", "!Ref StoreFunction"),
+            expect(
+                "AWS/SQS",
+                "ApproximateAgeOfOldestMessage",
+                "!GetAtt DeliveryQueue.QueueName"
+            ),
+            expect(
+                "AWS/SQS",
+                "ApproximateAgeOfOldestMessage",
+                "!GetAtt StoreQueue.QueueName"
+            ),
+        ])
+    );
+    // Dead letters: any at all.
+    for (name, alarm) in &alarms {
+        if text(&alarm["Properties"]["MetricName"]) == "ApproximateNumberOfMessagesVisible" {
+            assert_eq!(alarm["Properties"]["Threshold"].as_u64(), Some(0), "{name}");
+        }
+    }
+    // The function's alarm exists only with the function.
+    let (_, errors) = alarms
+        .iter()
+        .find(|(name, _)| name == "StoreFunctionErrorsAlarm")
+        .unwrap();
+    assert_eq!(text(&errors["Condition"]), "WithFunction");
+    // The topic e-mails the address given, when one is.
+    let topic = &resource(&template, "AlarmTopic")["Properties"];
+    let subscription = text(&topic["Subscription"]);
+    assert!(
+        subscription.contains("WithAlarmEmail") && subscription.contains("!Ref AlarmEmail"),
+        "{subscription}"
+    );
 }
