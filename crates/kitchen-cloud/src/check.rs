@@ -6,6 +6,8 @@ use aws_credential_types::provider::ProvideCredentials;
 use serde::Serialize;
 use ts_rs::TS;
 
+use kitchen_store::DeviceRole;
+
 use crate::redrive::{depth, DeadLetters};
 use crate::{Clients, CloudConfig, CloudError};
 
@@ -93,12 +95,17 @@ fn is_forbidden(code: &str) -> bool {
     .any(|needle| code.contains(needle))
 }
 
-/// Checks credentials, the bus, the table and its indexes, the delivery queue,
-/// the two dead-letter queues (any event waiting there is said) and the
-/// stack's business day, in that order; each check runs even if an earlier
-/// one failed.
-pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
-    let clients = Clients::new(config).await;
+/// Checks what a device of `role` uses, in this order: credentials, the bus,
+/// the table and its indexes, a driver station's delivery queue, a manager's
+/// two dead-letter queues (any event waiting there is said), and the stack's
+/// business day. Each check runs even if an earlier one failed.
+pub async fn test_connection(config: &CloudConfig, role: DeviceRole) -> Vec<ResourceCheck> {
+    test_connection_with(&Clients::new(config).await, role).await
+}
+
+/// [`test_connection`] through `clients`.
+pub async fn test_connection_with(clients: &Clients, role: DeviceRole) -> Vec<ResourceCheck> {
+    let config = &clients.config;
     let check = |resource: &str, name: &str, result| ResourceCheck {
         resource: resource.into(),
         name: name.into(),
@@ -108,29 +115,33 @@ pub async fn test_connection(config: &CloudConfig) -> Vec<ResourceCheck> {
         .profile
         .clone()
         .unwrap_or_else(|| "default chain".into());
-    vec![
-        check(
-            "credentials",
-            &credentials_name,
-            credentials(&clients).await,
-        ),
-        check("bus", &config.bus_name, bus(&clients).await),
-        check("table", &config.table_name, table(&clients).await),
+    let mut checks = vec![
+        check("credentials", &credentials_name, credentials(clients).await),
+        check("bus", &config.bus_name, bus(clients).await),
+        check("table", &config.table_name, table(clients).await),
         check(
             "index",
             &format!("{}/by-day", config.table_name),
-            index(&clients, "by-day", "day").await,
+            index(clients, "by-day", "day").await,
         ),
         check(
             "index",
             &format!("{}/by-arrival", config.table_name),
-            index(&clients, "by-arrival", "arrival_day").await,
+            index(clients, "by-arrival", "arrival_day").await,
         ),
-        check("queue", &config.delivery_queue, queue(&clients).await),
-        dead_letters(&clients, DeadLetters::Store).await,
-        dead_letters(&clients, DeadLetters::Delivery).await,
-        business_day(&clients).await,
-    ]
+    ];
+    match role {
+        DeviceRole::DriverStation => {
+            checks.push(check("queue", &config.delivery_queue, queue(clients).await));
+        }
+        DeviceRole::Manager => {
+            checks.push(dead_letters(clients, DeadLetters::Store).await);
+            checks.push(dead_letters(clients, DeadLetters::Delivery).await);
+        }
+        DeviceRole::Kitchen => {}
+    }
+    checks.push(business_day(clients).await);
+    checks
 }
 
 /// A dead-letter queue, which should be empty: what waits there was never

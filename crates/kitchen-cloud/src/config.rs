@@ -234,12 +234,15 @@ pub struct Clients {
     pub cloudformation: aws_sdk_cloudformation::Client,
     /// The cloud's clock, measured on every response of these clients.
     pub clock: ClockWatch,
+    /// Which calls these clients have made.
+    pub calls: crate::calls::CallLog,
 }
 
 impl Clients {
     pub async fn new(config: &CloudConfig) -> Clients {
         let sdk = config.load_sdk_config().await;
         let clock = ClockWatch::default();
+        let calls = crate::calls::CallLog::default();
         let long_poll = aws_sdk_sqs::config::Builder::from(&sdk)
             .timeout_config(
                 TimeoutConfig::builder()
@@ -249,27 +252,36 @@ impl Clients {
                     .build(),
             )
             .interceptor(clock.clone())
+            .interceptor(calls.clone())
             .build();
         Clients {
             config: config.clone(),
             events: aws_sdk_eventbridge::Client::from_conf(
                 aws_sdk_eventbridge::config::Builder::from(&sdk)
                     .interceptor(clock.clone())
+                    .interceptor(calls.clone())
                     .build(),
             ),
             dynamodb: aws_sdk_dynamodb::Client::from_conf(
                 aws_sdk_dynamodb::config::Builder::from(&sdk)
                     .interceptor(clock.clone())
+                    .interceptor(calls.clone())
                     .build(),
             ),
             sqs: aws_sdk_sqs::Client::from_conf(
                 aws_sdk_sqs::config::Builder::from(&sdk)
                     .interceptor(clock.clone())
+                    .interceptor(calls.clone())
                     .build(),
             ),
             sqs_long_poll: aws_sdk_sqs::Client::from_conf(long_poll),
-            cloudformation: aws_sdk_cloudformation::Client::new(&sdk),
+            cloudformation: aws_sdk_cloudformation::Client::from_conf(
+                aws_sdk_cloudformation::config::Builder::from(&sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
             clock,
+            calls,
         }
     }
 

@@ -3,6 +3,7 @@
 //! with the project's CloudFormation template, the local cloud on moto, the
 //! drivers' delivery poller, and the loops that keep a running device live.
 
+pub mod calls;
 pub mod check;
 pub mod clock;
 pub mod config;

@@ -158,26 +158,27 @@ async fn the_day_view_shows_a_tap_at_once() {
 async fn test_connection_names_what_is_missing() {
     let cloud = local_cloud().await;
     let config = cloud.clients.config.clone();
-    let checks = test_connection(&config).await;
-    let resources: Vec<&str> = checks.iter().map(|c| c.resource.as_str()).collect();
-    assert_eq!(
-        resources,
-        [
-            "credentials",
-            "bus",
-            "table",
-            "index",
-            "index",
-            "queue",
-            "dead letters",
-            "dead letters",
-            "business day"
-        ]
-    );
-    assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
-    assert_eq!(checks[6].name, "pizzaria-events-store-dlq");
-    assert_eq!(checks[7].name, "waiting-delivery-dlq");
-    assert_eq!(checks[8].name, "UTC from 04:00");
+    // Each role checks what it uses: a driver station its queue, a manager
+    // the dead-letter queues it watches.
+    let shared = ["credentials", "bus", "table", "index", "index"];
+    for (role, own) in [
+        (DeviceRole::Kitchen, &[][..]),
+        (DeviceRole::DriverStation, &["queue"][..]),
+        (DeviceRole::Manager, &["dead letters", "dead letters"][..]),
+    ] {
+        let checks = test_connection(&config, role).await;
+        let resources: Vec<&str> = checks.iter().map(|c| c.resource.as_str()).collect();
+        assert_eq!(
+            resources,
+            [&shared[..], own, &["business day"]].concat(),
+            "{role:?}"
+        );
+        assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
+    }
+    let checks = test_connection(&config, DeviceRole::Manager).await;
+    assert_eq!(checks[5].name, "pizzaria-events-store-dlq");
+    assert_eq!(checks[6].name, "waiting-delivery-dlq");
+    assert_eq!(checks[7].name, "UTC from 04:00");
 
     // An event parked in the store's dead-letter queue is said, with its remedy.
     let dead = cloud
@@ -196,22 +197,22 @@ async fn test_connection_names_what_is_missing() {
             .await
             .unwrap();
     }
-    let checks = test_connection(&config).await;
-    match &checks[6].outcome {
+    let checks = test_connection(&config, DeviceRole::Manager).await;
+    match &checks[5].outcome {
         CheckOutcome::Waiting { message } => {
             assert!(message.starts_with("2 events"), "{message}");
             assert!(message.contains("`kitchen cloud redrive`"), "{message}");
         }
         other => panic!("the dead letters are not said: {other:?}"),
     }
-    assert!(checks[7].outcome.is_ok(), "{checks:#?}");
+    assert!(checks[6].outcome.is_ok(), "{checks:#?}");
 
     let wrong = CloudConfig {
         bus_name: "no-such-bus".into(),
         delivery_queue: "no-such-queue".into(),
         ..config.clone()
     };
-    let checks = test_connection(&wrong).await;
+    let checks = test_connection(&wrong, DeviceRole::DriverStation).await;
     let outcome = |resource: &str| {
         checks
             .iter()
@@ -236,7 +237,7 @@ async fn test_connection_names_what_is_missing() {
         endpoint_url: Some(kitchen_cloud::local_cloud::endpoint_for(port)),
         ..config
     };
-    let checks = test_connection(&gone).await;
+    let checks = test_connection(&gone, DeviceRole::Manager).await;
     assert!(
         checks[1..]
             .iter()

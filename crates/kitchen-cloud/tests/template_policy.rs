@@ -5,7 +5,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use kitchen_store::DeviceRole;
 use serde_yaml::Value;
+
+mod common;
+use common::*;
 
 fn template() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");
@@ -39,7 +43,7 @@ fn one_or_many(value: &Value) -> Vec<String> {
 }
 
 /// One statement, reduced to what it grants.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Grant {
     actions: BTreeSet<String>,
     resources: BTreeSet<String>,
@@ -84,68 +88,200 @@ fn sorted(mut grants: Vec<Grant>) -> Vec<Grant> {
     grants
 }
 
+/// Every statement granted to `role` by the template's managed policies.
+fn role_grants(template: &Value, role: &str) -> Vec<Grant> {
+    let mut found = Vec::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if text(&resource["Type"]) != "AWS::IAM::ManagedPolicy" {
+            continue;
+        }
+        let properties = &resource["Properties"];
+        if one_or_many(&properties["Roles"]).contains(&format!("!Ref {role}")) {
+            found.extend(grants(&properties["PolicyDocument"]));
+        }
+    }
+    sorted(found)
+}
+
+/// What every device is granted: publish its taps (any device can show the
+/// kitchen board), mirror the table, and check both.
+fn device_grants() -> Vec<Grant> {
+    vec![
+        grant(
+            &["events:PutEvents"],
+            &["!GetAtt Bus.Arn"],
+            "StringEquals:\n  events:source: com.pizza.status\n",
+        ),
+        // "Test connection" checks that the bus exists.
+        grant(&["events:DescribeEventBus"], &["!GetAtt Bus.Arn"], ""),
+        grant(
+            &["dynamodb:Query", "dynamodb:DescribeTable"],
+            &[
+                "!GetAtt Table.Arn",
+                "!Sub ${Table.Arn}/index/by-day",
+                "!Sub ${Table.Arn}/index/by-arrival",
+            ],
+            "",
+        ),
+    ]
+}
+
+/// The roles, and what each is granted on which resource.
+fn expected_roles() -> Vec<(&'static str, DeviceRole, Vec<Grant>)> {
+    let driver_station = [
+        // A driver station claims a ready order's notification, once across
+        // stations: a put of that order's claim item, and nothing else.
+        grant(
+            &["dynamodb:PutItem"],
+            &["!GetAtt Table.Arn"],
+            "ForAllValues:StringLike:\n  dynamodb:LeadingKeys:\n  - '#notified#*'\n",
+        ),
+        grant(
+            &[
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+            ],
+            &["!GetAtt DeliveryQueue.Arn"],
+            "",
+        ),
+    ];
+    // A manager's device counts what waits in the dead-letter queues.
+    let manager = [grant(
+        &["sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+        &[
+            "!GetAtt StoreDeadLetterQueue.Arn",
+            "!GetAtt DeliveryDeadLetterQueue.Arn",
+        ],
+        "",
+    )];
+    vec![
+        ("KitchenRole", DeviceRole::Kitchen, sorted(device_grants())),
+        (
+            "DriverStationRole",
+            DeviceRole::DriverStation,
+            sorted([device_grants(), driver_station.to_vec()].concat()),
+        ),
+        (
+            "ManagerRole",
+            DeviceRole::Manager,
+            sorted([device_grants(), manager.to_vec()].concat()),
+        ),
+    ]
+}
+
 #[test]
-fn the_desktop_policy_allows_exactly_what_the_app_calls() {
+fn each_device_role_is_granted_its_calls_on_the_one_resource_each_needs() {
     let template = template();
-    let policy = resource(&template, "DesktopPolicy");
-    assert_eq!(text(&policy["Type"]), "AWS::IAM::ManagedPolicy");
-    let source_condition = "StringEquals:\n  events:source: com.pizza.status\n";
-    assert_eq!(
-        grants(&policy["Properties"]["PolicyDocument"]),
-        sorted(vec![
-            grant(
-                &["events:PutEvents"],
-                &["!GetAtt Bus.Arn"],
-                source_condition
-            ),
-            // "Test connection" checks that the bus exists.
-            grant(&["events:DescribeEventBus"], &["!GetAtt Bus.Arn"], ""),
-            grant(
-                &["dynamodb:Query", "dynamodb:DescribeTable"],
-                &[
-                    "!GetAtt Table.Arn",
-                    "!Sub ${Table.Arn}/index/by-day",
-                    "!Sub ${Table.Arn}/index/by-arrival",
-                ],
-                "",
-            ),
-            // A driver station claims a ready order's notification, once across
-            // stations: a put of that order's claim item, and nothing else.
-            grant(
-                &["dynamodb:PutItem"],
-                &["!GetAtt Table.Arn"],
-                "ForAllValues:StringLike:\n  dynamodb:LeadingKeys:\n  - '#notified#*'\n",
-            ),
-            grant(
-                &[
-                    "sqs:ReceiveMessage",
-                    "sqs:DeleteMessage",
-                    "sqs:GetQueueAttributes",
-                    "sqs:GetQueueUrl",
-                    "sqs:ChangeMessageVisibility",
-                ],
-                &["!GetAtt DeliveryQueue.Arn"],
-                "",
-            ),
-            // "Test connection" counts what waits in the dead-letter queues.
-            grant(
-                &["sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
-                &[
-                    "!GetAtt StoreDeadLetterQueue.Arn",
-                    "!GetAtt DeliveryDeadLetterQueue.Arn",
-                ],
-                "",
-            ),
-        ])
-    );
-    // Given to the desktop role only, and the role holds nothing else.
-    assert_eq!(
-        one_or_many(&policy["Properties"]["Roles"]),
-        ["!Ref DesktopRole"]
-    );
-    let role = &resource(&template, "DesktopRole")["Properties"];
-    for extra in ["Policies", "ManagedPolicyArns", "PermissionsBoundary"] {
-        assert!(role.get(extra).is_none(), "DesktopRole has {extra}");
+    for (role, _, expected) in expected_roles() {
+        assert_eq!(role_grants(&template, role), expected, "{role}");
+        // The role holds nothing else.
+        let properties = &resource(&template, role)["Properties"];
+        for extra in ["Policies", "ManagedPolicyArns", "PermissionsBoundary"] {
+            assert!(properties.get(extra).is_none(), "{role} has {extra}");
+        }
+    }
+}
+
+/// The actions of `grants`.
+fn actions(grants: &[Grant]) -> BTreeSet<String> {
+    grants
+        .iter()
+        .flat_map(|g| g.actions.iter().cloned())
+        .collect()
+}
+
+/// Runs a device of each role against the local cloud through what its people
+/// do (taps, the screens' views, Settings' test, a repair) and what its loops
+/// do on their own, records every cloud call its clients make, and compares
+/// them with the actions its role is granted: none missing, none unused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_is_granted_exactly_the_calls_its_device_makes() {
+    use kitchen_cloud::check::test_connection_with;
+    use kitchen_cloud::delivery::{Notifier, NotifyError};
+    use kitchen_cloud::live::{LiveDevice, LiveOptions};
+    use kitchen_store::Delivery;
+
+    #[derive(Default)]
+    struct Shown(std::sync::Mutex<Vec<String>>);
+    impl Notifier for Shown {
+        fn notify(&self, order: &Delivery) -> Result<(), NotifyError> {
+            self.0.lock().unwrap().push(order.order.clone());
+            Ok(())
+        }
+    }
+
+    let cloud = local_cloud().await;
+    let config = cloud.clients.config.clone();
+    let template = template();
+    let dir = tempfile::tempdir().unwrap();
+    for (role_name, role, granted) in expected_roles() {
+        let shown = std::sync::Arc::new(Shown::default());
+        let options = match role {
+            DeviceRole::DriverStation => {
+                LiveOptions::device("drivers-1").driver_station(shown.clone())
+            }
+            _ => LiveOptions {
+                role: Some(role),
+                ..LiveOptions::device(&format!("{role:?}-1").to_lowercase())
+            },
+        };
+        let live = LiveDevice::start(&dir.path().join(role_name), config.clone(), options)
+            .await
+            .unwrap();
+        let mut states = live.watch_connection();
+        // A tap, published; a driver station's is a ready order it then takes.
+        let order = format!("{role:?}");
+        live.record_tap(&order, "ready", "Ana", None).await.unwrap();
+        until_done("the tap published", STALL, || {
+            let state = states.borrow_and_update().clone();
+            async move {
+                (
+                    state.unpublished == 0 && state.last_sync.is_some(),
+                    state.unpublished,
+                )
+            }
+        })
+        .await;
+        // The screens' views, an older day from the table, Settings' test, a repair.
+        live.open_view().await.unwrap();
+        let today = live.today();
+        live.day_view(today - chrono::Duration::days(3))
+            .await
+            .unwrap();
+        let checks = test_connection_with(&live.clients(), role).await;
+        assert!(checks.iter().all(|c| c.outcome.is_ok()), "{checks:#?}");
+        live.rebuild_mirror(&[kitchen_domain::day_key(today)])
+            .await
+            .unwrap();
+        match role {
+            DeviceRole::DriverStation => {
+                until_done("the ready order notified", STALL, || {
+                    let shown = shown.0.lock().unwrap().clone();
+                    let order = order.clone();
+                    async move { (shown.contains(&order), shown) }
+                })
+                .await;
+                live.driver_lists().await.unwrap();
+            }
+            DeviceRole::Manager => {
+                until_done("the dead letters counted", STALL, || {
+                    let state = states.borrow_and_update().clone();
+                    async move { (state.dead_letters == Some(0), state.dead_letters) }
+                })
+                .await;
+            }
+            DeviceRole::Kitchen => {}
+        }
+        let called = live.clients().calls.actions();
+        live.stop().await;
+        assert_eq!(
+            called,
+            actions(&granted),
+            "{role_name}: the calls its device made, against what it is granted"
+        );
+        assert_eq!(granted, role_grants(&template, role_name));
     }
 }
 

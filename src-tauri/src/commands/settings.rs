@@ -37,5 +37,5 @@ pub async fn test_connection(
     let settings = settings
         .validated()
         .map_err(|err| CommandError::from(StoreError::from(err)))?;
-    Ok(check_resources(&live.config_for(&settings)).await)
+    Ok(check_resources(&live.config_for(&settings), settings.role).await)
 }

@@ -81,25 +81,22 @@ describe("MockBackend saveExport", () => {
 });
 
 describe("MockBackend testConnection", () => {
-  it("finds everything with the defaults", async () => {
-    const checks = await new MockBackend().testConnection(DEFAULT_SETTINGS);
-    expect(checks.map((c) => [c.resource, c.outcome.state])).toEqual([
-      ["credentials", "ok"],
-      ["bus", "ok"],
-      ["table", "ok"],
-      ["index", "ok"],
-      ["index", "ok"],
-      ["queue", "ok"],
-      ["dead letters", "ok"],
-      ["dead letters", "ok"],
-      ["business day", "ok"],
-    ]);
+  it("finds everything with the defaults, checking what the device's role uses", async () => {
+    const backend = new MockBackend();
+    const shared = ["credentials", "bus", "table", "index", "index"];
+    const checked = async (role: DeviceSettings["role"]) =>
+      (await backend.testConnection({ ...DEFAULT_SETTINGS, role })).map((c) => [c.resource, c.outcome.state]);
+    const ok = (resources: string[]) => resources.map((r) => [r, "ok"]);
+    expect(await checked("kitchen")).toEqual(ok([...shared, "business day"]));
+    expect(await checked("driverStation")).toEqual(ok([...shared, "queue", "business day"]));
+    expect(await checked("manager")).toEqual(ok([...shared, "dead letters", "dead letters", "business day"]));
   });
 
   it("answers missing, forbidden and unreachable on request", async () => {
     const backend = new MockBackend();
     const checks = await backend.testConnection({
       ...DEFAULT_SETTINGS,
+      role: "driverStation",
       busName: "missing-bus",
       deliveryQueueName: "forbidden-queue",
     });

@@ -231,9 +231,14 @@ export function mockChecks(settings: DeviceSettings): ResourceCheck[] {
     ["table", settings.tableName],
     ["index", `${settings.tableName}/by-day`],
     ["index", `${settings.tableName}/by-arrival`],
-    ["queue", settings.deliveryQueueName],
-    ["dead letters", `${MOCK_STORE_QUEUE}-dlq`],
-    ["dead letters", `${settings.deliveryQueueName}-dlq`],
+    // What only the device's role uses: a driver station's queue, a manager's dead letters.
+    ...(settings.role === "driverStation" ? [["queue", settings.deliveryQueueName] as [string, string]] : []),
+    ...(settings.role === "manager"
+      ? ([
+          ["dead letters", `${MOCK_STORE_QUEUE}-dlq`],
+          ["dead letters", `${settings.deliveryQueueName}-dlq`],
+        ] as [string, string][])
+      : []),
     ["business day", `${SAMPLE_APP_INFO.businessDay.timeZone} from 04:00`],
   ];
   const unreachable = settings.endpointUrl?.includes("unreachable") ?? false;
