@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine:
 # system packages, the pinned local cloud (moto) in .venv, pinned cargo tools
-# (built once per machine, reached through .tools), and npm packages.
+# (built once per machine, reached through .tools), zig for the Lambda build
+# (in .tools/ziglang), and npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,6 +63,24 @@ install_tool cargo-fuzz 0.13.2 cargo-fuzz
 install_tool cargo-deny 0.20.2 cargo-deny
 # The Rust tests' runner: every test its own process, two at a time.
 install_tool cargo-nextest 0.9.143 cargo-nextest
+# The store function's build for AWS Lambda (scripts/build-lambda.sh): cargo
+# through zig, which links against an older glibc than this machine's.
+install_tool cargo-zigbuild 0.24.1 cargo-zigbuild
+
+# Zig itself, for cargo-zigbuild: the ziglang wheel of PyPI, pinned to its
+# version and hash, in a virtual environment of its own beside the cargo tools
+# (.tools/ziglang). A changed requirements file makes the environment anew.
+ZIG_REQUIREMENTS=infra/lambda/requirements.txt
+zig_wanted="$(sha256sum "$ZIG_REQUIREMENTS" | cut -d' ' -f1)"
+if [ "$(cat .tools/ziglang/requirements.sha256 2>/dev/null)" != "$zig_wanted" ] \
+  || ! .tools/ziglang/bin/python -m ziglang version >/dev/null 2>&1; then
+  echo "installing zig ($ZIG_REQUIREMENTS) into .tools/ziglang"
+  rm -rf .tools/ziglang
+  python3 -m venv .tools/ziglang
+  .tools/ziglang/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes \
+    -r "$ZIG_REQUIREMENTS"
+  echo "$zig_wanted" > .tools/ziglang/requirements.sha256
+fi
 
 if [ -f package-lock.json ]; then
   [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund

@@ -2,7 +2,8 @@
 # Runs every check and test: installs what they need, then the UI's type check,
 # unit tests, build and browser tests, then rustfmt, clippy and the Rust tests
 # (which start and stop their own local cloud), the dependency policy, the
-# fuzz targets for a bounded time, and the desktop end-to-end tests.
+# fuzz targets for a bounded time, the desktop end-to-end tests, the .deb, and
+# the store function's Lambda build (bootstrap for provided.al2023, its zip).
 #
 # Each stage runs in a session of its own; when it ends, passed or failed,
 # whatever it left running (a local cloud, a station, a display) is stopped.
@@ -52,6 +53,7 @@ stage "UI: unit tests" npm test
 stage "UI: build" npm run build
 stage "UI: browser tests" npm run e2e
 
+stage "Template: cfn-lint" .venv/bin/cfn-lint infra/template.yaml
 stage "Rust: format" cargo fmt --all --check
 stage "Rust: lints" cargo clippy --workspace --all-targets --locked -- -D warnings
 # cargo-nextest: each test its own process, two at a time across the crates,
@@ -69,3 +71,11 @@ stage "Desktop: the real app under Xvfb, through tauri-driver, against a local c
   bash tests/desktop/run.sh
 
 stage "Packaging: the .deb from this checkout" bash tests/package/check-deb.sh
+
+# The store function for AWS Lambda's provided.al2023 (glibc 2.34), as an
+# operator packages it (`kitchen cloud package`, which runs
+# scripts/build-lambda.sh): built in its own target directory (target/lambda)
+# through zig; the glibc check's own test first, then the check on the built
+# bootstrap, then its zip.
+stage "Lambda: bootstrap for provided.al2023 (glibc ≤ 2.34) and its zip" \
+  cargo run --locked --quiet -p kitchen-cli --bin kitchen -- cloud package --out target/store-function.zip

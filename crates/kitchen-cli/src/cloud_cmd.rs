@@ -55,6 +55,14 @@ pub enum CloudCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Build the store function for AWS Lambda (`provided.al2023`, x86_64,
+    /// glibc 2.34) from this checkout, check that it needs no newer glibc, and
+    /// write its zip (`bootstrap`, mode 0755), ready to upload
+    Package {
+        /// Where to write the zip
+        #[arg(long, value_name = "FILE", default_value = "store-function.zip")]
+        out: PathBuf,
+    },
     /// Move dead-lettered messages back to the queue they came from, once the
     /// cause (a table outage, a bad setting) is fixed: the store queue's by
     /// default, the delivery queue's with `--delivery`
@@ -98,6 +106,7 @@ pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
         }
         CloudCommand::Migrate { from } => migrate(global, from.as_deref()).await,
         CloudCommand::Redrive { delivery, dry_run } => redrive(global, delivery, dry_run).await,
+        CloudCommand::Package { out } => package(&out),
         CloudCommand::Deploy {
             function_bucket,
             function_key,
@@ -353,6 +362,42 @@ async fn deploy(
     for (key, value) in keys {
         println!("  {key}: {value}");
     }
+    Ok(())
+}
+
+/// `kitchen cloud package`: the checkout's Lambda build (cargo-zigbuild for
+/// glibc 2.34, the glibc check, the zip), then the zip copied to `out`.
+fn package(out: &std::path::Path) -> Result<()> {
+    let start = std::env::current_dir().context("the current folder")?;
+    let root = start
+        .ancestors()
+        .find(|dir| dir.join("scripts/build-lambda.sh").is_file())
+        .with_context(|| {
+            format!(
+                "{} is not inside a checkout of this project: the store function is built from its source",
+                start.display()
+            )
+        })?;
+    let target = root.join("target/lambda");
+    let status = Command::new("bash")
+        .arg(root.join("scripts/build-lambda.sh"))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .context("running scripts/build-lambda.sh")?;
+    if !status.success() {
+        anyhow::bail!("the store function was not packaged: scripts/build-lambda.sh {status}");
+    }
+    let zip = target.join("store-function.zip");
+    // Never onto itself: a copy onto the same file would empty it.
+    if std::fs::canonicalize(out).ok() != std::fs::canonicalize(&zip).ok() {
+        std::fs::copy(&zip, out)
+            .with_context(|| format!("copying {} to {}", zip.display(), out.display()))?;
+    }
+    println!("{}", out.display());
+    eprintln!(
+        "upload it and deploy, e.g.:\n  aws s3 cp {} s3://MY-BUCKET/kitchen/store-function.zip\n  kitchen cloud deploy --function-bucket MY-BUCKET --function-key kitchen/store-function.zip",
+        out.display()
+    );
     Ok(())
 }
 
