@@ -9,7 +9,7 @@
 //
 // Runs the packaged binary (unpacked from the .deb) under tauri-driver on a
 // private X display (scripts/with-display.sh); the day is stored in a local
-// cloud's table (crates/kitchen-cloud/examples/load_day.rs) and mirrored before
+// cloud's table (crates/kitchen-device/examples/load_day.rs) and mirrored before
 // the app starts. Results: a table on stdout and
 // artifacts/bench/footprint.json.
 import assert from "node:assert/strict";
@@ -49,7 +49,7 @@ const app = join(work, "package/usr/bin/kitchen-desktop");
 const appBytes = statSync(app).size;
 
 // The CLI and the day's loader set the day up; debug builds are enough for that.
-sh("cargo", ["build", "--quiet", "--locked", "-p", "kitchen-cli", "-p", "kitchen-cloud", "--example", "load_day", "--bin", "kitchen"], { stdio: "inherit" });
+sh("cargo", ["build", "--quiet", "--locked", "-p", "kitchen-cli", "-p", "kitchen-device", "--example", "load_day", "--bin", "kitchen"], { stdio: "inherit" });
 const loadDay = join(root, "target/debug/examples/load_day");
 const kitchen = join(root, "target/debug/kitchen");
 

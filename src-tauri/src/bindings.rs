@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use kitchen_cloud::check::ResourceCheck;
-use kitchen_cloud::live::{Change, ConnectionState, TapReceipt};
+use kitchen_device::check::ResourceCheck;
+use kitchen_device::live::{Change, ConnectionState, TapReceipt};
 use kitchen_store::{Claim, DayViewRow, DeviceSettings};
 use ts_rs::{Config, TS};
 

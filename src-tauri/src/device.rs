@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
-use kitchen_cloud::live::{LiveDevice, LiveOptions};
-use kitchen_cloud::{CloudConfig, CloudError};
+use kitchen_aws::CloudConfig;
+use kitchen_device::live::{LiveDevice, LiveOptions};
+use kitchen_device::DeviceError;
 use kitchen_notify::DesktopNotifier;
 use kitchen_store::{check_database, set_aside_damaged, StoreError};
 use serde::Serialize;
@@ -70,8 +71,7 @@ impl Startup {
             .map_err(|err| format!("KITCHEN_ROLE: {err}"))?;
         Ok(Startup {
             data_dir: kitchen_store::resolve_data_dir(None),
-            config: CloudConfig::from_env()
-                .or_running_local_cloud()
+            config: kitchen_stack::or_running_local_cloud(CloudConfig::from_env())
                 .checked_endpoint()
                 .map_err(|err| format!("AWS_ENDPOINT_URL: {err}"))?,
             device: var("KITCHEN_DEVICE"),
@@ -79,7 +79,7 @@ impl Startup {
         })
     }
 
-    async fn start(&self) -> Result<LiveDevice, CloudError> {
+    async fn start(&self) -> Result<LiveDevice, DeviceError> {
         let options = LiveOptions {
             device: self.device.clone(),
             role: self.role,
@@ -107,13 +107,13 @@ impl Device {
     pub async fn start<R: Runtime>(
         app: &AppHandle<R>,
         startup: Startup,
-    ) -> Result<Device, CloudError> {
+    ) -> Result<Device, DeviceError> {
         let slot = match startup.start().await {
             Ok(live) => {
                 events::forward(app.clone(), live.subscribe());
                 Slot::Running(Box::new(live))
             }
-            Err(CloudError::Store(StoreError::Damaged { path, detail })) => {
+            Err(DeviceError::Store(StoreError::Damaged { path, detail })) => {
                 tracing::error!(path = %path.display(), %detail, "the database is damaged; taps are refused until it is repaired");
                 Slot::Damaged(DatabaseProblem {
                     path: path.display().to_string(),
@@ -205,7 +205,7 @@ impl Device {
         }
         let local = set_aside_damaged(data_dir, Utc::now())?;
         let live = self.startup.start().await.map_err(|err| {
-            if let CloudError::Store(StoreError::Damaged { path, detail }) = &err {
+            if let DeviceError::Store(StoreError::Damaged { path, detail }) = &err {
                 *slot = Slot::Damaged(DatabaseProblem {
                     path: path.display().to_string(),
                     detail: detail.clone(),

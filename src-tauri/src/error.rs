@@ -1,6 +1,6 @@
 //! What a failed command tells the UI: a code it can act on and a message to show.
 
-use kitchen_cloud::CloudError;
+use kitchen_device::DeviceError;
 use kitchen_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -66,13 +66,13 @@ impl std::fmt::Display for CommandError {
     }
 }
 
-impl From<CloudError> for CommandError {
-    fn from(err: CloudError) -> CommandError {
+impl From<DeviceError> for CommandError {
+    fn from(err: DeviceError) -> CommandError {
         let (code, field) = match &err {
-            CloudError::Store(StoreError::Contract(contract)) => {
+            DeviceError::Store(StoreError::Contract(contract)) => {
                 (ErrorCode::InvalidInput, contract.field().map(str::to_owned))
             }
-            CloudError::Store(StoreError::Damaged { .. }) => (ErrorCode::DatabaseDamaged, None),
+            DeviceError::Store(StoreError::Damaged { .. }) => (ErrorCode::DatabaseDamaged, None),
             _ => (ErrorCode::Internal, None),
         };
         CommandError {
@@ -85,6 +85,12 @@ impl From<CloudError> for CommandError {
 
 impl From<StoreError> for CommandError {
     fn from(err: StoreError) -> CommandError {
-        CloudError::Store(err).into()
+        DeviceError::Store(err).into()
+    }
+}
+
+impl From<kitchen_aws::CloudError> for CommandError {
+    fn from(err: kitchen_aws::CloudError) -> CommandError {
+        DeviceError::Cloud(err).into()
     }
 }

@@ -1,19 +1,19 @@
 //! The core's [`Change`]s as named Tauri events, each with its own typed payload.
 
-use kitchen_cloud::live::Change;
+use kitchen_device::live::Change;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
-/// Payload: [`kitchen_cloud::live::ConnectionState`].
+/// Payload: [`kitchen_device::live::ConnectionState`].
 pub const CONNECTION_CHANGED: &str = "connection-changed";
-/// Payload: [`kitchen_cloud::live::MirrorUpdate`].
+/// Payload: [`kitchen_device::live::MirrorUpdate`].
 pub const MIRROR_UPDATED: &str = "mirror-updated";
 
 /// Every event and the name of its payload type, for the generated `events.ts`.
 /// Kept next to [`emit`], whose match lists the same events.
 #[cfg(test)]
 pub fn payload_types(cfg: &ts_rs::Config) -> Vec<(&'static str, String)> {
-    use kitchen_cloud::live::{ConnectionState, MirrorUpdate};
+    use kitchen_device::live::{ConnectionState, MirrorUpdate};
     use ts_rs::TS;
     vec![
         (CONNECTION_CHANGED, ConnectionState::name(cfg)),

@@ -16,7 +16,7 @@
 //! `cargo bench -p kitchen-cli --bench aged_device`; BENCH_AGED_EVENTS (2000000)
 //! sets the size of the aged device.
 
-#[path = "../../kitchen-cloud/benches/support/mod.rs"]
+#[path = "../../kitchen-device/benches/support/mod.rs"]
 mod support;
 
 use std::path::Path;
@@ -24,8 +24,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, Utc};
-use kitchen_cloud::live::{LiveDevice, LiveOptions};
-use kitchen_cloud::CloudConfig;
+use kitchen_aws::CloudConfig;
+use kitchen_device::live::{LiveDevice, LiveOptions};
 use kitchen_domain::Status;
 use kitchen_store::{Store, DATABASE_FILE};
 use support::*;

@@ -6,11 +6,11 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use kitchen_cloud::local_cloud::{self, LocalCloudState, MotoServer};
-use kitchen_cloud::migrate;
-use kitchen_cloud::provision::{deploy_stack, FunctionCode, GivenParameters};
-use kitchen_cloud::worker::StoreWorker;
-use kitchen_cloud::Clients;
+use kitchen_aws::worker::StoreWorker;
+use kitchen_aws::Clients;
+use kitchen_stack::local_cloud::{self, LocalCloudState, MotoServer};
+use kitchen_stack::migrate;
+use kitchen_stack::provision::{deploy_stack, FunctionCode, GivenParameters};
 
 use crate::Global;
 
@@ -277,7 +277,7 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
         println!("stored {stored} events");
         return Ok(());
     }
-    let stop = kitchen_cloud::supervisor::CancellationToken::new();
+    let stop = kitchen_aws::supervisor::CancellationToken::new();
     let task = tokio::spawn(worker.run(stop.clone()));
     eprintln!(
         "store worker: {} → {}",
@@ -290,7 +290,7 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
 }
 
 async fn redrive(global: &Global, delivery: bool, dry_run: bool) -> Result<()> {
-    use kitchen_cloud::redrive::{redrive, DeadLetters};
+    use kitchen_aws::redrive::{redrive, DeadLetters};
     let clients = Clients::new(&global.cloud_config()).await;
     let which = if delivery {
         DeadLetters::Delivery
@@ -325,7 +325,7 @@ async fn deploy(
     allow_replace: bool,
     yes: bool,
 ) -> Result<()> {
-    use kitchen_cloud::provision::{discard_plan, execute_deploy, plan_deploy};
+    use kitchen_stack::provision::{discard_plan, execute_deploy, plan_deploy};
     let config = global.cloud_config();
     let clients = Clients::new(&config).await;
     let plan = plan_deploy(&clients, given, code.as_ref()).await?;

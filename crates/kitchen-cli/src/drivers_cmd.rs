@@ -7,8 +7,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::Args;
-use kitchen_cloud::delivery::{DeliveryPoller, PollTurn};
-use kitchen_cloud::{views, Clients};
+use kitchen_aws::Clients;
+use kitchen_device::delivery::{DeliveryPoller, PollTurn};
+use kitchen_device::views;
 use kitchen_domain::orders::ShelfOrder;
 use kitchen_domain::BusinessDay;
 use kitchen_notify::DesktopNotifier;
@@ -100,7 +101,7 @@ async fn poll(
         device,
         rule,
     );
-    let stop = kitchen_cloud::supervisor::CancellationToken::new();
+    let stop = kitchen_aws::supervisor::CancellationToken::new();
     let task = tokio::spawn(poller.run_with(stop.clone(), print_turn));
     eprintln!(
         "delivery poller: {} → this device (Ctrl-C to stop)",

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use clap::Args;
-use kitchen_cloud::clock::CLOCK_WARNING;
-use kitchen_cloud::live::{ConnectionState, ConnectionStatus, LiveDevice, LiveOptions};
+use kitchen_aws::clock::CLOCK_WARNING;
+use kitchen_device::live::{ConnectionState, ConnectionStatus, LiveDevice, LiveOptions};
 use kitchen_notify::DesktopNotifier;
 use kitchen_store::DeviceRole;
 

@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use kitchen_cloud::provision::GivenParameters;
-use kitchen_cloud::CloudConfig;
+use kitchen_aws::CloudConfig;
+use kitchen_stack::provision::GivenParameters;
 
 #[derive(Parser)]
 #[command(
@@ -124,7 +124,7 @@ impl Global {
     }
 
     fn cloud_config(&self) -> CloudConfig {
-        CloudConfig {
+        kitchen_stack::or_running_local_cloud(CloudConfig {
             region: self.region.clone().filter(|r| !r.is_empty()),
             profile: self.profile.clone().filter(|p| !p.is_empty()),
             endpoint_url: self.endpoint_url.clone().filter(|e| !e.is_empty()),
@@ -135,8 +135,7 @@ impl Global {
             delivery_queue: self.delivery_queue.clone(),
             store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
             day_start_hour: self.day_start_hour,
-        }
-        .or_running_local_cloud()
+        })
     }
 }
 

@@ -4,9 +4,9 @@
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
-use kitchen_cloud::mirror::{FeedReport, MirrorSync, ResyncReport};
-use kitchen_cloud::stack_settings::learn_business_day;
-use kitchen_cloud::Clients;
+use kitchen_aws::Clients;
+use kitchen_device::business_day::learn_business_day;
+use kitchen_device::mirror::{FeedReport, MirrorSync, ResyncReport};
 use kitchen_domain::parse_day;
 use kitchen_store::Store;
 

@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 use clap::Args;
-use kitchen_cloud::repair::repair_device;
-use kitchen_cloud::Clients;
+use kitchen_aws::Clients;
+use kitchen_device::repair::repair_device;
 use kitchen_store::resolve_data_dir;
 
 use crate::Global;

@@ -5,9 +5,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use clap::Args;
-use kitchen_cloud::publisher::{DrainReport, Publisher};
-use kitchen_cloud::stack_settings::known_business_day;
-use kitchen_cloud::{views, Clients};
+use kitchen_aws::Clients;
+use kitchen_device::business_day::known_business_day;
+use kitchen_device::publisher::{DrainReport, Publisher};
+use kitchen_device::views;
 use kitchen_domain::{day_key, BusinessDay, Status};
 use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
@@ -209,9 +210,9 @@ pub async fn publish(global: &Global, args: PublishArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let stop = kitchen_cloud::supervisor::CancellationToken::new();
+    let stop = kitchen_aws::supervisor::CancellationToken::new();
     let (health_tx, _health_rx) =
-        tokio::sync::watch::channel(kitchen_cloud::publisher::PublisherHealth::Online);
+        tokio::sync::watch::channel(kitchen_device::publisher::PublisherHealth::Online);
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
     let task = tokio::spawn(publisher.run(wake, stop.clone(), health_tx));
     wait_for_stop_signal().await;

@@ -7,7 +7,7 @@ use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::Args;
-use kitchen_cloud::views;
+use kitchen_device::views;
 use kitchen_domain::{parse_day, Status};
 use kitchen_store::{DayViewRow, ViewSource};
 

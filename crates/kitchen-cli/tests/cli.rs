@@ -1,6 +1,6 @@
 //! The `kitchen` binary against a local cloud started by the test.
 
-#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+#[path = "../../kitchen-device/tests/common/mod.rs"]
 mod common;
 mod support;
 
@@ -190,7 +190,7 @@ fn a_tap_while_the_cloud_is_unreachable_is_kept_and_shown_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let endpoint = format!(
         "http://127.0.0.1:{}",
-        kitchen_cloud::local_cloud::free_port()
+        kitchen_stack::local_cloud::free_port()
     );
     let output =
         run(kitchen(dir.path(), "oven-1", &endpoint)
@@ -211,7 +211,7 @@ fn a_tap_while_the_cloud_is_unreachable_is_kept_and_shown_in_the_outbox() {
 #[test]
 fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     let dir = tempfile::tempdir().unwrap();
-    let port = kitchen_cloud::local_cloud::free_port();
+    let port = kitchen_stack::local_cloud::free_port();
     let cloud_dir = dir.path().join("cloud");
     let local = |args: &[&str]| {
         let mut command = kitchen(dir.path(), "oven-1", "");
@@ -226,13 +226,13 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     assert_eq!(endpoint, format!("http://127.0.0.1:{port}"));
     let state = || {
         let text = std::fs::read_to_string(cloud_dir.join("local-cloud.json")).unwrap();
-        serde_json::from_str::<kitchen_cloud::local_cloud::LocalCloudState>(&text).unwrap()
+        serde_json::from_str::<kitchen_stack::local_cloud::LocalCloudState>(&text).unwrap()
     };
     let before = state();
     let worker_pid = before.worker_pid.expect("the store worker runs");
     assert!(
-        kitchen_cloud::local_cloud::pid_alive(before.moto_pid)
-            && kitchen_cloud::local_cloud::pid_alive(worker_pid)
+        kitchen_stack::local_cloud::pid_alive(before.moto_pid)
+            && kitchen_stack::local_cloud::pid_alive(worker_pid)
     );
 
     let again = run(&mut local(&["cloud", "up", "--port", &port.to_string()]));
@@ -244,15 +244,15 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     assert!(String::from_utf8_lossy(&tapped.stdout).contains("published 1"));
 
     run(&mut local(&["cloud", "down"]));
-    assert!(!kitchen_cloud::local_cloud::pid_alive(before.moto_pid));
-    assert!(!kitchen_cloud::local_cloud::pid_alive(worker_pid));
+    assert!(!kitchen_stack::local_cloud::pid_alive(before.moto_pid));
+    assert!(!kitchen_stack::local_cloud::pid_alive(worker_pid));
     let status = run(&mut local(&["cloud", "status"]));
     assert!(String::from_utf8_lossy(&status.stdout).contains("not running"));
 }
 
 /// The stack's parameters and its resources' logical ids.
 async fn stack_state(
-    clients: &kitchen_cloud::Clients,
+    clients: &kitchen_aws::Clients,
 ) -> (
     std::collections::BTreeMap<String, String>,
     std::collections::BTreeSet<String>,
@@ -453,7 +453,40 @@ async fn a_deploy_keeps_what_it_is_not_told_to_change_and_refuses_a_replacement(
         );
     }
 
-    // A deploy that names neither the function nor the zone keeps both.
+    // An operator sets a parameter this command has no flag for.
+    let keep = |key: &str| {
+        aws_sdk_cloudformation::types::Parameter::builder()
+            .parameter_key(key)
+            .use_previous_value(true)
+            .build()
+    };
+    let mut by_hand: Vec<_> = parameters
+        .keys()
+        .filter(|k| *k != "UntakenOrderSeconds")
+        .map(|k| keep(k))
+        .collect();
+    by_hand.push(
+        aws_sdk_cloudformation::types::Parameter::builder()
+            .parameter_key("UntakenOrderSeconds")
+            .parameter_value("600")
+            .build(),
+    );
+    cloud
+        .clients
+        .cloudformation
+        .update_stack()
+        .stack_name(&cloud.clients.config.stack_name)
+        .template_body(kitchen_stack::provision::TEMPLATE)
+        .set_parameters(Some(by_hand))
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+    let (parameters, _) = stack_state(&cloud.clients).await;
+    assert_eq!(parameters["UntakenOrderSeconds"], "600");
+
+    // A deploy that names neither the function nor the zone keeps both, and
+    // keeps what it has no flag for.
     run(&mut deploy(&["cloud", "deploy", "--yes"]));
     let (after, resources) = stack_state(&cloud.clients).await;
     assert_eq!(after, parameters, "every parameter kept");

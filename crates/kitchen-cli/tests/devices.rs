@@ -4,7 +4,7 @@
 //! every business day. The stack's business day is the template's: UTC from
 //! 04:00.
 
-#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+#[path = "../../kitchen-device/tests/common/mod.rs"]
 mod common;
 mod support;
 
@@ -13,7 +13,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Age, Utc};
-use kitchen_cloud::views;
+use kitchen_device::views;
 use kitchen_domain::orders::OrderSummary;
 use kitchen_domain::{day_key, Status};
 use kitchen_store::{summarize_view, Store};
@@ -46,7 +46,7 @@ fn stage_on(dir: &Path, day: &str, order: &str) -> Option<Status> {
 
 /// Where the table has an order of a business day now: the status of its latest event.
 async fn stage_in_table(
-    cloud: &kitchen_cloud::local_cloud::LocalCloud,
+    cloud: &kitchen_stack::local_cloud::LocalCloud,
     day: &str,
     order: &str,
 ) -> Option<Status> {
@@ -59,7 +59,7 @@ async fn stage_in_table(
 }
 
 /// Waits until the table holds `rows` items, while the store worker keeps moving.
-async fn table_holds(cloud: &kitchen_cloud::local_cloud::LocalCloud, rows: usize) {
+async fn table_holds(cloud: &kitchen_stack::local_cloud::LocalCloud, rows: usize) {
     until_done("the store worker filling the table", STALL, || async {
         let held = table_rows(&cloud.clients).await.len();
         (held >= rows, held)
@@ -112,7 +112,7 @@ async fn a_device_cut_off_alone_comes_back_and_its_taps_reach_the_others_within_
     // B goes on tapping and syncing for longer than any overlap.
     let mut b_orders = 0;
     while cut_off.elapsed()
-        < kitchen_cloud::mirror::FEED_OVERLAP.to_std().unwrap() + Duration::from_secs(10)
+        < kitchen_device::mirror::FEED_OVERLAP.to_std().unwrap() + Duration::from_secs(10)
     {
         b_orders += 1;
         run(kitchen(&b, "packing-b", &endpoint).args([
@@ -143,7 +143,7 @@ async fn a_device_cut_off_alone_comes_back_and_its_taps_reach_the_others_within_
     let took = stored.elapsed();
     assert_eq!(shown, Some(Status::Preparing));
     assert!(
-        took < kitchen_cloud::live::MIRROR_INTERVAL + Duration::from_secs(3),
+        took < kitchen_device::live::MIRROR_INTERVAL + Duration::from_secs(3),
         "shown {took:?} after the table had them"
     );
     // verify passes without --full, on B and on A.
@@ -552,7 +552,7 @@ async fn a_duplicated_ready_event_notifies_one_driver_station() {
     // The killed station's last long poll is still waiting in the queue's
     // server: a message arriving now would go to it, and come back only after
     // the visibility timeout. Let it run out.
-    tokio::time::sleep(kitchen_cloud::config::LONG_POLL_WAIT + Duration::from_secs(2)).await;
+    tokio::time::sleep(kitchen_aws::config::LONG_POLL_WAIT + Duration::from_secs(2)).await;
 
     // The kitchen's publisher crashed after the bus took the ready tap but
     // before it noted so: the same event goes out again, to station 2.

@@ -7,7 +7,7 @@
 //! Notifications go to a test notification daemon (python-dbusmock) on a private
 //! D-Bus session bus started here.
 
-#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+#[path = "../../kitchen-device/tests/common/mod.rs"]
 mod common;
 mod support;
 
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use kitchen_cloud::worker::StoreWorker;
+use kitchen_aws::worker::StoreWorker;
 use kitchen_domain::Status;
 use kitchen_store::Store;
 
@@ -87,7 +87,7 @@ async fn the_core_killed_fifty_times_loses_nothing_and_notifies_each_ready_order
         .await
         .unwrap()
         .with_wait_seconds(1);
-    let stop_worker = kitchen_cloud::supervisor::CancellationToken::new();
+    let stop_worker = kitchen_aws::supervisor::CancellationToken::new();
     tokio::spawn(worker.run(stop_worker.clone()));
     let dir = tempfile::tempdir().unwrap();
     let desktop = Desktop::start(dir.path());

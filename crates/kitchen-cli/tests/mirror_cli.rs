@@ -1,6 +1,6 @@
 //! `kitchen sync` and `kitchen verify` against a local cloud started by the test.
 
-#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+#[path = "../../kitchen-device/tests/common/mod.rs"]
 mod common;
 mod support;
 

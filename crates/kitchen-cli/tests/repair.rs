@@ -3,7 +3,7 @@
 //! into a new database and reach the table, and the mirror is rebuilt from the
 //! cloud.
 
-#[path = "../../kitchen-cloud/tests/common/mod.rs"]
+#[path = "../../kitchen-device/tests/common/mod.rs"]
 mod common;
 mod support;
 

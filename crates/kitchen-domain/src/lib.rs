@@ -2,6 +2,8 @@
 //! becomes and the envelope a consumer receives. Pure data and validation, no I/O.
 
 mod business_day;
+mod delivery;
+mod endpoint;
 mod error;
 mod event;
 pub mod orders;
@@ -10,6 +12,8 @@ mod status;
 pub use business_day::{
     day_key, order_key, parse_day, BusinessDay, BusinessDaySetting, DEFAULT_DAY_START_HOUR,
 };
+pub use delivery::{Delivery, Notifier, NotifyError};
+pub use endpoint::{is_loopback_url, validate_endpoint};
 pub use error::ContractError;
 pub use event::{
     entry_size, parse_envelope, time_key, validate_client, validate_device, validate_order,
@@ -17,3 +21,7 @@ pub use event::{
     MAX_ENTRY_BYTES, MAX_ORDER_CHARS, SCHEMA_VERSION, SOURCE,
 };
 pub use status::Status;
+
+/// The app's identifier: shared with the desktop app's, so the CLI and the app
+/// find one data folder.
+pub const APP_IDENTIFIER: &str = "com.pizzeria.kitchen-dashboard";

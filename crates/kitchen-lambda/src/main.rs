@@ -2,8 +2,8 @@
 //! runs; this only adapts the SQS event and the partial batch failure response.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use kitchen_cloud::store_fn::{self, QueueRecord, StoreFunction};
-use kitchen_cloud::{Clients, CloudConfig};
+use kitchen_aws::store_fn::{self, QueueRecord, StoreFunction};
+use kitchen_aws::{Clients, CloudConfig};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 #[tokio::main]

@@ -3,10 +3,10 @@
 //! `org.freedesktop.Notifications` on Linux) for the delivery poller.
 
 use chrono::{DateTime, Utc};
-use kitchen_store::Delivery;
+use kitchen_domain::Delivery;
 use notify_rust::{Notification, Timeout, Urgency};
 
-pub use kitchen_cloud::delivery::{Notifier, NotifyError};
+pub use kitchen_domain::{Notifier, NotifyError};
 
 /// The application name the notification service shows.
 pub const APP_NAME: &str = "Kitchen Dashboard";

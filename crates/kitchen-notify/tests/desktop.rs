@@ -13,9 +13,9 @@ use chrono::Utc;
 use kitchen_notify::{DesktopNotifier, Notifier, NotifyError};
 use std::sync::Arc;
 
-use kitchen_cloud::live::{LiveDevice, LiveOptions, NotificationHealth};
-use kitchen_cloud::local_cloud::LocalCloud;
-use kitchen_cloud::CloudConfig;
+use kitchen_aws::CloudConfig;
+use kitchen_device::live::{LiveDevice, LiveOptions, NotificationHealth};
+use kitchen_stack::local_cloud::LocalCloud;
 use kitchen_store::Delivery;
 
 /// Set in the re-run test process: it is inside the environment its parent prepared.

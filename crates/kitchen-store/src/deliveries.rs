@@ -7,28 +7,9 @@ use kitchen_domain::{parse_envelope, ContractError, Status, StatusEvent};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 
+pub use kitchen_domain::Delivery;
+
 use crate::{Store, StoreError};
-
-/// A ready order as the delivery queue handed it to this device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Delivery {
-    pub event_id: String,
-    /// The order's business day: with the number, which order it is.
-    pub day: String,
-    pub order: String,
-    pub client: String,
-    /// The moment of the `ready` tap.
-    pub ready_at: DateTime<Utc>,
-    pub received_at: DateTime<Utc>,
-    pub notified_at: Option<DateTime<Utc>>,
-}
-
-impl Delivery {
-    /// How long the order has waited on the shelf at `now` (never negative).
-    pub fn waiting_for(&self, now: DateTime<Utc>) -> chrono::Duration {
-        (now - self.ready_at).max(chrono::Duration::zero())
-    }
-}
 
 /// A queue message that could not be read, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -17,6 +17,7 @@ use rusqlite::Connection;
 use thiserror::Error;
 
 pub use deliveries::{classify_delivery_message, Delivery, MessageOutcome, QuarantinedMessage};
+pub use kitchen_domain::{is_loopback_url, validate_endpoint};
 pub use mirror::{
     row_hash, summarize_view, ConvergenceSummary, DayViewRow, DayWindow, HeldDay,
     MirrorReplaceCounts, MirrorRow, MirrorWrite, MirrorWriteCounts, ViewSource,
@@ -26,8 +27,8 @@ pub use repair::{check_database, check_database_unless_checked, set_aside_damage
 pub use retention::{Pruned, DEFAULT_KEEP_DAYS, MAX_KEEP_DAYS, MIN_KEEP_DAYS};
 pub use session::end_sessions;
 pub use settings::{
-    is_loopback_url, validate_endpoint, Claim, DeviceRole, DeviceSettings,
-    DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES, MAX_THRESHOLD_MINUTES,
+    Claim, DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
+    MAX_THRESHOLD_MINUTES,
 };
 
 /// Where a device keeps its name in its database.
@@ -35,8 +36,7 @@ const DEVICE_NAME_KEY: &str = "device_name";
 
 /// The file name of a device's database inside its data folder.
 pub const DATABASE_FILE: &str = "kitchen.sqlite3";
-/// Shared with the desktop app's identifier, so the CLI and the app find one folder.
-pub const APP_IDENTIFIER: &str = "com.pizzeria.kitchen-dashboard";
+pub use kitchen_domain::APP_IDENTIFIER;
 
 #[derive(Debug, Error)]
 pub enum StoreError {

@@ -2,7 +2,7 @@
 //! the aging thresholds of the screens. Kept in the device's database; AWS keys
 //! are never among them (credentials come from the default chain).
 
-use kitchen_domain::ContractError;
+use kitchen_domain::{validate_endpoint, ContractError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -120,57 +120,6 @@ fn resource_name(value: &str, field: &'static str) -> Result<String, ContractErr
         ));
     }
     Ok(value.to_owned())
-}
-
-/// Whether `url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the
-/// local cloud.
-pub fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-    };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// An endpoint override, trimmed of its last `/`: `https://`, or `http://` to
-/// this machine only, so signed requests and order data never cross a network
-/// in the clear.
-pub fn validate_endpoint(url: &str) -> Result<String, ContractError> {
-    let url = url.trim();
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        invalid(
-            "endpointUrl",
-            format!("{url:?} must start with https:// (or http:// to this machine)"),
-        )
-    })?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.contains(char::is_whitespace) {
-        return Err(invalid("endpointUrl", format!("{url:?} has no host")));
-    }
-    match scheme {
-        "https" => {}
-        "http" if is_loopback_url(url) => {}
-        "http" => {
-            return Err(invalid(
-                "endpointUrl",
-                format!(
-                    "{url:?} would send signed requests and orders in the clear: use https:// (http:// is for this machine only)"
-                ),
-            ))
-        }
-        _ => {
-            return Err(invalid(
-                "endpointUrl",
-                format!("{url:?} must start with https:// (or http:// to this machine)"),
-            ))
-        }
-    }
-    Ok(url.trim_end_matches('/').to_owned())
 }
 
 fn endpoint(value: Option<String>) -> Result<Option<String>, ContractError> {

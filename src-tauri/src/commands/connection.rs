@@ -1,6 +1,6 @@
 //! The status bar: online / offline / degraded, taps not yet published, last sync.
 
-use kitchen_cloud::live::ConnectionState;
+use kitchen_device::live::ConnectionState;
 use tauri::State;
 
 use crate::device::Device;

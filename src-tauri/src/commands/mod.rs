@@ -43,16 +43,16 @@ macro_rules! commands {
 
 commands! {
     app_info::get_app_info() -> app_info::AppInfo;
-    connection::get_connection_state() -> kitchen_cloud::live::ConnectionState;
+    connection::get_connection_state() -> kitchen_device::live::ConnectionState;
     taps::tap_status(order: String, status: String, client: String, day: Option<String>)
-        -> kitchen_cloud::live::TapReceipt;
+        -> kitchen_device::live::TapReceipt;
     day::list_day(day: String) -> Vec<kitchen_store::DayViewRow>;
     day::list_open() -> Vec<kitchen_store::DayViewRow>;
     day::list_drivers() -> kitchen_domain::orders::DriverLists;
     settings::get_settings() -> kitchen_store::DeviceSettings;
     settings::save_settings(settings: kitchen_store::DeviceSettings) -> kitchen_store::DeviceSettings;
     settings::test_connection(settings: kitchen_store::DeviceSettings)
-        -> Vec<kitchen_cloud::check::ResourceCheck>;
+        -> Vec<kitchen_device::check::ResourceCheck>;
     claims::claim_order(day: String, order: String) -> kitchen_store::Claim;
     claims::list_claims() -> Vec<kitchen_store::Claim>;
     exports::save_export(file_name: String, contents: String) -> String;

@@ -1,7 +1,7 @@
 //! The settings screen: the device's name and role, its cloud, the thresholds,
 //! and "test connection".
 
-use kitchen_cloud::check::{test_connection as check_resources, ResourceCheck};
+use kitchen_device::check::{test_connection as check_resources, ResourceCheck};
 use kitchen_store::{DeviceSettings, StoreError};
 use tauri::State;
 

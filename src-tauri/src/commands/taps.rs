@@ -1,6 +1,6 @@
 //! The kitchen's taps: a status for an order, durable before the UI shows it.
 
-use kitchen_cloud::live::TapReceipt;
+use kitchen_device::live::TapReceipt;
 use tauri::State;
 
 use crate::device::Device;
