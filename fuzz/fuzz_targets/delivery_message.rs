@@ -1,5 +1,5 @@
 //! One delivery queue message body, as the drivers' poller handles it
-//! (`kitchen_cloud::delivery` hands each body to the store): classify, then
+//! (`kitchen_device::delivery` hands each body to the store): classify, then
 //! record or quarantine in a real SQLite store. Never a panic, never a database
 //! error, and the store stays readable and consistent.
 
