@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::client::{
+    interceptors::context::BeforeTransmitInterceptorContextRef, interceptors::Intercept,
+    orchestrator::Metadata, runtime_components::RuntimeComponents,
+};
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// The distinct actions called through the clients it is given to.

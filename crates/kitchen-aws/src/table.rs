@@ -46,20 +46,24 @@ impl TableRow {
             day: required("day")?,
             time_event_id: required("time_event_id")?,
             device: text("device"),
-            seq: item
-                .get("seq")
-                .and_then(|v| v.as_n().ok())
-                .and_then(|n| n.parse().ok()),
+            seq: number(item, "seq"),
             version: text("version").unwrap_or_else(|| "1".into()),
             detail: text("detail").unwrap_or_default(),
             stored_at: text("stored_at"),
             arrival_key: text("arrival_key"),
-            ahead_ms: item
-                .get("ahead_ms")
-                .and_then(|v| v.as_n().ok())
-                .and_then(|n| n.parse().ok()),
+            ahead_ms: number(item, "ahead_ms"),
         })
     }
+}
+
+/// A number attribute of an item; `None` when it is missing or not a number.
+pub fn number<N: std::str::FromStr>(
+    item: &HashMap<String, AttributeValue>,
+    name: &str,
+) -> Option<N> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse().ok())
 }
 
 /// Every order event of the table (not the stack's own items), following

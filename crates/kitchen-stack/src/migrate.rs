@@ -210,10 +210,7 @@ fn old_event(item: &HashMap<String, AttributeValue>) -> Option<StatusEvent> {
         client: text("client")?,
         time,
         device: text("device"),
-        seq: item
-            .get("seq")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok()),
+        seq: kitchen_aws::table::number(item, "seq"),
         version: text("version").unwrap_or_else(|| "1".into()),
         // The earlier layout filed days from midnight: the day is told anew.
         day: None,

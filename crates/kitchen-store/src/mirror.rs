@@ -294,22 +294,21 @@ fn write_row(tx: &Transaction<'_>, row: &MirrorRow, synced_at: &str) -> rusqlite
     Ok(())
 }
 
+/// Runs an upsert of two values, `sql`, in `tx`.
+fn upsert_in(tx: &Transaction<'_>, sql: &str, values: [&str; 2]) -> rusqlite::Result<()> {
+    tx.prepare_cached(sql)?.execute(values).map(drop)
+}
+
 fn set_value_in(tx: &Transaction<'_>, key: &str, value: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO device_state (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([key, value])?;
-    Ok(())
+    let sql = "INSERT INTO device_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    upsert_in(tx, sql, [key, value])
 }
 
 fn mark_read_in(tx: &Transaction<'_>, day: &str, read_at: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO mirror_days (day, read_at) VALUES (?1, ?2)
-         ON CONFLICT (day) DO UPDATE SET read_at = excluded.read_at",
-    )?
-    .execute([day, read_at])?;
-    Ok(())
+    let sql = "INSERT INTO mirror_days (day, read_at) VALUES (?1, ?2)
+         ON CONFLICT (day) DO UPDATE SET read_at = excluded.read_at";
+    upsert_in(tx, sql, [day, read_at])
 }
 
 type RowKey<'a> = (&'a str, &'a str, &'a str);

@@ -2,66 +2,53 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { Commands } from "./bindings/commands";
 import { toBackendError } from "./error";
-import type {
-  AppInfo,
-  Backend,
-  Claim,
-  ConnectionState,
-  DatabaseProblem,
-  DayViewRow,
-  DeviceSettings,
-  DriverLists,
-  Events,
-  RepairReport,
-  ResourceCheck,
-  TapReceipt,
-} from "./types";
+import type * as T from "./types";
 
 /** Talks to the Rust shell over Tauri IPC; names and shapes come from the generated bindings. */
-export class TauriBackend implements Backend {
+export class TauriBackend implements T.Backend {
   readonly kind = "tauri";
 
-  getAppInfo(): Promise<AppInfo> {
+  getAppInfo(): Promise<T.AppInfo> {
     return call("get_app_info", {});
   }
 
-  getConnectionState(): Promise<ConnectionState> {
+  getConnectionState(): Promise<T.ConnectionState> {
     return call("get_connection_state", {});
   }
 
-  tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
+  tapStatus(order: string, status: string, client: string, day: string | null): Promise<T.TapReceipt> {
     return call("tap_status", { order, status, client, day });
   }
 
-  listDay(day: string): Promise<DayViewRow[]> {
+  listDay(day: string): Promise<T.DayViewRow[]> {
     return call("list_day", { day });
   }
 
-  listOpen(): Promise<DayViewRow[]> {
+  listOpen(): Promise<T.DayViewRow[]> {
     return call("list_open", {});
   }
 
-  listDrivers(): Promise<DriverLists> {
+  listDrivers(): Promise<T.DriverLists> {
     return call("list_drivers", {});
   }
 
-  getSettings(): Promise<DeviceSettings> {
+  getSettings(): Promise<T.DeviceSettings> {
     return call("get_settings", {});
   }
 
-  saveSettings(settings: DeviceSettings): Promise<DeviceSettings> {
+  saveSettings(settings: T.DeviceSettings): Promise<T.DeviceSettings> {
     return call("save_settings", { settings });
   }
 
-  testConnection(settings: DeviceSettings): Promise<ResourceCheck[]> {
+  testConnection(settings: T.DeviceSettings): Promise<T.ResourceCheck[]> {
     return call("test_connection", { settings });
   }
 
-  claimOrder(day: string, order: string): Promise<Claim> {
+  claimOrder(day: string, order: string): Promise<T.Claim> {
     return call("claim_order", { day, order });
   }
 
-  listClaims(): Promise<Claim[]> {
+  listClaims(): Promise<T.Claim[]> {
     return call("list_claims", {});
   }
 
@@ -69,16 +56,16 @@ export class TauriBackend implements Backend {
     return call("save_export", { fileName, contents });
   }
 
-  getDatabaseProblem(): Promise<DatabaseProblem | null> {
+  getDatabaseProblem(): Promise<T.DatabaseProblem | null> {
     return call("get_database_problem", {});
   }
 
-  repairDatabase(): Promise<RepairReport> {
+  repairDatabase(): Promise<T.RepairReport> {
     return call("repair_database", {});
   }
 
-  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
-    return listen<Events[E]>(event, (e) => handler(e.payload));
+  on<E extends keyof T.Events>(event: E, handler: (payload: T.Events[E]) => void): Promise<() => void> {
+    return listen<T.Events[E]>(event, (e) => handler(e.payload));
   }
 }
 

@@ -1,33 +1,20 @@
 import { isDatabaseDamaged, type BackendError } from "./error";
-import type {
-  AppInfo,
-  Backend,
-  Claim,
-  ConnectionState,
-  DatabaseProblem,
-  DayViewRow,
-  DeviceSettings,
-  DriverLists,
-  Events,
-  RepairReport,
-  ResourceCheck,
-  TapReceipt,
-} from "./types";
+import type * as T from "./types";
 
 /**
  * A backend that tells its listeners when any command is refused because the
  * device's database is damaged, so the app can switch to the repair screen
  * wherever the refusal happened. The rejection still reaches the caller.
  */
-export class WatchedBackend implements Backend {
-  readonly #inner: Backend;
+export class WatchedBackend implements T.Backend {
+  readonly #inner: T.Backend;
   readonly #listeners = new Set<(error: BackendError) => void>();
 
-  constructor(inner: Backend) {
+  constructor(inner: T.Backend) {
     this.#inner = inner;
   }
 
-  get kind(): Backend["kind"] {
+  get kind(): T.Backend["kind"] {
     return this.#inner.kind;
   }
 
@@ -37,47 +24,47 @@ export class WatchedBackend implements Backend {
     return () => this.#listeners.delete(listener);
   }
 
-  getAppInfo(): Promise<AppInfo> {
+  getAppInfo(): Promise<T.AppInfo> {
     return this.#watch(() => this.#inner.getAppInfo());
   }
 
-  getConnectionState(): Promise<ConnectionState> {
+  getConnectionState(): Promise<T.ConnectionState> {
     return this.#watch(() => this.#inner.getConnectionState());
   }
 
-  tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
+  tapStatus(order: string, status: string, client: string, day: string | null): Promise<T.TapReceipt> {
     return this.#watch(() => this.#inner.tapStatus(order, status, client, day));
   }
 
-  listDay(day: string): Promise<DayViewRow[]> {
+  listDay(day: string): Promise<T.DayViewRow[]> {
     return this.#watch(() => this.#inner.listDay(day));
   }
 
-  listOpen(): Promise<DayViewRow[]> {
+  listOpen(): Promise<T.DayViewRow[]> {
     return this.#watch(() => this.#inner.listOpen());
   }
 
-  listDrivers(): Promise<DriverLists> {
+  listDrivers(): Promise<T.DriverLists> {
     return this.#watch(() => this.#inner.listDrivers());
   }
 
-  getSettings(): Promise<DeviceSettings> {
+  getSettings(): Promise<T.DeviceSettings> {
     return this.#watch(() => this.#inner.getSettings());
   }
 
-  saveSettings(settings: DeviceSettings): Promise<DeviceSettings> {
+  saveSettings(settings: T.DeviceSettings): Promise<T.DeviceSettings> {
     return this.#watch(() => this.#inner.saveSettings(settings));
   }
 
-  testConnection(settings: DeviceSettings): Promise<ResourceCheck[]> {
+  testConnection(settings: T.DeviceSettings): Promise<T.ResourceCheck[]> {
     return this.#watch(() => this.#inner.testConnection(settings));
   }
 
-  claimOrder(day: string, order: string): Promise<Claim> {
+  claimOrder(day: string, order: string): Promise<T.Claim> {
     return this.#watch(() => this.#inner.claimOrder(day, order));
   }
 
-  listClaims(): Promise<Claim[]> {
+  listClaims(): Promise<T.Claim[]> {
     return this.#watch(() => this.#inner.listClaims());
   }
 
@@ -85,15 +72,15 @@ export class WatchedBackend implements Backend {
     return this.#watch(() => this.#inner.saveExport(fileName, contents));
   }
 
-  getDatabaseProblem(): Promise<DatabaseProblem | null> {
+  getDatabaseProblem(): Promise<T.DatabaseProblem | null> {
     return this.#watch(() => this.#inner.getDatabaseProblem());
   }
 
-  repairDatabase(): Promise<RepairReport> {
+  repairDatabase(): Promise<T.RepairReport> {
     return this.#watch(() => this.#inner.repairDatabase());
   }
 
-  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
+  on<E extends keyof T.Events>(event: E, handler: (payload: T.Events[E]) => void): Promise<() => void> {
     return this.#inner.on(event, handler);
   }
 
