@@ -9,7 +9,7 @@ use kitchen_aws::Clients;
 use kitchen_device::business_day::known_business_day;
 use kitchen_device::publisher::{DrainReport, Publisher};
 use kitchen_device::views;
-use kitchen_domain::{day_key, BusinessDay, Status};
+use kitchen_domain::{day_key, BusinessDay, OrderContents, OrderLine, Status};
 use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
 use crate::Global;
@@ -37,6 +37,41 @@ pub struct TapArgs {
     /// Keep the tap in the outbox; do not publish now
     #[arg(long)]
     no_publish: bool,
+    /// A line of an "order done" tap, as "2x Margherita (large) + olives, no
+    /// onion" (repeat for each line)
+    #[arg(long = "line", value_name = "LINE")]
+    lines: Vec<String>,
+    /// The kitchen's note on an "order done" tap ("cut in 8")
+    #[arg(long)]
+    note: Option<String>,
+    /// Where a delivery goes
+    #[arg(long)]
+    address: Option<String>,
+    /// The customer's phone number
+    #[arg(long)]
+    phone: Option<String>,
+    /// The driver's note ("ring twice")
+    #[arg(long)]
+    delivery_note: Option<String>,
+}
+
+impl TapArgs {
+    /// The order's contents the flags give, checked for the tap's status.
+    fn contents(&self, status: Status) -> Result<OrderContents> {
+        let lines = self
+            .lines
+            .iter()
+            .map(|line| line.parse::<OrderLine>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let contents = OrderContents {
+            lines,
+            note: self.note.clone(),
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+            delivery_note: self.delivery_note.clone(),
+        };
+        Ok(contents.validated(status)?)
+    }
 }
 
 #[derive(Args)]
@@ -109,10 +144,12 @@ pub async fn tap(global: &Global, args: TapArgs) -> Result<()> {
     // Bad input is named before anything else is said.
     kitchen_domain::validate_order(&args.order)?;
     kitchen_domain::validate_client(&args.client)?;
+    let contents = args.contents(status)?;
     let (mut store, device) = open_device(global)?;
     let rule = business_day(global, &store)?;
     let day = views::tap_day(&store, &rule, &args.order, args.day.as_deref(), Utc::now())?;
-    let tap = store.record_tap(day, &args.order, status, &args.client, &device, Utc::now())?;
+    let (order, client) = (&args.order, &args.client);
+    let tap = store.record_tap_with(day, order, status, client, &device, Utc::now(), contents)?;
     println!(
         "tapped order {} of {} → {} at {} (event {}, {} #{})",
         tap.order,
@@ -153,7 +190,11 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
             &[]
         };
         for status in Status::KITCHEN.iter().chain(road) {
-            store.record_tap(day, &order, *status, client, &device, Utc::now())?;
+            let contents = match status {
+                Status::OrderDone => invented_contents(i),
+                _ => OrderContents::default(),
+            };
+            store.record_tap_with(day, &order, *status, client, &device, Utc::now(), contents)?;
         }
     }
     let taps = args.orders as usize * Status::KITCHEN.len() + args.delivered as usize * 2;
@@ -168,6 +209,87 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
         publish_now(global, store).await?;
     }
     Ok(())
+}
+
+/// What the simulation's pizzeria sells.
+const PIZZAS: &[&str] = &[
+    "Margherita",
+    "Calabresa",
+    "Quatro Queijos",
+    "Portuguesa",
+    "Frango com Catupiry",
+    "Napolitana",
+    "Pepperoni",
+    "Marguerita Vegana",
+];
+const SIZES: &[&str] = &["small", "medium", "large"];
+const MODIFIERS: &[&str] = &[
+    "extra cheese",
+    "no onion",
+    "olives",
+    "stuffed crust",
+    "well done",
+];
+const SIDES: &[&str] = &["Guaraná 2L", "Coke 2L", "Garlic bread", "Brownie"];
+const NOTES: &[&str] = &[
+    "cut in 8",
+    "no oregano",
+    "birthday: candle please",
+    "allergic to nuts",
+];
+const STREETS: &[&str] = &[
+    "Rua Augusta",
+    "Rua Oscar Freire",
+    "Avenida Paulista",
+    "Rua da Consolação",
+    "Alameda Santos",
+    "Rua Haddock Lobo",
+];
+const DELIVERY_NOTES: &[&str] = &[
+    "ring twice",
+    "leave with the doorman",
+    "blue gate",
+    "call on arrival",
+];
+
+/// The order `i` of a simulated evening: one to three pizzas, sometimes a
+/// side, a note now and then, and an address, a phone and a driver's note.
+/// The same `i` always gives the same order.
+fn invented_contents(i: u64) -> OrderContents {
+    let pick = |list: &[&str], salt: u64| {
+        list[((i * 7 + salt * 13) % list.len() as u64) as usize].to_owned()
+    };
+    let mut lines: Vec<OrderLine> = (0..1 + i % 3)
+        .map(|n| OrderLine {
+            quantity: 1 + u32::from((i + n).is_multiple_of(4)),
+            item: pick(PIZZAS, n),
+            size: Some(pick(SIZES, n + 1)),
+            modifiers: if (i + n).is_multiple_of(3) {
+                vec![pick(MODIFIERS, n + 2)]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    if i.is_multiple_of(2) {
+        lines.push(OrderLine {
+            quantity: 1,
+            item: pick(SIDES, 3),
+            size: None,
+            modifiers: Vec::new(),
+        });
+    }
+    OrderContents {
+        lines,
+        note: (i % 4 == 1).then(|| pick(NOTES, 4)),
+        address: Some(format!("{}, {}", pick(STREETS, 5), 10 + (i * 37) % 1900)),
+        phone: Some(format!(
+            "+55 11 9{:04}-{:04}",
+            (i * 7919) % 10000,
+            (i * 104_729) % 10000
+        )),
+        delivery_note: (i % 5 == 2).then(|| pick(DELIVERY_NOTES, 6)),
+    }
 }
 
 /// Drains the outbox once; an unreachable cloud leaves the taps safely queued.
@@ -269,4 +391,27 @@ pub fn outbox(global: &Global, args: OutboxArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_simulated_evening_sells_valid_varied_orders() {
+        let orders: Vec<OrderContents> = (0..120).map(invented_contents).collect();
+        for (i, contents) in orders.iter().enumerate() {
+            let checked = contents.clone().validated(Status::OrderDone);
+            assert_eq!(checked.as_ref(), Ok(contents), "order {i}");
+            assert!(contents.address.is_some() && contents.phone.is_some());
+        }
+        let items: std::collections::BTreeSet<&str> = orders
+            .iter()
+            .flat_map(|c| c.lines.iter().map(|l| l.item.as_str()))
+            .collect();
+        assert!(items.len() >= 6, "{items:?}");
+        assert!(orders.iter().any(|c| c.lines.len() >= 3));
+        assert!(orders.iter().any(|c| c.note.is_some()));
+        assert_eq!(invented_contents(7), invented_contents(7));
+    }
 }

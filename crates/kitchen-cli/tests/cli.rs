@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use kitchen_domain::parse_envelope;
+use kitchen_domain::{parse_envelope, OrderContents};
 
 use common::*;
 use support::*;
@@ -54,6 +54,23 @@ async fn simulating_100_orders_stores_600_events_and_sends_100_ready_orders_to_t
             &row.time[..19],
             &entry.tapped_at.format("%Y-%m-%dT%H:%M:%S").to_string()
         );
+    }
+
+    // Each "order done" says what the order is, for the kitchen and the
+    // driver; the other statuses carry nothing of it.
+    for row in &rows {
+        let detail: serde_json::Value = serde_json::from_str(&row.detail).unwrap();
+        let status = row.status.parse().unwrap();
+        let contents = OrderContents::from_detail(detail.as_object().unwrap(), status).unwrap();
+        if status == kitchen_domain::Status::OrderDone {
+            assert!(
+                !contents.lines.is_empty() && contents.address.is_some(),
+                "{}",
+                row.detail
+            );
+        } else {
+            assert!(contents.is_empty(), "{}", row.detail);
+        }
     }
 
     let ready = receive_all(&cloud.clients, "waiting-delivery").await;
@@ -520,4 +537,64 @@ async fn a_deploy_keeps_what_it_is_not_told_to_change_and_refuses_a_replacement(
         "{unanswered:?}"
     );
     assert_eq!(stack_state(&cloud.clients).await.0, parameters);
+}
+
+#[test]
+fn an_order_done_tap_says_what_the_order_is_and_a_bad_field_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let tap = |args: &[&str]| {
+        let mut command = kitchen(dir.path(), "oven-1", "http://127.0.0.1:9");
+        command.args(["tap", "42", "order done", "--client", "Ana", "--no-publish"]);
+        command.args(args);
+        command.output().unwrap()
+    };
+    let done = tap(&[
+        "--line",
+        "2x Margherita (large) + olives, no onion",
+        "--line",
+        "Guaraná 2L",
+        "--note",
+        "cut in 8",
+        "--address",
+        "Rua Augusta, 1200",
+        "--phone",
+        "+55 11 91234-5678",
+        "--delivery-note",
+        "ring twice",
+    ]);
+    assert!(done.status.success(), "{done:?}");
+    let outbox = kitchen_store::Store::open_in(dir.path())
+        .unwrap()
+        .outbox_entries(true, 10)
+        .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(&outbox[0].detail).unwrap();
+    let contents = OrderContents::from_detail(
+        detail.as_object().unwrap(),
+        kitchen_domain::Status::OrderDone,
+    )
+    .unwrap();
+    let lines: Vec<String> = contents.lines.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        ["2× Margherita (large) + olives, no onion", "1× Guaraná 2L"]
+    );
+    assert_eq!(contents.note.as_deref(), Some("cut in 8"));
+    assert_eq!(contents.delivery_note.as_deref(), Some("ring twice"));
+
+    // Each bad field is named, and nothing is recorded.
+    for (args, field) in [
+        (&["--line", "0x Margherita"][..], "lines.quantity"),
+        (&["--phone", "call me maybe"][..], "phone"),
+        (&["--address", "Rua A\u{1b}[2J"][..], "address"),
+    ] {
+        let refused = tap(args);
+        assert_eq!(refused.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(&format!("`{field}`")), "{args:?}: {stderr}");
+    }
+    let after = kitchen_store::Store::open_in(dir.path())
+        .unwrap()
+        .outbox_entries(true, 10)
+        .unwrap();
+    assert_eq!(after.len(), 1);
 }

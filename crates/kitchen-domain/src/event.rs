@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::{day_key, parse_day, ContractError, Status};
+use crate::{day_key, parse_day, ContractError, OrderContents, Status};
 
 /// EventBridge `Source` of every status event.
 pub const SOURCE: &str = "com.pizza.status";
@@ -35,6 +35,8 @@ pub struct Tap {
     pub time: DateTime<Utc>,
     /// The business day of the order: with the number, the order's identity.
     pub day: NaiveDate,
+    /// What the order is, on an `order done` tap; empty otherwise.
+    pub contents: OrderContents,
 }
 
 /// The `Detail` of a published event, field for field as the contract names them.
@@ -55,6 +57,10 @@ pub struct Detail {
     /// seconds only (additive in version 1).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub time: String,
+    /// The order's lines, note, address, phone and delivery note, on an
+    /// `order done` tap (additive in version 1; absent when empty).
+    #[serde(flatten)]
+    pub contents: OrderContents,
 }
 
 impl Tap {
@@ -82,7 +88,15 @@ impl Tap {
             seq,
             time,
             day,
+            contents: OrderContents::default(),
         })
+    }
+
+    /// The tap with the order's contents, checked: only an `order done` tap
+    /// carries them.
+    pub fn with_contents(mut self, contents: OrderContents) -> Result<Tap, ContractError> {
+        self.contents = contents.validated(self.status)?;
+        Ok(self)
     }
 
     pub fn detail(&self) -> Detail {
@@ -96,6 +110,7 @@ impl Tap {
             version: SCHEMA_VERSION.to_owned(),
             day: day_key(self.day),
             time: time_key(self.time),
+            contents: self.contents.clone(),
         }
     }
 
@@ -154,6 +169,16 @@ pub struct StatusEvent {
 }
 
 impl StatusEvent {
+    /// What the order is, as its `order done` event said (checked when the
+    /// event was read); empty for other events and for producers that do not
+    /// send it.
+    pub fn contents(&self) -> OrderContents {
+        self.detail
+            .as_object()
+            .and_then(|fields| OrderContents::from_detail(fields, self.status).ok())
+            .unwrap_or_default()
+    }
+
     /// The fixed-width UTC time used in sort keys: `2026-11-22T18:04:05.123Z`.
     pub fn time_key(&self) -> String {
         time_key(self.time)
@@ -231,6 +256,8 @@ fn parse_detail(
         }
     };
     let status: Status = required_str(fields, "status", "detail.status")?.parse()?;
+    // Checked here, read where they are shown (`StatusEvent::contents`).
+    OrderContents::from_detail(fields, status)?;
     let client = validate_client(required_str(fields, "client", "detail.client")?)?;
     let event_id = match optional_str(fields, "event_id", "detail.event_id")? {
         Some(id) => non_empty_within(id, "detail.event_id", 100)?,
@@ -412,6 +439,43 @@ mod tests {
             "time": "2026-11-22T18:04:05Z", "detail": detail,
         })
         .to_string()
+    }
+
+    #[test]
+    fn an_order_done_round_trips_with_and_without_its_contents() {
+        let contents = OrderContents {
+            lines: vec!["2x Margherita (large) + olives".parse().unwrap()],
+            note: Some("cut in 8".into()),
+            address: Some("Rua Augusta, 1200".into()),
+            phone: Some("+55 11 91234-5678".into()),
+            delivery_note: Some("ring twice".into()),
+        };
+        let with = tap(Status::OrderDone)
+            .with_contents(contents.clone())
+            .unwrap();
+        let event = parse_envelope(&envelope_of(&with)).unwrap();
+        assert_eq!(event.contents(), contents);
+        assert_eq!(event.detail["lines"][0]["item"], "Margherita");
+        // Without them the detail is as before: no new key at all.
+        let without = tap(Status::OrderDone);
+        assert!(!without.detail_json().contains("lines"));
+        let event = parse_envelope(&envelope_of(&without)).unwrap();
+        assert!(event.contents().is_empty());
+        // Only an "order done" carries them.
+        let ready = tap(Status::Ready).with_contents(contents);
+        assert_eq!(ready.unwrap_err().field(), Some("lines"));
+    }
+
+    #[test]
+    fn an_event_with_bad_contents_is_refused_naming_the_field() {
+        let mut detail = serde_json::to_value(tap(Status::OrderDone).detail()).unwrap();
+        detail["lines"] = serde_json::json!([{ "quantity": 0, "item": "Margherita" }]);
+        let err = parse_envelope(&envelope_with_detail(detail.clone())).unwrap_err();
+        assert_eq!(err.field(), Some("lines.quantity"));
+        detail["lines"] = serde_json::json!([]);
+        detail["phone"] = serde_json::json!("ring me");
+        let err = parse_envelope(&envelope_with_detail(detail)).unwrap_err();
+        assert_eq!(err.field(), Some("phone"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! becomes and the envelope a consumer receives. Pure data and validation, no I/O.
 
 mod business_day;
+pub mod contents;
 mod delivery;
 mod endpoint;
 mod error;
@@ -12,6 +13,7 @@ mod status;
 pub use business_day::{
     day_key, order_key, parse_day, BusinessDay, BusinessDaySetting, DEFAULT_DAY_START_HOUR,
 };
+pub use contents::{OrderContents, OrderLine};
 pub use delivery::{Delivery, Notifier, NotifyError};
 pub use endpoint::{is_loopback_url, validate_endpoint};
 pub use error::ContractError;

@@ -2,7 +2,7 @@
 //! UI shows it as done, and leaves only once the bus has accepted it.
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use kitchen_domain::{day_key, entry_size, Status, Tap, MAX_ENTRY_BYTES};
+use kitchen_domain::{day_key, entry_size, OrderContents, Status, Tap, MAX_ENTRY_BYTES};
 use rusqlite::{params, Row, TransactionBehavior};
 use serde::Serialize;
 
@@ -107,6 +107,23 @@ impl Store {
         device: &str,
         wall_clock: DateTime<Utc>,
     ) -> Result<Tap, StoreError> {
+        let contents = OrderContents::default();
+        self.record_tap_with(day, order, status, client, device, wall_clock, contents)
+    }
+
+    /// [`Store::record_tap`] of an `order done` tap that says what the order
+    /// is: its lines, a note, and for a delivery where it goes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_tap_with(
+        &mut self,
+        day: NaiveDate,
+        order: &str,
+        status: Status,
+        client: &str,
+        device: &str,
+        wall_clock: DateTime<Utc>,
+        contents: OrderContents,
+    ) -> Result<Tap, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,7 +143,8 @@ impl Store {
             )
             .ok();
         let seq = last.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
-        let tap = Tap::new(day, order, status, client, device, seq, time)?;
+        let tap =
+            Tap::new(day, order, status, client, device, seq, time)?.with_contents(contents)?;
         tx.execute(
             "INSERT INTO device_state (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
