@@ -144,6 +144,32 @@ describe("kitchen", () => {
     await card("503").waitFor({ state: "detached" });
   });
 
+  it("shows what to cook on the card, the note marked, a long order folded", async () => {
+    const day = await card("502").getAttribute("data-day");
+    const lines = [
+      { quantity: 2, item: "Margherita", size: "large", modifiers: ["olives", "no onion"] },
+      { quantity: 1, item: "Calabresa", size: "medium" },
+      { quantity: 1, item: "Quatro Queijos", size: "large" },
+      { quantity: 3, item: "Guaraná 2L" },
+      { quantity: 1, item: "Brownie" },
+      { quantity: 1, item: "Garlic bread" },
+      { quantity: 1, item: "Coke 2L" },
+    ];
+    assert.equal(await withMock("return mock.describeOrder(arg.day, '502', arg.contents)", { day, contents: { lines, note: "cut in 8" } }), true);
+    const cooking = card("502").getByRole("list", { name: "What to cook" });
+    await cooking.waitFor();
+    assert.equal(await cooking.locator("li").count(), 4);
+    assert.match(await cooking.locator("li").first().innerText(), /2× Margherita \(large\)\s*\+ olives, no onion/);
+    assert.equal(await card("502").locator(".note").innerText(), "cut in 8");
+    await card("502").getByRole("button", { name: "+3 more" }).click();
+    assert.equal(await cooking.locator("li").count(), 7);
+    assert.match(await cooking.innerText(), /1× Coke 2L/);
+    await card("502").getByRole("button", { name: "Fold" }).click();
+    assert.equal(await cooking.locator("li").count(), 4);
+    // An order whose event said nothing of its contents shows none.
+    assert.equal(await card("501").getByRole("list", { name: "What to cook" }).count(), 0);
+  });
+
   it("filters the cards by order number or client", async () => {
     const search = page.getByRole("searchbox");
     await search.fill("brandão");

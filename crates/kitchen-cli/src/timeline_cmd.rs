@@ -150,6 +150,7 @@ mod tests {
             time_event_id: time.into(),
             source,
             ahead_ms: None,
+            contents: None,
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use kitchen_domain::orders::{summarize, OrderEvent, OrderSummary};
+use kitchen_domain::{OrderContents, Status};
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -195,6 +196,10 @@ pub struct DayViewRow {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ahead_ms: Option<i64>,
+    /// What the order is, on its `order done` row when its event said it.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contents: Option<OrderContents>,
 }
 
 impl DayViewRow {
@@ -609,11 +614,12 @@ impl Store {
         // One statement, so the mirror and the outbox are read from one snapshot.
         let mut stmt = self.conn.prepare_cached(
             "SELECT day, order_id, status, client, time, event_id, device, time_event_id,
-                    NULL, ahead_ms
+                    NULL, ahead_ms, CASE WHEN status = 'order done' THEN detail END
              FROM mirror_items WHERE day = ?1
              UNION ALL
              SELECT ?1, o.order_id, o.status, o.client, o.tapped_at, o.event_id, o.device,
-                    o.tapped_at || '#' || o.event_id, o.state, NULL
+                    o.tapped_at || '#' || o.event_id, o.state, NULL,
+                    CASE WHEN o.status = 'order done' THEN o.detail END
              FROM outbox o
              WHERE (o.order_day = ?1
                     OR (o.order_day IS NULL AND o.tapped_at >= ?2 AND o.tapped_at < ?3))
@@ -640,6 +646,9 @@ impl Store {
                         Some(state) => ViewSource::Local(OutboxState::from_sql(state)),
                     },
                     ahead_ms: r.get(9)?,
+                    contents: r
+                        .get::<_, Option<String>>(10)?
+                        .and_then(|d| order_contents(&d)),
                 })
             },
         )?;
@@ -671,6 +680,15 @@ impl Store {
     }
 }
 
+/// The contents an `order done` detail says, if any (checked when the event
+/// was read; a detail that no longer reads is shown without them).
+fn order_contents(detail: &str) -> Option<OrderContents> {
+    let detail: serde_json::Value = serde_json::from_str(detail).ok()?;
+    OrderContents::from_detail(detail.as_object()?, Status::OrderDone)
+        .ok()
+        .filter(|contents| !contents.is_empty())
+}
+
 pub(crate) fn newest_time_in(
     conn: &rusqlite::Connection,
     day: &str,
@@ -695,7 +713,6 @@ mod tests {
     use super::*;
     use crate::test_store as store;
     use chrono::{Duration, NaiveDate, TimeZone};
-    use kitchen_domain::Status;
 
     fn row(order: &str, status: &str, time: &str, event_id: &str) -> MirrorRow {
         row_of(&time[..10], order, status, time, event_id)
@@ -1067,5 +1084,61 @@ mod tests {
             .mark_rejected(&tap.event_id.to_string(), "MalformedDetail")
             .unwrap();
         assert!(store.day_view(&window("2026-03-14")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_order_done_row_says_what_the_order_is_from_the_outbox_and_from_the_mirror() {
+        let (_dir, mut store) = store();
+        let day = "2026-03-14";
+        let at = |h, m| Utc.with_ymd_and_hms(2026, 3, 14, h, m, 0).unwrap();
+        let contents = OrderContents {
+            lines: vec!["2x Margherita (large) + olives".parse().unwrap()],
+            address: Some("Rua Augusta, 1200".into()),
+            ..OrderContents::default()
+        };
+        let done = store
+            .record_tap_with(
+                date(day),
+                "7",
+                Status::OrderDone,
+                "Ana",
+                "oven-1",
+                at(12, 0),
+                contents.clone(),
+            )
+            .unwrap();
+        store
+            .record_tap(
+                date(day),
+                "7",
+                Status::Preparing,
+                "Ana",
+                "oven-1",
+                at(12, 1),
+            )
+            .unwrap();
+        let shown = |store: &Store| {
+            store
+                .day_view(&window(day))
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.status, r.contents))
+                .collect::<Vec<_>>()
+        };
+        let expected = vec![
+            ("order done".to_owned(), Some(contents.clone())),
+            ("preparing".to_owned(), None),
+        ];
+        assert_eq!(shown(&store), expected);
+        // The table's copy of the event says the same.
+        let mut mirrored = row(
+            "7",
+            "order done",
+            "2026-03-14T12:00:00.000Z",
+            &done.event_id.to_string(),
+        );
+        mirrored.detail = done.detail_json();
+        store.upsert_mirror_rows(&[mirrored], Utc::now()).unwrap();
+        assert_eq!(shown(&store), expected);
     }
 }

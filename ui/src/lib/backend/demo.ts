@@ -1,5 +1,5 @@
 import { businessDayEnd, businessDayStart, dayStart, type BusinessDayRule } from "../time/day";
-import type { DayViewRow } from "./types";
+import type { DayViewRow, OrderContents, OrderLine } from "./types";
 
 /** How a made-up day looks; the defaults give a plausible evening at a busy pizzeria. */
 export interface DemoDayOptions {
@@ -32,6 +32,35 @@ const STEP_MINUTES: [number, number][] = [
 ];
 
 const MINUTE = 60_000;
+
+const PIZZAS = ["Margherita", "Calabresa", "Quatro Queijos", "Portuguesa", "Frango com Catupiry", "Napolitana", "Pepperoni"];
+const SIZES = ["small", "medium", "large"];
+const MODIFIERS = ["extra cheese", "no onion", "olives", "stuffed crust", "well done"];
+const SIDES = ["Guaraná 2L", "Coke 2L", "Garlic bread", "Brownie"];
+const NOTES = ["cut in 8", "no oregano", "allergic to nuts"];
+const STREETS = ["Rua Augusta", "Rua Oscar Freire", "Avenida Paulista", "Rua da Consolação", "Alameda Santos"];
+
+/**
+ * What the demo's order `n` is: one to three pizzas, a side every other
+ * order, a note now and then, and where it goes. The same `n` always gives
+ * the same order, whatever else the demo draws.
+ */
+export function demoContents(n: number): OrderContents {
+  const pick = (list: readonly string[], salt: number) => list[(n * 11 + salt * 3) % list.length];
+  const lines: OrderLine[] = Array.from({ length: 1 + (n % 3) }, (_, k) => ({
+    quantity: 1 + Number((n + k) % 4 === 0),
+    item: pick(PIZZAS, k),
+    size: pick(SIZES, k + 1),
+    ...((n + k) % 3 === 0 ? { modifiers: [pick(MODIFIERS, k + 2)] } : {}),
+  }));
+  if (n % 2 === 0) lines.push({ quantity: 1, item: pick(SIDES, 3) });
+  return {
+    lines,
+    ...(n % 4 === 1 ? { note: pick(NOTES, 4) } : {}),
+    address: `${pick(STREETS, 5)}, ${10 + ((n * 37) % 1900)}`,
+    phone: `+55 11 9${String((n * 7919) % 10000).padStart(4, "0")}-${String((n * 104729) % 10000).padStart(4, "0")}`,
+  };
+}
 
 /** A small seeded generator (mulberry32), so a day seeded twice is the same day. */
 function random(seed: number): () => number {
@@ -129,6 +158,7 @@ export function demoDay(
         device: from,
         timeEventId: `${iso}#${eventId}`,
         source: { source: "table" },
+        ...(status === "order done" ? { contents: demoContents(first + index) } : {}),
       });
     };
     const slow = rand() < 0.1;

@@ -18,6 +18,8 @@ export type {
   ErrorCode,
   Events,
   NotificationHealth,
+  OrderContents,
+  OrderLine,
   RepairReport,
   ResourceCheck,
   ShelfOrder,

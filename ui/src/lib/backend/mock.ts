@@ -18,6 +18,7 @@ import type {
   Events,
   RepairReport,
   ResourceCheck,
+  OrderContents,
   TapReceipt,
 } from "./types";
 
@@ -496,6 +497,19 @@ export class MockBackend implements Backend {
     kept.push(...rows);
     this.#emit("mirror-updated", { day });
     return rows.length;
+  }
+
+  /**
+   * For previews and browser tests: says what an order of `day` is, on its
+   * "order done" row, as an event carrying its contents would; tells the
+   * listeners. Returns false when the day has no such row.
+   */
+  describeOrder(day: string, order: string, contents: OrderContents): boolean {
+    const row = this.#days.get(day)?.find((r) => r.order === order && r.status === "order done");
+    if (row === undefined) return false;
+    row.contents = contents;
+    this.#emit("mirror-updated", { day });
+    return true;
   }
 
   /**

@@ -25,6 +25,8 @@ export type { DriverLists } from "./bindings/DriverLists";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
 export type { NotificationHealth } from "./bindings/NotificationHealth";
+export type { OrderContents } from "./bindings/OrderContents";
+export type { OrderLine } from "./bindings/OrderLine";
 export type { RepairReport } from "./bindings/RepairReport";
 export type { ResourceCheck } from "./bindings/ResourceCheck";
 export type { ShelfOrder } from "./bindings/ShelfOrder";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageTone, boardColumns, undoTap, type BoardOrder } from "./board";
+import { ageTone, boardColumns, CARD_LINES, cardLines, lineTitle, undoTap, type BoardOrder } from "./board";
 
 const thresholds = { warnAfterMinutes: 15, lateAfterMinutes: 25 };
 const MIN = 60_000;
@@ -62,5 +62,24 @@ describe("undoTap", () => {
     expect(undoTap({ day: "2026-03-14", order: "42", client: "Ana", from: null, to: "order done" }).status).toBe(
       "cancelled",
     );
+  });
+});
+
+describe("a card's lines", () => {
+  const line = (item: string) => ({ quantity: 1, item });
+  const many = (n: number) => ({ lines: Array.from({ length: n }, (_, i) => line(`Pizza ${i + 1}`)) });
+
+  it("reads as the kitchen says it", () => {
+    expect(lineTitle({ quantity: 2, item: "Margherita", size: "large", modifiers: ["olives"] })).toBe("2× Margherita (large)");
+    expect(lineTitle(line("Coke"))).toBe("1× Coke");
+  });
+
+  it("folds a long order into +N more, and shows it all once opened", () => {
+    expect(cardLines(undefined, false)).toEqual({ shown: [], folded: 0 });
+    expect(cardLines(many(CARD_LINES + 1), false).folded).toBe(0);
+    const folded = cardLines(many(CARD_LINES + 3), false);
+    expect(folded.shown.map((l) => l.item)).toEqual(["Pizza 1", "Pizza 2", "Pizza 3", "Pizza 4"]);
+    expect(folded.folded).toBe(3);
+    expect(cardLines(many(CARD_LINES + 3), true)).toEqual({ shown: many(CARD_LINES + 3).lines, folded: 0 });
   });
 });

@@ -1,3 +1,4 @@
+import type { OrderContents, OrderLine } from "../backend";
 import { matchesQuery } from "../orders/orders";
 import { isKitchenStage, KITCHEN_STAGES, type KitchenStage } from "../orders/stages";
 
@@ -10,6 +11,24 @@ export interface BoardOrder {
   current: string;
   /** When the order was entered; the aging timer counts from here. */
   createdAt: number;
+  /** What the order is, when its "order done" said it. */
+  contents?: OrderContents;
+}
+
+/** A card shows this many lines; the rest fold into "+N more". */
+export const CARD_LINES = 4;
+
+/** A line as the kitchen reads it: "2× Margherita (large)"; the modifiers go below. */
+export function lineTitle(line: OrderLine): string {
+  return `${line.quantity}× ${line.item}${line.size ? ` (${line.size})` : ""}`;
+}
+
+/** The lines a card shows, and how many fold away unless it is opened. */
+export function cardLines(contents: OrderContents | undefined, open: boolean): { shown: OrderLine[]; folded: number } {
+  const lines = contents?.lines ?? [];
+  // Folding one line would save nothing: "+1 more" takes its room.
+  if (open || lines.length <= CARD_LINES + 1) return { shown: lines, folded: 0 };
+  return { shown: lines.slice(0, CARD_LINES), folded: lines.length - CARD_LINES };
 }
 
 export interface BoardColumn<O extends BoardOrder = BoardOrder> {

@@ -1,4 +1,4 @@
-import type { DayViewRow, TapReceipt } from "../backend";
+import type { DayViewRow, OrderContents, TapReceipt } from "../backend";
 import { isStatus, stageRank } from "./stages";
 
 /** One status of an order as the day view keeps it: the latest tap of that status. */
@@ -23,6 +23,8 @@ export interface Order {
   createdAt: number;
   /** The time of each status the order reached (the latest tap of it). */
   times: Partial<Record<string, number>>;
+  /** What the order is, when its "order done" said it. */
+  contents?: OrderContents;
 }
 
 export function compareEvents(a: OrderEvent, b: OrderEvent): number {
@@ -62,6 +64,7 @@ export function groupOrders(rows: readonly DayViewRow[]): Order[] {
     const last = entry.rows[entry.rows.length - 1];
     const times: Partial<Record<string, number>> = {};
     for (const event of events) times[event.status] = event.time;
+    const contents = entry.rows.find((r) => r.event.status === "order done")?.row.contents;
     orders.push({
       day,
       order,
@@ -71,6 +74,7 @@ export function groupOrders(rows: readonly DayViewRow[]): Order[] {
       currentAt: last.event.time,
       createdAt: times["order done"] ?? events[0].time,
       times,
+      ...(contents ? { contents } : {}),
     });
   }
   orders.sort((a, b) => a.createdAt - b.createdAt || a.order.localeCompare(b.order, undefined, { numeric: true }));
