@@ -192,6 +192,22 @@ describe("drivers", () => {
     assert.match(await row.innerText(), /On the shelf\s+\d+:\d\d/);
   });
 
+  it("shows where a ready order goes, and copies its address with a tap", async () => {
+    const row = page.locator('.row.ready[data-order="501"]');
+    const day = await row.getAttribute("data-day");
+    const contents = { lines: [{ quantity: 1, item: "Margherita" }], address: "Rua Augusta, 1200 ap. 31", phone: "+55 11 91234-5678", delivery_note: "ring twice" };
+    assert.equal(await withMock("return mock.describeOrder(arg.day, '501', arg.contents)", { day, contents }), true);
+    const address = row.getByRole("button", { name: "Rua Augusta, 1200 ap. 31" });
+    await address.waitFor();
+    assert.match(await row.innerText(), /\+55 11 91234-5678/);
+    assert.match(await row.innerText(), /ring twice/);
+    assert.equal(await row.locator('a[href="tel:+5511912345678"]').count(), 1);
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await address.click();
+    await row.getByText("· copied").waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "Rua Augusta, 1200 ap. 31");
+  });
+
   it("beeps and says so when an order becomes ready while the screen is open", async () => {
     const before = await page.evaluate(() => /** @type {any} */ (window).beeps);
     await withMock(

@@ -66,14 +66,23 @@ fn shelf_line(order: &ShelfOrder, what: &str, zone: Tz, now: DateTime<Utc>) -> S
     let since = DateTime::parse_from_rfc3339(&order.since)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now);
-    format!(
+    let mut line = format!(
         "order {:<8} of {}  {:<20} {what} {}, {} min",
         order.order,
         order.day,
         order.client,
         since.with_timezone(&zone).format("%H:%M:%S"),
         (now - since).num_minutes().max(0)
-    )
+    );
+    // Where it goes, as the Drivers screen shows it.
+    for part in [&order.address, &order.phone, &order.delivery_note]
+        .into_iter()
+        .flatten()
+    {
+        line.push_str(" · ");
+        line.push_str(part);
+    }
+    line
 }
 
 fn line(delivery: &Delivery, now: DateTime<Utc>) -> String {

@@ -581,6 +581,19 @@ fn an_order_done_tap_says_what_the_order_is_and_a_bad_field_is_named() {
     assert_eq!(contents.note.as_deref(), Some("cut in 8"));
     assert_eq!(contents.delivery_note.as_deref(), Some("ring twice"));
 
+    // Once ready, the drivers' list says where it goes, as the screen does.
+    let ready = kitchen(dir.path(), "oven-1", "http://127.0.0.1:9")
+        .args(["tap", "42", "ready", "--client", "Ana", "--no-publish"])
+        .output()
+        .unwrap();
+    assert!(ready.status.success(), "{ready:?}");
+    let drivers = run(kitchen(dir.path(), "oven-1", "http://127.0.0.1:9").arg("drivers"));
+    let listed = String::from_utf8_lossy(&drivers.stdout);
+    assert!(
+        listed.contains("· Rua Augusta, 1200 · +55 11 91234-5678 · ring twice"),
+        "{listed}"
+    );
+
     // Each bad field is named, and nothing is recorded.
     for (args, field) in [
         (&["--line", "0x Margherita"][..], "lines.quantity"),
@@ -596,5 +609,9 @@ fn an_order_done_tap_says_what_the_order_is_and_a_bad_field_is_named() {
         .unwrap()
         .outbox_entries(true, 10)
         .unwrap();
-    assert_eq!(after.len(), 1);
+    assert_eq!(
+        after.len(),
+        2,
+        "the order done and its ready, nothing refused"
+    );
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kitchen_domain::orders::{driver_lists as lists_of, open_orders, DriverLists};
-use kitchen_domain::{day_key, BusinessDay, ContractError};
+use kitchen_domain::{day_key, BusinessDay, ContractError, Status};
 use kitchen_store::{summarize_view, DayViewRow, Store, StoreError};
 
 use crate::mirror::{day_window, OPEN_ORDERS_BOUND};
@@ -56,7 +56,19 @@ pub fn driver_lists(
     now: DateTime<Utc>,
 ) -> Result<DriverLists, StoreError> {
     let rows = open_view(store, rule, now)?;
-    Ok(lists_of(&summarize_view(&rows)))
+    let mut lists = lists_of(&summarize_view(&rows));
+    // Where each goes, as its "order done" said.
+    for shelf in lists.ready.iter_mut().chain(lists.on_the_road.iter_mut()) {
+        let done = rows.iter().find(|r| {
+            r.day == shelf.day && r.order == shelf.order && r.status == Status::OrderDone.as_str()
+        });
+        if let Some(contents) = done.and_then(|r| r.contents.as_ref()) {
+            shelf.address.clone_from(&contents.address);
+            shelf.phone.clone_from(&contents.phone);
+            shelf.delivery_note.clone_from(&contents.delivery_note);
+        }
+    }
+    Ok(lists)
 }
 
 /// Which business day an order number tapped without one means: an order of
@@ -102,4 +114,43 @@ pub fn tap_day(
             }
             .into()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kitchen_domain::OrderContents;
+
+    #[test]
+    fn a_ready_order_on_the_drivers_list_says_where_it_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let rule = BusinessDay::new("UTC", 4).unwrap();
+        let now = Utc::now();
+        let day = rule.day_of(now);
+        let contents = OrderContents {
+            lines: vec!["Margherita".parse().unwrap()],
+            address: Some("Rua Augusta, 1200".into()),
+            phone: Some("+55 11 91234-5678".into()),
+            delivery_note: Some("ring twice".into()),
+            ..OrderContents::default()
+        };
+        store
+            .record_tap_with(day, "7", Status::OrderDone, "Ana", "oven-1", now, contents)
+            .unwrap();
+        store
+            .record_tap(day, "7", Status::Ready, "Ana", "oven-1", now)
+            .unwrap();
+        store
+            .record_tap(day, "8", Status::Ready, "Bia", "oven-1", now)
+            .unwrap();
+        let lists = driver_lists(&store, &rule, now).unwrap();
+        let seven = lists.ready.iter().find(|o| o.order == "7").unwrap();
+        assert_eq!(seven.address.as_deref(), Some("Rua Augusta, 1200"));
+        assert_eq!(seven.phone.as_deref(), Some("+55 11 91234-5678"));
+        assert_eq!(seven.delivery_note.as_deref(), Some("ring twice"));
+        // An order whose event said nothing of it shows none.
+        let eight = lists.ready.iter().find(|o| o.order == "8").unwrap();
+        assert_eq!(eight.address, None);
+    }
 }

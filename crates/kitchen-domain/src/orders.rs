@@ -117,6 +117,18 @@ pub struct ShelfOrder {
     pub client: String,
     /// When it became ready (on the road: when it was picked up).
     pub since: String,
+    /// Where it goes, when its `order done` said so. Personal data.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The customer's phone. Personal data.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// For the driver: "ring twice".
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_note: Option<String>,
 }
 
 /// The drivers' two lists.
@@ -143,6 +155,9 @@ pub fn driver_lists(summaries: &[OrderSummary]) -> DriverLists {
             order: order.order.clone(),
             client: order.client.clone(),
             since: order.current_at.clone(),
+            address: None,
+            phone: None,
+            delivery_note: None,
         });
     }
     for list in [&mut lists.ready, &mut lists.on_the_road] {

@@ -10,7 +10,16 @@ export function driverLists(orders: readonly Order[]): DriverLists {
   const ready: ShelfOrder[] = [];
   const onTheRoad: ShelfOrder[] = [];
   for (const order of orders) {
-    const shelf = { day: order.day, order: order.order, client: order.client, since: new Date(order.currentAt).toISOString() };
+    const { address, phone, delivery_note: deliveryNote } = order.contents ?? {};
+    const shelf: ShelfOrder = {
+      day: order.day,
+      order: order.order,
+      client: order.client,
+      since: new Date(order.currentAt).toISOString(),
+      ...(address ? { address } : {}),
+      ...(phone ? { phone } : {}),
+      ...(deliveryNote ? { deliveryNote } : {}),
+    };
     if (order.current === "ready") ready.push(shelf);
     else if (order.current === "picked up") onTheRoad.push(shelf);
   }

@@ -11,4 +11,16 @@ day: string, order: string, client: string,
 /**
  * When it became ready (on the road: when it was picked up).
  */
-since: string, };
+since: string, 
+/**
+ * Where it goes, when its `order done` said so. Personal data.
+ */
+address?: string, 
+/**
+ * The customer's phone. Personal data.
+ */
+phone?: string, 
+/**
+ * For the driver: "ring twice".
+ */
+deliveryNote?: string, };
