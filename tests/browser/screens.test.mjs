@@ -170,6 +170,24 @@ describe("kitchen", () => {
     assert.equal(await card("501").getByRole("list", { name: "What to cook" }).count(), 0);
   });
 
+  it("counts what the open orders still want, all day, by item", async () => {
+    const allDay = page.getByLabel("All day");
+    await allDay.waitFor();
+    const text = await allDay.innerText();
+    // Order 502's two Margheritas are in it, with every other open order's.
+    const margherita = Number(/Margherita ×(\d+)/.exec(text)?.[1]);
+    assert.ok(margherita >= 2, text);
+    const day = await card("502").getAttribute("data-day");
+    // Order 502 now wants five, three more than before; a ready order (501) counts for nothing.
+    const more = { lines: [{ quantity: 5, item: "Margherita" }] };
+    await withMock("return mock.describeOrder(arg.day, '502', arg.more)", { day, more });
+    await withMock("return mock.describeOrder(arg.day, '501', arg.more)", { day, more });
+    await page.waitForFunction(
+      ([expected]) => document.querySelector('[aria-label="All day"]')?.textContent?.includes(`Margherita ×${expected}`),
+      [margherita + 3],
+    );
+  });
+
   it("filters the cards by order number or client", async () => {
     const search = page.getByRole("searchbox");
     await search.fill("brandão");

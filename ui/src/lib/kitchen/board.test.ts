@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageTone, boardColumns, CARD_LINES, cardLines, lineTitle, undoTap, type BoardOrder } from "./board";
+import { allDay, ageTone, boardColumns, CARD_LINES, cardLines, lineTitle, undoTap, type BoardOrder } from "./board";
 
 const thresholds = { warnAfterMinutes: 15, lateAfterMinutes: 25 };
 const MIN = 60_000;
@@ -81,5 +81,31 @@ describe("a card's lines", () => {
     expect(folded.shown.map((l) => l.item)).toEqual(["Pizza 1", "Pizza 2", "Pizza 3", "Pizza 4"]);
     expect(folded.folded).toBe(3);
     expect(cardLines(many(CARD_LINES + 3), true)).toEqual({ shown: many(CARD_LINES + 3).lines, folded: 0 });
+  });
+});
+
+describe("the all-day count", () => {
+  const order = (n: string, current: string, lines: { quantity: number; item: string; size?: string }[]): BoardOrder => ({
+    day: "2026-12-03",
+    order: n,
+    client: "Ana",
+    current,
+    createdAt: 0,
+    contents: { lines },
+  });
+
+  it("sums what the orders not yet ready want, by item, most first", () => {
+    const counted = allDay([
+      order("1", "order done", [{ quantity: 2, item: "Margherita", size: "large" }, { quantity: 1, item: "Coke" }]),
+      order("2", "in the oven", [{ quantity: 1, item: "Margherita", size: "small" }, { quantity: 1, item: "Calabresa" }]),
+      order("3", "ready", [{ quantity: 5, item: "Margherita" }]),
+      order("4", "picked up", [{ quantity: 5, item: "Calabresa" }]),
+      { day: "2026-12-03", order: "5", client: "Bia", current: "preparing", createdAt: 0 },
+    ]);
+    expect(counted).toEqual([
+      { item: "Margherita", count: 3 },
+      { item: "Calabresa", count: 1 },
+      { item: "Coke", count: 1 },
+    ]);
   });
 });

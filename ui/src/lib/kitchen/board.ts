@@ -91,3 +91,26 @@ export interface TapRequest {
 export function undoTap(last: LastTap): TapRequest {
   return { day: last.day, order: last.order, client: last.client, status: last.from ?? "cancelled" };
 }
+
+/** One item of the "all day" count: how many of it the open orders still want. */
+export interface AllDayItem {
+  item: string;
+  count: number;
+}
+
+/**
+ * The "all day" count: what the orders on the board that are not ready yet
+ * still want, summed by item (sizes together), most first, then by name.
+ */
+export function allDay(orders: readonly BoardOrder[]): AllDayItem[] {
+  const counts = new Map<string, number>();
+  for (const order of orders) {
+    if (!isKitchenStage(order.current) || order.current === "ready") continue;
+    for (const line of order.contents?.lines ?? []) {
+      counts.set(line.item, (counts.get(line.item) ?? 0) + line.quantity);
+    }
+  }
+  return [...counts]
+    .map(([item, count]) => ({ item, count }))
+    .sort((a, b) => b.count - a.count || a.item.localeCompare(b.item));
+}
