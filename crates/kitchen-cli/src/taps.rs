@@ -89,6 +89,12 @@ pub struct SimulateArgs {
     /// Keep the taps in the outbox; do not publish now
     #[arg(long)]
     no_publish: bool,
+    /// Spread the orders over the last three hours, as an evening looks: the
+    /// oldest delivered, then on the road, ready, and the newest still in the
+    /// kitchen, each tap at its moment (instead of every order through the
+    /// kitchen now)
+    #[arg(long, conflicts_with = "delivered")]
+    evening: bool,
 }
 
 #[derive(Args)]
@@ -180,6 +186,19 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
         Some(first) => first,
         None => store.highest_numeric_order()?.map_or(1, |n| n + 1),
     };
+    if args.evening {
+        let taps = simulate_evening(&mut store, &device, first, args.orders, global)?;
+        println!(
+            "simulated an evening of {} orders ({}–{}): {taps} taps",
+            args.orders,
+            first,
+            first + u64::from(args.orders) - 1,
+        );
+        if !args.no_publish {
+            publish_now(global, store).await?;
+        }
+        return Ok(());
+    }
     for i in 0..u64::from(args.orders) {
         let order = (first + i).to_string();
         let client = CLIENTS[(i as usize) % CLIENTS.len()];
@@ -290,6 +309,53 @@ fn invented_contents(i: u64) -> OrderContents {
         )),
         delivery_note: (i % 5 == 2).then(|| pick(DELIVERY_NOTES, 6)),
     }
+}
+
+/// Minutes from each status to the next of an order's way: the kitchen's five
+/// steps, the shelf, the road.
+const EVENING_STEPS: [i64; 7] = [3, 7, 9, 2, 3, 6, 18];
+
+/// `orders` orders entered evenly over the last three hours, each tapped on
+/// its way at the moment it would have been, as far as it has come by now.
+/// Returns the number of taps.
+fn simulate_evening(
+    store: &mut Store,
+    device: &str,
+    first: u64,
+    orders: u32,
+    global: &Global,
+) -> Result<usize> {
+    let rule = business_day(global, store)?;
+    let now = Utc::now();
+    let span = chrono::Duration::minutes(180);
+    let way: Vec<Status> = Status::KITCHEN
+        .iter()
+        .copied()
+        .chain([Status::PickedUp, Status::Delivered])
+        .collect();
+    let mut taps = 0;
+    for i in 0..u64::from(orders) {
+        let order = (first + i).to_string();
+        let client = CLIENTS[(i as usize) % CLIENTS.len()];
+        let entered = now - span + span * i as i32 / orders as i32;
+        let day = rule.day_of(entered);
+        let mut at = entered;
+        for (step, status) in way.iter().enumerate() {
+            if at > now {
+                break;
+            }
+            let contents = match status {
+                Status::OrderDone => invented_contents(first + i),
+                _ => OrderContents::default(),
+            };
+            store.record_tap_with(day, &order, *status, client, device, at, contents)?;
+            taps += 1;
+            // Some orders take longer: a busy oven, a far address.
+            let slower = (i % 4) as i64;
+            at += chrono::Duration::minutes(EVENING_STEPS.get(step).copied().unwrap_or(0) + slower);
+        }
+    }
+    Ok(taps)
 }
 
 /// Drains the outbox once; an unreachable cloud leaves the taps safely queued.

@@ -615,3 +615,50 @@ fn an_order_done_tap_says_what_the_order_is_and_a_bad_field_is_named() {
         "the order done and its ready, nothing refused"
     );
 }
+
+#[test]
+fn an_evening_simulated_has_orders_at_every_stage_each_tap_at_its_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = chrono::Utc::now();
+    let out = run(kitchen(dir.path(), "counter", "http://127.0.0.1:9").args([
+        "simulate",
+        "--orders",
+        "120",
+        "--evening",
+        "--no-publish",
+    ]));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("simulated an evening of 120 orders"),
+        "{out:?}"
+    );
+    let entries = kitchen_store::Store::open_in(dir.path())
+        .unwrap()
+        .outbox_entries(true, 2000)
+        .unwrap();
+    // Where each order stands: its latest status.
+    let mut latest: std::collections::BTreeMap<&str, (&chrono::DateTime<chrono::Utc>, &str)> =
+        Default::default();
+    for entry in &entries {
+        let seen = latest
+            .entry(&entry.order)
+            .or_insert((&entry.tapped_at, &entry.status));
+        if entry.tapped_at >= *seen.0 {
+            *seen = (&entry.tapped_at, &entry.status);
+        }
+        assert!(entry.tapped_at <= chrono::Utc::now(), "a tap in the future");
+        assert!(entry.tapped_at >= started - chrono::Duration::minutes(181));
+    }
+    assert_eq!(latest.len(), 120);
+    let stages: std::collections::BTreeSet<&str> = latest.values().map(|(_, s)| *s).collect();
+    for stage in [
+        "order done",
+        "in the oven",
+        "ready",
+        "picked up",
+        "delivered",
+    ] {
+        assert!(stages.contains(stage), "no order {stage}: {stages:?}");
+    }
+    let delivered = latest.values().filter(|(_, s)| *s == "delivered").count();
+    assert!(delivered > 60, "{delivered} delivered of 120");
+}
