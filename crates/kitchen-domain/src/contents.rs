@@ -125,10 +125,14 @@ impl OrderContents {
         if known.is_empty() {
             return Ok(OrderContents::default());
         }
+        // The parser's own message may quote a value (an address): not said.
         let contents: OrderContents =
-            serde_json::from_value(Value::Object(known)).map_err(|e| ContractError::Invalid {
+            serde_json::from_value(Value::Object(known)).map_err(|_| ContractError::Invalid {
                 field: "detail.lines",
-                reason: format!("the order's contents are not as the contract says: {e}"),
+                reason: "the order's contents are not as the contract says: `lines` is a list of \
+                         {quantity, item, size?, modifiers?}; `note`, `address`, `phone` and \
+                         `delivery_note` are text"
+                    .into(),
             })?;
         contents.validated(status)
     }
@@ -405,8 +409,10 @@ mod tests {
         let none = serde_json::json!({ "order": "42" });
         let none = OrderContents::from_detail(none.as_object().unwrap(), Status::Ready).unwrap();
         assert!(none.is_empty());
-        let bad = serde_json::json!({ "lines": "two pizzas" });
+        let bad = serde_json::json!({ "lines": "Rua das Flores 12" });
         let bad = OrderContents::from_detail(bad.as_object().unwrap(), Status::OrderDone);
-        assert_eq!(bad.unwrap_err().field(), Some("detail.lines"));
+        let bad = bad.unwrap_err();
+        assert_eq!(bad.field(), Some("detail.lines"));
+        assert!(!bad.to_string().contains("Flores"), "{bad}");
     }
 }
