@@ -251,21 +251,7 @@ fn at_line(index: usize, err: ContractError) -> ContractError {
 /// A required text: trimmed, not empty, within `max` characters, no control
 /// characters. The error says how long it was, never what it said.
 fn text(value: &str, field: &'static str, max: usize) -> Result<String, ContractError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ContractError::Empty(field));
-    }
-    let len = value.chars().count();
-    if len > max {
-        return Err(ContractError::TooLong { field, len, max });
-    }
-    if value.chars().any(char::is_control) {
-        return Err(ContractError::Invalid {
-            field,
-            reason: "contains control characters".into(),
-        });
-    }
-    Ok(value.to_owned())
+    crate::event::non_empty_within(value.trim(), field, max)
 }
 
 /// An optional text: blank is none.

@@ -353,7 +353,11 @@ pub fn validate_device(device: &str) -> Result<String, ContractError> {
     non_empty_within(device.trim(), "device", MAX_DEVICE_CHARS)
 }
 
-fn non_empty_within(value: &str, field: &'static str, max: usize) -> Result<String, ContractError> {
+pub(crate) fn non_empty_within(
+    value: &str,
+    field: &'static str,
+    max: usize,
+) -> Result<String, ContractError> {
     if value.is_empty() {
         return Err(ContractError::Empty(field));
     }
