@@ -29,6 +29,16 @@ export function badCalls({ settings, today }) {
       [{ order: 42, status: "ready", client: "Ana" }, /order/],
       [{ status: "ready", client: "Ana" }, /order/],
     ],
+    new_order: [
+      [{ order: "", client: "Ana", form: {} }, /order/],
+      [{ order: "B-9", client: "", form: {} }, /client/],
+      [{ order: "B-9", client: "Ana", form: { lines: ["Margherita", "0x Coke"] } }, /lines\.quantity/],
+      [{ order: "B-9", client: "Ana", form: { lines: ["2x "] } }, /lines\.item/],
+      [{ order: "B-9", client: "Ana", form: { lines: ["Margherita"], phone: "call me" } }, /phone/],
+      [{ order: "B-9", client: "Ana", form: { address: "Rua A\u001b[2J" } }, /address/],
+      [{ order: "B-9", client: "Ana", form: { lines: "2x Margherita" } }, /form/],
+      [{ order: "B-9", client: "Ana" }, /form/],
+    ],
     list_day: [
       [{ day: "2026-02-30" }, /day/],
       [{ day: "yesterday" }, /day/],

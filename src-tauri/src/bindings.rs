@@ -36,6 +36,7 @@ fn generate(dir: &Path) {
     Claim::export_all(&cfg).unwrap();
     kitchen_domain::orders::DriverLists::export_all(&cfg).unwrap();
     kitchen_domain::BusinessDaySetting::export_all(&cfg).unwrap();
+    kitchen_domain::OrderForm::export_all(&cfg).unwrap();
     CommandError::export_all(&cfg).unwrap();
     DatabaseProblem::export_all(&cfg).unwrap();
     RepairReport::export_all(&cfg).unwrap();

@@ -98,6 +98,33 @@ describe("kitchen", () => {
     assert.match(await card("501").innerText(), /Zoë, "Boss"/);
   });
 
+  it("enters an order with its items, notes and address; a bad item is named where it was typed", async () => {
+    const form = page.getByRole("form", { name: "New order" });
+    await form.getByLabel("Order number").fill("510");
+    await form.getByLabel("Client").fill("Carla");
+    await form.getByRole("button", { name: "+ Items" }).click();
+    const items = form.getByLabel(/Items, one per line/);
+    await items.fill("2x Margherita (large) + olives\n0x Coke");
+    await form.getByRole("button", { name: "Add order" }).click();
+    await form.getByText(/line 2: 0 is not from 1 to 99/).waitFor();
+    assert.equal(await card("510").count(), 0, "nothing entered");
+    await items.fill("2x Margherita (large) + olives\n1x Coke 2L");
+    await form.getByLabel("Note for the kitchen").fill("cut in 8");
+    await form.getByLabel("Delivery address").fill("Rua Augusta, 1200");
+    await form.getByLabel("Phone").fill("+55 11 91234-5678");
+    await form.getByLabel("Note for the driver").fill("ring twice");
+    await form.getByRole("button", { name: "Add order" }).click();
+    const cooking = card("510").getByRole("list", { name: "What to cook" });
+    await cooking.waitFor();
+    assert.match(await cooking.innerText(), /2× Margherita \(large\)\s*\+ olives\s*1× Coke 2L/);
+    assert.equal(await card("510").locator(".note").innerText(), "cut in 8");
+    assert.equal(await form.getByLabel(/Items, one per line/).count(), 0, "the form closes once entered");
+    // The address waits for the drivers; the kitchen's card does not show it.
+    assert.doesNotMatch(await card("510").innerText(), /Rua Augusta/);
+    await page.getByRole("button", { name: /Undo #510 \(cancel order\)/ }).click();
+    await card("510").waitFor({ state: "detached" });
+  });
+
   it("refuses an order number already used today", async () => {
     const form = page.getByRole("form", { name: "New order" });
     await form.getByLabel("Order number").fill("501");

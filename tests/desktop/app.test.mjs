@@ -209,8 +209,18 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
   await click('nav[aria-label="Screens"] button', "Kitchen");
   await type("form.new-order label:nth-of-type(1) input", ORDER);
   await type("form.new-order label:nth-of-type(2) input", "Ana Desktop");
+  // What it is and where it goes, typed at the counter.
+  await click("form.new-order button", "+ Items");
+  // WebDriver's Enter key (U+E007) starts the next line.
+  await type('form.new-order textarea[name="lines"]', "2x Margherita (large) + olives\uE0071x Guaraná 2L");
+  await type('form.new-order input[name="note"]', "cut in 8");
+  await type('form.new-order input[name="address"]', "Rua Augusta, 1200");
+  await type('form.new-order input[name="phone"]', "+55 11 91234-5678");
   await click("form.new-order button", "Add order");
   await until("the new card", () => element(`.column[data-stage="order-done"] [data-order="${ORDER}"]`));
+  await until("the card says what to cook", () => element(`.board .card[data-order="${ORDER}"] .lines li:nth-child(2)`, "1× Guaraná 2L"));
+  assert.ok(await element(`.board .card[data-order="${ORDER}"] .lines li`, "+ olives"), "the first line's modifier");
+  assert.ok(await element(`.board .card[data-order="${ORDER}"] .note`, "cut in 8"), "the kitchen's note on the card");
   await screenshot("kitchen");
 
   const stages = ["Preparing", "In the oven", "Left the oven", "Packing for delivery", "Ready"];
@@ -225,6 +235,8 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
   // This device is a driver station: the queue hands it the ready order.
   const shown = await until("a desktop notification", async () => notifications().find((n) => n.includes(`Order ${ORDER} is ready`)), 60_000);
   assert.match(shown, /Ana Desktop/);
+  await until("where it goes", () => element(`.row.ready[data-order="${ORDER}"]`, "Rua Augusta, 1200"));
+  assert.ok(await element(`.row.ready[data-order="${ORDER}"]`, "+55 11 91234-5678"), "the phone");
   await screenshot("drivers");
   await click(`.row.ready[data-order="${ORDER}"] button`, "Claim");
   await until("claimed", () => element(`.row.ready[data-order="${ORDER}"]`, "Claimed here"));

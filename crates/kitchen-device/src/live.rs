@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kitchen_domain::orders::DriverLists;
-use kitchen_domain::{day_key, BusinessDay, BusinessDaySetting, Status, Tap};
+use kitchen_domain::{
+    day_key, BusinessDay, BusinessDaySetting, OrderContents, OrderForm, Status, Tap,
+};
 use kitchen_store::{Claim, DayViewRow, DeviceRole, DeviceSettings, Store, StoreError};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
@@ -594,6 +596,31 @@ impl LiveDevice {
         day: Option<&str>,
     ) -> Result<TapReceipt, DeviceError> {
         let status: Status = status.parse().map_err(StoreError::from)?;
+        self.tap(order, status, client, day, OrderContents::default())
+            .await
+    }
+
+    /// A new order of today, entered with what it is: its `order done` tap
+    /// carries the form's lines (as typed), notes and where it goes.
+    pub async fn record_new_order(
+        &self,
+        order: &str,
+        client: &str,
+        form: OrderForm,
+    ) -> Result<TapReceipt, DeviceError> {
+        let contents = form.contents().map_err(StoreError::from)?;
+        self.tap(order, Status::OrderDone, client, None, contents)
+            .await
+    }
+
+    async fn tap(
+        &self,
+        order: &str,
+        status: Status,
+        client: &str,
+        day: Option<&str>,
+        contents: OrderContents,
+    ) -> Result<TapReceipt, DeviceError> {
         let device = self.device();
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
@@ -604,7 +631,7 @@ impl LiveDevice {
                 let day = views::tap_day(store, &rule, &order, day.as_deref(), now)?;
                 // The wall clock is this device's own: the tap keeps its moment,
                 // and the hybrid logical clock puts it after what the device has seen.
-                store.record_tap(day, &order, status, &client, &device, Utc::now())
+                store.record_tap_with(day, &order, status, &client, &device, Utc::now(), contents)
             })
             .await?;
         self.shared.publish_now.notify_one();

@@ -26,6 +26,45 @@ pub const MAX_NOTE_CHARS: usize = 200;
 pub const MAX_ADDRESS_CHARS: usize = 200;
 pub const MAX_PHONE_CHARS: usize = 30;
 
+/// An order as the counter types it: each line as a person writes it
+/// (`2x Margherita (large) + olives`), and the notes and where it goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OrderForm {
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub lines: Vec<String>,
+    #[ts(optional)]
+    pub note: Option<String>,
+    #[ts(optional)]
+    pub address: Option<String>,
+    #[ts(optional)]
+    pub phone: Option<String>,
+    #[ts(optional)]
+    pub delivery_note: Option<String>,
+}
+
+impl OrderForm {
+    /// The contents the form says, checked; blank lines are skipped.
+    pub fn contents(self) -> Result<OrderContents, ContractError> {
+        let lines = self
+            .lines
+            .iter()
+            .map(|line| line.trim())
+            .filter(|line| !line.is_empty())
+            .enumerate()
+            .map(|(i, line)| line.parse::<OrderLine>().map_err(|e| at_line(i, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        OrderContents {
+            lines,
+            note: self.note,
+            address: self.address,
+            phone: self.phone,
+            delivery_note: self.delivery_note,
+        }
+        .validated(Status::OrderDone)
+    }
+}
+
 /// One line of an order: `2× Margherita (large) + olives, no onion`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OrderLine {
@@ -377,6 +416,30 @@ mod tests {
             ..Default::default()
         };
         assert!(done(blank).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_typed_order_form_becomes_checked_contents() {
+        let form = OrderForm {
+            lines: vec![
+                "2x Margherita (large) + olives".into(),
+                "  ".into(),
+                "Coke".into(),
+            ],
+            note: Some("cut in 8".into()),
+            phone: Some(" ".into()),
+            ..OrderForm::default()
+        };
+        let contents = form.contents().unwrap();
+        assert_eq!(contents.lines.len(), 2);
+        assert_eq!(contents.phone, None);
+        let bad = OrderForm {
+            lines: vec!["Margherita".into(), "0x Coke".into()],
+            ..OrderForm::default()
+        };
+        let err = bad.contents().unwrap_err();
+        assert_eq!(err.field(), Some("lines.quantity"));
+        assert!(err.to_string().contains("line 2"), "{err}");
     }
 
     #[test]

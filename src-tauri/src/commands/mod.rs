@@ -46,6 +46,8 @@ commands! {
     connection::get_connection_state() -> kitchen_device::live::ConnectionState;
     taps::tap_status(order: String, status: String, client: String, day: Option<String>)
         -> kitchen_device::live::TapReceipt;
+    taps::new_order(order: String, client: String, form: kitchen_domain::OrderForm)
+        -> kitchen_device::live::TapReceipt;
     day::list_day(day: String) -> Vec<kitchen_store::DayViewRow>;
     day::list_open() -> Vec<kitchen_store::DayViewRow>;
     day::list_drivers() -> kitchen_domain::orders::DriverLists;

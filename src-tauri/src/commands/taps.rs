@@ -23,3 +23,18 @@ pub async fn tap_status(
         .record_tap(&order, &status, &client, day.as_deref())
         .await?)
 }
+
+/// Enters a new order of today with what it is: its `order done` carries the
+/// form's lines (as typed: `2x Margherita (large) + olives`), notes and where
+/// it goes. A bad line or field is refused naming it.
+#[tauri::command]
+#[tracing::instrument(skip(device, client, form), err)]
+pub async fn new_order(
+    device: State<'_, Device>,
+    order: String,
+    client: String,
+    form: kitchen_domain::OrderForm,
+) -> Result<TapReceipt, CommandError> {
+    let live = device.live().await?;
+    Ok(live.record_new_order(&order, &client, form).await?)
+}

@@ -1,6 +1,6 @@
 import { COMMAND_ARGS, type Commands } from "./bindings/commands";
 import { BackendError } from "./error";
-import type { Backend, DeviceSettings } from "./types";
+import type { Backend, DeviceSettings, OrderForm } from "./types";
 
 type Command = keyof Commands;
 
@@ -49,6 +49,8 @@ export async function dispatch(backend: Backend, command: string, args: Record<s
       return backend.getConnectionState();
     case "tap_status":
       return backend.tapStatus(text("order"), text("status"), text("client"), (args.day as string | null) ?? null);
+    case "new_order":
+      return backend.newOrder(text("order"), text("client"), args.form as OrderForm);
     case "list_day":
       return backend.listDay(text("day"));
     case "list_open":

@@ -19,6 +19,7 @@ export type {
   Events,
   NotificationHealth,
   OrderContents,
+  OrderForm,
   OrderLine,
   RepairReport,
   ResourceCheck,

@@ -19,6 +19,8 @@ import type {
   RepairReport,
   ResourceCheck,
   OrderContents,
+  OrderForm,
+  OrderLine,
   TapReceipt,
 } from "./types";
 
@@ -94,6 +96,49 @@ type Handlers = { [E in keyof Events]: Set<(payload: Events[E]) => void> };
 /** Input refused because of `field`, as the app's commands refuse it. */
 function invalid(field: string, message: string): BackendError {
   return new BackendError({ code: "invalid_input", message, field });
+}
+
+/**
+ * The in-memory stand-in for the core's reading of a typed order
+ * (`kitchen_domain::OrderForm`): "2x Margherita (large) + olives" per line,
+ * the same bounds, an error naming the field.
+ */
+function formContents(form: OrderForm): OrderContents | null {
+  if (typeof form !== "object" || form === null || (form.lines !== undefined && !Array.isArray(form.lines))) {
+    throw invalid("form", "invalid args `form` for command `new_order`: `lines` is a list of text");
+  }
+  const lines: OrderLine[] = (form.lines ?? [])
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .map((text, i) => {
+      const at = (field: string, reason: string) => invalid(field, `field \`${field}\` is invalid: line ${i + 1}: ${reason}`);
+      const [head, mods] = text.split(/\+(.*)/s, 2);
+      const counted = /^(\d+)\s*(?:[xX×](?=\s|$))?\s+(.*)$|^(\d+)[xX×]$/.exec(head.trim());
+      const quantity = counted ? Number(counted[1] ?? counted[3]) : 1;
+      let item = counted ? (counted[2] ?? "") : head.trim();
+      let size: string | undefined;
+      const sized = /^(.*)\(([^()]*)\)\s*$/.exec(item);
+      if (sized) [item, size] = [sized[1].trim(), sized[2].trim() || undefined];
+      if (!(quantity >= 1 && quantity <= 99)) throw at("lines.quantity", `${quantity} is not from 1 to 99`);
+      if (item.trim() === "") throw at("lines.item", "empty");
+      const modifiers = (mods ?? "").split(",").map((m) => m.trim()).filter((m) => m !== "");
+      return { quantity, item: required(item, "lines.item", 60), ...(size ? { size } : {}), ...(modifiers.length ? { modifiers } : {}) };
+    });
+  if (lines.length > 50) throw invalid("lines", `field \`lines\` is invalid: ${lines.length} lines, at most 50`);
+  const text = (value: string | undefined, field: string, max: number) =>
+    value === undefined || value.trim() === "" ? undefined : required(value, field, max);
+  const phone = text(form.phone, "phone", 30);
+  if (phone !== undefined && (!/^[\d +\-().]+$/.test(phone) || (phone.match(/\d/g) ?? []).length < 3)) {
+    throw invalid("phone", "field `phone` is invalid: is not a phone number (digits, spaces and + - ( ) . only)");
+  }
+  const contents: OrderContents = {
+    ...(lines.length ? { lines } : {}),
+    ...(text(form.note, "note", 200) ? { note: form.note?.trim() } : {}),
+    ...(text(form.address, "address", 200) ? { address: form.address?.trim() } : {}),
+    ...(phone ? { phone } : {}),
+    ...(text(form.deliveryNote, "delivery_note", 200) ? { delivery_note: form.deliveryNote?.trim() } : {}),
+  };
+  return Object.keys(contents).length ? contents : null;
 }
 
 function required(value: string, field: string, max: number): string {
@@ -337,6 +382,14 @@ export class MockBackend implements Backend {
     });
     this.#emit("mirror-updated", { day: orderDay });
     return { eventId, day: orderDay, order, status, client, device, seq: this.#seq, time };
+  }
+
+  async newOrder(order: string, client: string, form: OrderForm): Promise<TapReceipt> {
+    this.#intact();
+    const contents = formContents(form);
+    const receipt = await this.tapStatus(order, "order done", client, null);
+    if (contents) this.describeOrder(receipt.day, receipt.order, contents);
+    return receipt;
   }
 
   /** The business day an order number tapped without one means: the board's order of that number, else today. */

@@ -20,6 +20,10 @@ export class TauriBackend implements T.Backend {
     return call("tap_status", { order, status, client, day });
   }
 
+  newOrder(order: string, client: string, form: T.OrderForm): Promise<T.TapReceipt> {
+    return call("new_order", { order, client, form });
+  }
+
   listDay(day: string): Promise<T.DayViewRow[]> {
     return call("list_day", { day });
   }

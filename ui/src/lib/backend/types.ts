@@ -6,6 +6,7 @@ import type { DayViewRow } from "./bindings/DayViewRow";
 import type { DeviceSettings } from "./bindings/DeviceSettings";
 import type { DriverLists } from "./bindings/DriverLists";
 import type { Events } from "./bindings/events";
+import type { OrderForm } from "./bindings/OrderForm";
 import type { RepairReport } from "./bindings/RepairReport";
 import type { ResourceCheck } from "./bindings/ResourceCheck";
 import type { TapReceipt } from "./bindings/TapReceipt";
@@ -26,6 +27,7 @@ export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
 export type { NotificationHealth } from "./bindings/NotificationHealth";
 export type { OrderContents } from "./bindings/OrderContents";
+export type { OrderForm } from "./bindings/OrderForm";
 export type { OrderLine } from "./bindings/OrderLine";
 export type { RepairReport } from "./bindings/RepairReport";
 export type { ResourceCheck } from "./bindings/ResourceCheck";
@@ -43,6 +45,8 @@ export interface Backend {
    * `day` is the order's business day (a card's); `null` for a new order.
    */
   tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt>;
+  /** A new order of today with what it is (its lines as typed, notes, where it goes). */
+  newOrder(order: string, client: string, form: OrderForm): Promise<TapReceipt>;
   /** A business day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
   listDay(day: string): Promise<DayViewRow[]>;
   /** Every open order of the last 24 hours, whatever its business day: the kitchen board. */

@@ -36,6 +36,10 @@ export class WatchedBackend implements T.Backend {
     return this.#watch(() => this.#inner.tapStatus(order, status, client, day));
   }
 
+  newOrder(order: string, client: string, form: T.OrderForm): Promise<T.TapReceipt> {
+    return this.#watch(() => this.#inner.newOrder(order, client, form));
+  }
+
   listDay(day: string): Promise<T.DayViewRow[]> {
     return this.#watch(() => this.#inner.listDay(day));
   }

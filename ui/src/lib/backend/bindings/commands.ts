@@ -6,6 +6,7 @@ import type { DatabaseProblem } from "./DatabaseProblem";
 import type { DayViewRow } from "./DayViewRow";
 import type { DeviceSettings } from "./DeviceSettings";
 import type { DriverLists } from "./DriverLists";
+import type { OrderForm } from "./OrderForm";
 import type { RepairReport } from "./RepairReport";
 import type { ResourceCheck } from "./ResourceCheck";
 import type { TapReceipt } from "./TapReceipt";
@@ -15,6 +16,7 @@ export type Commands = {
   get_app_info: { args: {}; result: AppInfo };
   get_connection_state: { args: {}; result: ConnectionState };
   tap_status: { args: { order: string; status: string; client: string; day: string | null }; result: TapReceipt };
+  new_order: { args: { order: string; client: string; form: OrderForm }; result: TapReceipt };
   list_day: { args: { day: string }; result: Array<DayViewRow> };
   list_open: { args: {}; result: Array<DayViewRow> };
   list_drivers: { args: {}; result: DriverLists };
@@ -33,6 +35,7 @@ export const COMMAND_ARGS = {
   get_app_info: {},
   get_connection_state: {},
   tap_status: { order: "string", status: "string", client: "string", day: "string | null" },
+  new_order: { order: "string", client: "string", form: "OrderForm" },
   list_day: { day: "string" },
   list_open: {},
   list_drivers: {},
