@@ -57,9 +57,7 @@ impl Intercept for CallLog {
         if let Some(metadata) = cfg.load::<Metadata>() {
             let action = iam_action(metadata.service(), metadata.name());
             let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
-            if !actions.contains(&action) {
-                actions.insert(action);
-            }
+            actions.insert(action);
         }
         Ok(())
     }
