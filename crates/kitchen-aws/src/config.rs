@@ -31,6 +31,9 @@ pub struct CloudConfig {
     pub store_time_zone: Option<String>,
     /// The hour a business day starts at (`STORE_DAY_START_HOUR`), when told.
     pub day_start_hour: Option<u8>,
+    /// How many days the table keeps an order's address and phone
+    /// (`PERSONAL_DATA_DAYS`), when told: the store function's setting.
+    pub personal_data_days: Option<u32>,
 }
 
 impl Default for CloudConfig {
@@ -46,9 +49,16 @@ impl Default for CloudConfig {
             delivery_queue: "waiting-delivery".into(),
             store_time_zone: None,
             day_start_hour: None,
+            personal_data_days: None,
         }
     }
 }
+
+/// The template's default for how long the table keeps an order's address
+/// and phone (`PersonalDataDays`).
+pub const DEFAULT_PERSONAL_DATA_DAYS: u32 = 30;
+/// The longest the template allows.
+pub const MAX_PERSONAL_DATA_DAYS: u32 = 365;
 
 /// The template's default store time zone.
 pub const DEFAULT_STORE_TIME_ZONE: &str = "UTC";
@@ -95,7 +105,27 @@ impl CloudConfig {
             }
             parsed
         });
+        config.personal_data_days = var("PERSONAL_DATA_DAYS").and_then(|days| {
+            let parsed = days
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=MAX_PERSONAL_DATA_DAYS).contains(d));
+            if parsed.is_none() {
+                tracing::warn!(
+                    "PERSONAL_DATA_DAYS {days:?} is not a number of days from 1 to \
+                     {MAX_PERSONAL_DATA_DAYS}; the default ({DEFAULT_PERSONAL_DATA_DAYS}) is used"
+                );
+            }
+            parsed
+        });
         config
+    }
+
+    /// How many days the table keeps an order's address and phone.
+    pub fn personal_data_days(&self) -> u32 {
+        self.personal_data_days
+            .unwrap_or(DEFAULT_PERSONAL_DATA_DAYS)
     }
 
     /// The business day this process was told (`STORE_TIME_ZONE`,

@@ -8,12 +8,20 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Duration, Utc};
 use kitchen_domain::{
-    day_key, order_key, parse_day, parse_envelope, time_key, BusinessDay, ContractError,
+    day_key, order_key, parse_day, parse_envelope, time_key, BusinessDay, Contact, ContractError,
     StatusEvent,
 };
 use thiserror::Error;
 
+use crate::table::{CONTACT, EXPIRES_AT};
 use crate::CloudError;
+
+/// An event's detail as the history keeps it: without the personal data.
+fn history_detail(event: &StatusEvent) -> serde_json::Value {
+    let mut detail = event.detail.clone();
+    Contact::take_from(&mut detail);
+    detail
+}
 
 /// A tap stamped this long after it arrived came from a clock that runs ahead:
 /// it is kept, and marked with how far ahead it was.
@@ -147,6 +155,8 @@ pub struct StoreFunction {
     dynamodb: aws_sdk_dynamodb::Client,
     table: String,
     business_day: BusinessDay,
+    /// How long an order's contact (address, phone) is kept.
+    personal_data: Duration,
 }
 
 impl StoreFunction {
@@ -159,7 +169,14 @@ impl StoreFunction {
             dynamodb,
             table: table.into(),
             business_day,
+            personal_data: Duration::days(i64::from(crate::config::DEFAULT_PERSONAL_DATA_DAYS)),
         }
+    }
+
+    /// Keeps orders' contacts for `days` days after they are stored.
+    pub fn keeping_personal_data(mut self, days: u32) -> StoreFunction {
+        self.personal_data = Duration::days(i64::from(days));
+        self
     }
 
     /// The store function on the table and business day of `clients`'
@@ -173,14 +190,22 @@ impl StoreFunction {
             clients.dynamodb.clone(),
             &clients.config.table_name,
             business_day,
-        ))
+        )
+        .keeping_personal_data(clients.config.personal_data_days()))
     }
 
     /// Writes the business day this function files orders by into the table,
     /// for the devices: done when the function starts.
+    /// With it, how many days it keeps orders' contacts.
     pub async fn publish_business_day(&self) -> Result<(), CloudError> {
-        crate::stack_settings::publish_business_day(&self.dynamodb, &self.table, &self.business_day)
-            .await
+        crate::stack_settings::publish_business_day(
+            &self.dynamodb,
+            &self.table,
+            &self.business_day,
+        )
+        .await?;
+        let days = u32::try_from(self.personal_data.num_days()).unwrap_or(u32::MAX);
+        crate::stack_settings::publish_personal_data_days(&self.dynamodb, &self.table, days).await
     }
 
     /// Handles a batch as SQS delivers it and returns the messages that failed,
@@ -223,8 +248,16 @@ impl StoreFunction {
     /// same (order of the day, status): a conditional write on `time#event_id`.
     /// The item is stamped with the moment it is written, by this function's
     /// clock: the arrival feed devices follow.
+    ///
+    /// An `order done` with an address, a phone or a driver's note is stored
+    /// in two items: the event without them, which the history keeps, and the
+    /// order's contact, which the table deletes after the personal-data days.
     pub async fn store_event(&self, event: &StatusEvent) -> Result<Stored, StoreFnError> {
-        let item = self.item(event, Utc::now())?;
+        let now = Utc::now();
+        let item = self.item(event, now)?;
+        if let Some(contact) = self.contact_item(event, now)? {
+            self.store_contact(event, contact).await?;
+        }
         let result = self
             .dynamodb
             .put_item()
@@ -281,8 +314,9 @@ impl StoreFunction {
             ("day".to_owned(), s(&day)),
             ("time_event_id".to_owned(), s(&event.time_event_id())),
             ("version".to_owned(), s(&event.version)),
-            // The detail as received: fields of newer versions are kept.
-            ("detail".to_owned(), s(&event.detail.to_string())),
+            // The detail as received (fields of newer versions are kept), but
+            // for the personal data, which goes to the order's contact item.
+            ("detail".to_owned(), s(&history_detail(event).to_string())),
             ("stored_at".to_owned(), s(&stored)),
             (
                 "arrival_day".to_owned(),
@@ -307,6 +341,75 @@ impl StoreFunction {
             );
         }
         Ok(item)
+    }
+
+    /// The contact item of an event that carries personal data, kept until
+    /// [`EXPIRES_AT`] (the table's time to live); `None` for any other event.
+    pub fn contact_item(
+        &self,
+        event: &StatusEvent,
+        stored_at: DateTime<Utc>,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, ContractError> {
+        let mut detail = event.detail.clone();
+        let Some(contact) = Contact::take_from(&mut detail) else {
+            return Ok(None);
+        };
+        let s = |v: &str| AttributeValue::S(v.to_owned());
+        let day = self.day_of(event)?;
+        let expires = stored_at + self.personal_data;
+        let mut item = HashMap::from([
+            ("order_key".to_owned(), s(&order_key(&day, &event.order))),
+            ("status".to_owned(), s(CONTACT)),
+            ("order".to_owned(), s(&event.order)),
+            // Not `day`: an item with it would be in the by-day index.
+            ("day_of_order".to_owned(), s(&day)),
+            ("event_id".to_owned(), s(&event.event_id)),
+            ("time_event_id".to_owned(), s(&event.time_event_id())),
+            ("stored_at".to_owned(), s(&time_key(stored_at))),
+            (
+                EXPIRES_AT.to_owned(),
+                AttributeValue::N(expires.timestamp().to_string()),
+            ),
+        ]);
+        for (name, value) in [
+            ("address", contact.address),
+            ("phone", contact.phone),
+            ("delivery_note", contact.delivery_note),
+        ] {
+            if let Some(value) = value {
+                item.insert(name.to_owned(), s(&value));
+            }
+        }
+        Ok(Some(item))
+    }
+
+    /// Writes an order's contact unless the table holds one of a later
+    /// `order done` of the same order.
+    async fn store_contact(
+        &self,
+        event: &StatusEvent,
+        item: HashMap<String, AttributeValue>,
+    ) -> Result<(), StoreFnError> {
+        let result = self
+            .dynamodb
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(
+                "attribute_not_exists(#order_key) OR #time_event_id <= :time_event_id",
+            )
+            .expression_attribute_names("#order_key", "order_key")
+            .expression_attribute_names("#time_event_id", "time_event_id")
+            .expression_attribute_values(":time_event_id", AttributeValue::S(event.time_event_id()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(_)) => Ok(()),
+                _ => Err(CloudError::call("PutItem", &self.table, err).into()),
+            },
+        }
     }
 
     /// The order's business day: the one its event names (checked against its

@@ -150,6 +150,9 @@ async fn up(global: &Global, port: u16) -> Result<()> {
     deploy_stack(&clients, None)
         .await
         .context("deploying the template to the local cloud")?;
+    local_cloud::complete_local_stack(&clients)
+        .await
+        .context("completing the local cloud's table")?;
     if !state.worker_pid.is_some_and(local_cloud::pid_alive) {
         state.worker_pid = Some(spawn_worker(global, &state.endpoint, &dir)?);
         state.save(&dir)?;

@@ -92,6 +92,11 @@ struct Global {
     /// `cloud up`, `cloud deploy` and the store worker set (default 4)
     #[arg(long, global = true, env = "STORE_DAY_START_HOUR", value_parser = clap::value_parser!(u8).range(0..24))]
     day_start_hour: Option<u8>,
+    /// Days the table keeps an order's address, phone and driver's note
+    /// (1-365): what `cloud up`, `cloud deploy` and the store worker set
+    /// (default 30); devices forget them on the stack's schedule
+    #[arg(long, global = true, env = "PERSONAL_DATA_DAYS", value_parser = clap::value_parser!(u32).range(1..=365))]
+    personal_data_days: Option<u32>,
     /// The names set by a flag or a variable, not left to their defaults: a
     /// deploy keeps the stack's own for the others.
     #[arg(skip)]
@@ -115,6 +120,7 @@ impl Global {
             store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
             day_start_hour: self.day_start_hour,
             alarm_email: None,
+            personal_data_days: self.personal_data_days,
         };
     }
 
@@ -135,6 +141,7 @@ impl Global {
             delivery_queue: self.delivery_queue.clone(),
             store_time_zone: self.store_time_zone.clone().filter(|z| !z.is_empty()),
             day_start_hour: self.day_start_hour,
+            personal_data_days: self.personal_data_days,
         })
     }
 }

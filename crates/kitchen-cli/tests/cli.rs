@@ -56,22 +56,37 @@ async fn simulating_100_orders_stores_600_events_and_sends_100_ready_orders_to_t
         );
     }
 
-    // Each "order done" says what the order is, for the kitchen and the
-    // driver; the other statuses carry nothing of it.
+    // Each "order done" says what the order is, for the kitchen; the other
+    // statuses carry nothing of it. Where it goes is personal data: each order
+    // has a contact item of its own, which expires.
     for row in &rows {
         let detail: serde_json::Value = serde_json::from_str(&row.detail).unwrap();
         let status = row.status.parse().unwrap();
         let contents = OrderContents::from_detail(detail.as_object().unwrap(), status).unwrap();
         if status == kitchen_domain::Status::OrderDone {
-            assert!(
-                !contents.lines.is_empty() && contents.address.is_some(),
-                "{}",
-                row.detail
-            );
+            assert!(!contents.lines.is_empty(), "{}", row.detail);
+            assert_eq!(contents.address, None, "{}", row.detail);
+            assert_eq!(contents.phone, None, "{}", row.detail);
         } else {
             assert!(contents.is_empty(), "{}", row.detail);
         }
     }
+    let scanned = cloud
+        .clients
+        .dynamodb
+        .scan()
+        .table_name(&cloud.clients.config.table_name)
+        .send()
+        .await
+        .unwrap();
+    let contacts: Vec<_> = scanned
+        .items()
+        .iter()
+        .filter_map(kitchen_aws::table::contact_item)
+        .collect();
+    assert_eq!(contacts.len(), 100, "one contact per order");
+    assert!(contacts.iter().all(|c| c.contact.address.is_some()
+        && c.expires_at > chrono::Utc::now() + chrono::Duration::days(29)));
 
     let ready = receive_all(&cloud.clients, "waiting-delivery").await;
     assert_eq!(ready.len(), 100);

@@ -2,7 +2,7 @@
 //! (`kitchen_aws::stack_settings`) and kept in the device's database for when
 //! it is offline.
 
-use kitchen_aws::stack_settings::read_business_day;
+use kitchen_aws::stack_settings::read_stack_settings;
 use kitchen_aws::{Clients, CloudConfig, CloudError};
 use kitchen_domain::BusinessDaySetting;
 
@@ -31,18 +31,27 @@ pub fn known_business_day(
     })
 }
 
-/// Reads the stack's business day from the table and keeps it on the device.
-/// `None`: the stack has not written one yet.
+/// Reads the stack's settings from the table and keeps them on the device:
+/// the business day, and how long personal data is kept. `None`: the stack
+/// has not written a business day yet.
 pub async fn learn_business_day(
     store: &mut impl crate::writer::StoreAccess,
     clients: &Clients,
 ) -> Result<Option<BusinessDaySetting>, DeviceError> {
-    let setting = read_business_day(clients).await?;
-    if let Some(setting) = setting.clone() {
+    let settings = read_stack_settings(clients).await?;
+    let setting = settings.business_day.clone();
+    let days = settings.personal_data_days;
+    if setting.is_some() || days.is_some() {
+        let saving = setting.clone();
         store
             .with(move |s| {
-                if s.saved_business_day()?.as_ref() != Some(&setting) {
-                    s.save_business_day(&setting)?;
+                if let Some(setting) = saving {
+                    if s.saved_business_day()?.as_ref() != Some(&setting) {
+                        s.save_business_day(&setting)?;
+                    }
+                }
+                if let Some(days) = days {
+                    s.set_device_value(crate::personal::PERSONAL_DATA_DAYS, &days.to_string())?;
                 }
                 Ok(())
             })

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod device_config;
 pub mod live;
 pub mod mirror;
+pub mod personal;
 pub mod publisher;
 pub mod repair;
 pub mod views;

@@ -22,6 +22,7 @@ use ts_rs::TS;
 use crate::business_day::{known_business_day, learn_business_day};
 use crate::delivery::{DeliveryPoller, Notifier, NotifyError, PollTurn};
 use crate::mirror::MirrorSync;
+use crate::personal;
 use crate::publisher::{Publisher, PublisherHealth};
 use crate::writer::{Priority, Readers, StoreAccess, Writer, READERS};
 use kitchen_aws::clock::ClockWatch;
@@ -229,6 +230,8 @@ struct Shared {
     publish_now: Arc<Notify>,
     mirror_now: Notify,
     check_now: Notify,
+    /// A driver station's orders changed: look for their contacts.
+    contacts_now: Notify,
     /// Changes only when the settings are saved.
     device: Mutex<String>,
     /// The stack's business day; replaced when the cloud says otherwise.
@@ -470,6 +473,7 @@ impl LiveDevice {
             publish_now: Arc::new(Notify::new()),
             mirror_now: Notify::new(),
             check_now: Notify::new(),
+            contacts_now: Notify::new(),
             device: Mutex::new(device),
             business_day: Mutex::new(business_day),
             clock: Mutex::new(ClockWatch::default()),
@@ -776,6 +780,13 @@ async fn spawn_loops(
     }
     loops.spawn_task(follow_publisher(shared.clone(), health_rx));
     loops.spawn_task(follow_counts(shared.clone()));
+    if settings.role == DeviceRole::DriverStation {
+        loops.spawn(ContactLoop {
+            shared: shared.clone(),
+            clients: clients.clone(),
+            store: writer.clone(),
+        });
+    }
     match (settings.role, notifier) {
         (DeviceRole::DriverStation, Some(notifier)) => {
             let reporting = shared.clone();
@@ -788,6 +799,10 @@ async fn spawn_loops(
                     shared.rule(),
                 )
                 .polling(move |turn| {
+                    if matches!(turn, PollTurn::Polled(Ok(report)) if !report.new_orders.is_empty())
+                    {
+                        reporting.contacts_now.notify_one();
+                    }
                     reporting.refresh(|outcomes| record_turn(outcomes, turn, Utc::now()))
                 }),
             );
@@ -864,7 +879,58 @@ impl Loop for UpkeepLoop {
             // Tried again at the next interval.
             Err(err) => tracing::warn!("cannot prune old days: {err}"),
         }
+        let now = shared.cloud_now();
+        let today = shared.rule().day_of(now);
+        let mut store = shared.writer.clone();
+        match personal::forget(&mut store, now, today, || stop.is_cancelled()).await {
+            Ok(forgotten) if forgotten.total() > 0 => tracing::info!(
+                contacts = forgotten.contacts,
+                taps = forgotten.taps,
+                mirror_rows = forgotten.mirror_rows,
+                "forgot the personal data past its time"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::warn!("cannot forget old personal data: {err}"),
+        }
         Ok(Pace::After(PRUNE_INTERVAL))
+    }
+}
+
+/// On a driver station: the contacts of the orders on its lists, read from
+/// the table when an order comes (the mirror or the delivery queue brought
+/// it) and every [`personal::CONTACTS_INTERVAL`].
+struct ContactLoop {
+    shared: Arc<Shared>,
+    clients: Clients,
+    store: Writer,
+}
+
+impl Loop for ContactLoop {
+    type Error = DeviceError;
+
+    fn name(&self) -> &'static str {
+        "contacts"
+    }
+
+    async fn turn(&mut self, _stop: &CancellationToken) -> Result<Pace, DeviceError> {
+        let shared = &self.shared;
+        let days = personal::read_new_contacts(
+            &mut self.store,
+            &self.clients,
+            shared.rule(),
+            shared.cloud_now(),
+        )
+        .await?;
+        for day in days {
+            let _ = shared
+                .changes
+                .send(Change::MirrorUpdated(MirrorUpdate { day }));
+        }
+        Ok(Pace::After(personal::CONTACTS_INTERVAL))
+    }
+
+    fn woken(&self) -> impl std::future::Future<Output = ()> + Send {
+        self.shared.contacts_now.notified()
     }
 }
 
@@ -1002,6 +1068,9 @@ impl Loop for MirrorLoop {
                     .filter_map(|read| read.day.clone())
                     .chain(report.feed.days_changed.iter().cloned())
                     .collect::<std::collections::BTreeSet<_>>();
+                if !changed.is_empty() {
+                    shared.contacts_now.notify_one();
+                }
                 for day in changed {
                     let _ = shared
                         .changes

@@ -20,7 +20,7 @@ use kitchen_store::{
 use serde::Serialize;
 
 use crate::writer::StoreAccess;
-use kitchen_aws::stack_settings::is_stack_item;
+use kitchen_aws::stack_settings::is_not_event;
 use kitchen_aws::table::TableRow;
 use kitchen_aws::{Clients, CloudError};
 
@@ -306,7 +306,7 @@ impl MirrorSync {
                 .await
                 .map_err(|e| CloudError::call("Scan", table, e))?;
             pages += 1;
-            for item in page.items().iter().filter(|item| !is_stack_item(item)) {
+            for item in page.items().iter().filter(|item| !is_not_event(item)) {
                 rows.push(mirror_row(TableRow::from_item(item)?));
             }
             match page.last_evaluated_key() {
@@ -467,7 +467,7 @@ impl MirrorSync {
             .items
             .unwrap_or_default()
             .into_iter()
-            .filter(|item| !is_stack_item(item))
+            .filter(|item| !is_not_event(item))
             .collect();
         Ok(Page { items, next })
     }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kitchen_domain::orders::{driver_lists as lists_of, open_orders, DriverLists};
-use kitchen_domain::{day_key, BusinessDay, ContractError, Status};
+use kitchen_domain::{day_key, BusinessDay, Contact, ContractError, Status};
 use kitchen_store::{summarize_view, DayViewRow, Store, StoreError};
 
 use crate::mirror::{day_window, OPEN_ORDERS_BOUND};
@@ -57,15 +57,23 @@ pub fn driver_lists(
 ) -> Result<DriverLists, StoreError> {
     let rows = open_view(store, rule, now)?;
     let mut lists = lists_of(&summarize_view(&rows));
-    // Where each goes, as its "order done" said.
+    // Where each goes: as its "order done" said on this device, else its contact.
     for shelf in lists.ready.iter_mut().chain(lists.on_the_road.iter_mut()) {
         let done = rows.iter().find(|r| {
             r.day == shelf.day && r.order == shelf.order && r.status == Status::OrderDone.as_str()
         });
-        if let Some(contents) = done.and_then(|r| r.contents.as_ref()) {
-            shelf.address.clone_from(&contents.address);
-            shelf.phone.clone_from(&contents.phone);
-            shelf.delivery_note.clone_from(&contents.delivery_note);
+        let contact = match done.and_then(|r| r.contents.as_ref()) {
+            // This device's own tap, until it forgets it.
+            Some(contents) if contents.address.is_some() || contents.phone.is_some() => {
+                Some(Contact::of(contents))
+            }
+            // The contact a driver station read from the table, until it expires.
+            _ => store.contact(&shelf.day, &shelf.order, now)?,
+        };
+        if let Some(contact) = contact {
+            shelf.address = contact.address;
+            shelf.phone = contact.phone;
+            shelf.delivery_note = contact.delivery_note;
         }
     }
     Ok(lists)

@@ -114,14 +114,21 @@ fn device_grants() -> Vec<Grant> {
         ),
         // "Test connection" checks that the bus exists.
         grant(&["events:DescribeEventBus"], &["!GetAtt Bus.Arn"], ""),
+        // The day views and the arrival feed: the indexes, which hold no contact.
         grant(
-            &["dynamodb:Query", "dynamodb:DescribeTable"],
+            &["dynamodb:Query"],
             &[
-                "!GetAtt Table.Arn",
                 "!Sub ${Table.Arn}/index/by-day",
                 "!Sub ${Table.Arn}/index/by-arrival",
             ],
             "",
+        ),
+        grant(&["dynamodb:DescribeTable"], &["!GetAtt Table.Arn"], ""),
+        // The stack's settings, and no other key of the table.
+        grant(
+            &["dynamodb:Query"],
+            &["!GetAtt Table.Arn"],
+            "ForAllValues:StringEquals:\n  dynamodb:LeadingKeys:\n  - '#stack'\n",
         ),
     ]
 }
@@ -136,6 +143,8 @@ fn expected_roles() -> Vec<(&'static str, DeviceRole, Vec<Grant>)> {
             &["!GetAtt Table.Arn"],
             "ForAllValues:StringLike:\n  dynamodb:LeadingKeys:\n  - '#notified#*'\n",
         ),
+        // Where the orders on its lists go: their contact items, by key.
+        grant(&["dynamodb:BatchGetItem"], &["!GetAtt Table.Arn"], ""),
         grant(
             &[
                 "sqs:ReceiveMessage",
@@ -264,6 +273,11 @@ async fn each_role_is_granted_exactly_the_calls_its_device_makes() {
                 })
                 .await;
                 live.driver_lists().await.unwrap();
+                until_done("the station looking up where the order goes", STALL, || {
+                    let called = live.clients().calls.actions();
+                    async move { (called.contains("dynamodb:BatchGetItem"), called) }
+                })
+                .await;
             }
             DeviceRole::Manager => {
                 until_done("the dead letters counted", STALL, || {
@@ -594,4 +608,32 @@ fn alarms_watch_the_dead_letters_the_function_and_untaken_orders_and_tell_the_to
         subscription.contains("WithAlarmEmail") && subscription.contains("!Ref AlarmEmail"),
         "{subscription}"
     );
+}
+
+#[test]
+fn the_table_expires_contacts_on_the_attribute_the_store_function_writes() {
+    let template = template();
+    let table = &resource(&template, "Table")["Properties"];
+    let ttl = &table["TimeToLiveSpecification"];
+    assert_eq!(text(&ttl["AttributeName"]), kitchen_aws::table::EXPIRES_AT);
+    assert_eq!(ttl["Enabled"], Value::Bool(true));
+    // The days come from a parameter, default 30, and reach the function.
+    let days = &template["Parameters"]["PersonalDataDays"];
+    assert_eq!(text(&days["Default"]), "30");
+    assert_eq!(text(&days["MinValue"]), "1");
+    let function = &resource(&template, "StoreFunction")["Properties"];
+    assert_eq!(
+        text(&function["Environment"]["Variables"]["PERSONAL_DATA_DAYS"]),
+        "!Ref PersonalDataDays"
+    );
+    // No index keys a contact item's attributes: it is in no index.
+    for index in table["GlobalSecondaryIndexes"].as_sequence().unwrap() {
+        for key in index["KeySchema"].as_sequence().unwrap() {
+            let name = text(&key["AttributeName"]);
+            assert!(
+                ["day", "time_event_id", "arrival_day", "arrival_key"].contains(&name.as_str()),
+                "{name}"
+            );
+        }
+    }
 }

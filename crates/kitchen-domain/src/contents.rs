@@ -102,6 +102,53 @@ pub struct OrderContents {
     pub delivery_note: Option<String>,
 }
 
+/// The fields of an `order done` detail that are personal data. The table
+/// keeps them apart from the event, and only until they expire; the event's
+/// history keeps the rest.
+pub const PERSONAL_FIELDS: [&str; 3] = ["address", "phone", "delivery_note"];
+
+/// Where a delivery goes and how to reach the customer: personal data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_note: Option<String>,
+}
+
+impl Contact {
+    pub fn is_empty(&self) -> bool {
+        *self == Contact::default()
+    }
+
+    /// Takes the personal fields out of an event's detail; `None` when it had
+    /// none. What else the detail holds stays.
+    pub fn take_from(detail: &mut Value) -> Option<Contact> {
+        let fields = detail.as_object_mut()?;
+        let mut take = |name: &str| match fields.remove(name) {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
+        };
+        let contact = Contact {
+            address: take("address"),
+            phone: take("phone"),
+            delivery_note: take("delivery_note"),
+        };
+        (!contact.is_empty()).then_some(contact)
+    }
+
+    /// The contact of these contents.
+    pub fn of(contents: &OrderContents) -> Contact {
+        Contact {
+            address: contents.address.clone(),
+            phone: contents.phone.clone(),
+            delivery_note: contents.delivery_note.clone(),
+        }
+    }
+}
+
 impl OrderContents {
     pub fn is_empty(&self) -> bool {
         *self == OrderContents::default()

@@ -13,7 +13,7 @@ mod status;
 pub use business_day::{
     day_key, order_key, parse_day, BusinessDay, BusinessDaySetting, DEFAULT_DAY_START_HOUR,
 };
-pub use contents::{OrderContents, OrderForm, OrderLine};
+pub use contents::{Contact, OrderContents, OrderForm, OrderLine, PERSONAL_FIELDS};
 pub use delivery::{Delivery, Notifier, NotifyError};
 pub use endpoint::{is_loopback_url, validate_endpoint};
 pub use error::ContractError;

@@ -288,10 +288,48 @@ impl LocalCloud {
         config.endpoint_url = Some(server.endpoint());
         let clients = kitchen_aws::Clients::new(&config).await;
         crate::provision::deploy_stack(&clients, None).await?;
+        complete_local_stack(&clients).await?;
         Ok(LocalCloud { server, clients })
     }
 
     pub fn endpoint(&self) -> String {
         self.server.endpoint()
     }
+}
+
+/// What the local cloud's CloudFormation leaves out of the template, done by
+/// hand on the local cloud only: moto creates the table without its
+/// `TimeToLiveSpecification`, so its time to live is switched on here, on the
+/// attribute the template names. On AWS the stack does it.
+pub async fn complete_local_stack(clients: &kitchen_aws::Clients) -> Result<(), CloudError> {
+    use aws_sdk_dynamodb::types::{TimeToLiveSpecification, TimeToLiveStatus};
+    let table = &clients.config.table_name;
+    let now = clients
+        .dynamodb
+        .describe_time_to_live()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| CloudError::call("DescribeTimeToLive", table, e))?;
+    let on = now.time_to_live_description().is_some_and(|ttl| {
+        ttl.time_to_live_status() == Some(&TimeToLiveStatus::Enabled)
+            && ttl.attribute_name() == Some(kitchen_aws::table::EXPIRES_AT)
+    });
+    if on {
+        return Ok(());
+    }
+    let specification = TimeToLiveSpecification::builder()
+        .attribute_name(kitchen_aws::table::EXPIRES_AT)
+        .enabled(true)
+        .build()
+        .map_err(|e| CloudError::LocalCloud(format!("the table's time to live: {e}")))?;
+    clients
+        .dynamodb
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(specification)
+        .send()
+        .await
+        .map_err(|e| CloudError::call("UpdateTimeToLive", table, e))?;
+    Ok(())
 }

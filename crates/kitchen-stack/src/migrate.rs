@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use kitchen_domain::{day_key, time_key, BusinessDay, Status, StatusEvent};
 
-use kitchen_aws::stack_settings::is_stack_item;
+use kitchen_aws::stack_settings::is_not_event;
 use kitchen_aws::store_fn::{StoreFnError, StoreFunction, Stored};
 use kitchen_aws::{Clients, CloudError};
 
@@ -91,7 +91,7 @@ pub async fn stamp_table(
     let mut report = MigrateReport::default();
     let mut pages = Pages::new(clients, &table);
     while let Some(items) = pages.next().await? {
-        for item in items.iter().filter(|item| !is_stack_item(item)) {
+        for item in items.iter().filter(|item| !is_not_event(item)) {
             report.scanned += 1;
             if item.contains_key("stored_at") {
                 report.unchanged += 1;

@@ -120,6 +120,8 @@ pub struct GivenParameters {
     pub day_start_hour: Option<u8>,
     /// Who the alarms' topic e-mails (`AlarmEmail`).
     pub alarm_email: Option<String>,
+    /// Days the table keeps orders' contacts (`PersonalDataDays`).
+    pub personal_data_days: Option<u32>,
 }
 
 impl GivenParameters {
@@ -133,6 +135,7 @@ impl GivenParameters {
             store_time_zone: config.store_time_zone.clone(),
             day_start_hour: config.day_start_hour,
             alarm_email: None,
+            personal_data_days: config.personal_data_days,
         }
     }
 }
@@ -247,6 +250,10 @@ pub async fn plan_deploy(
             .business_day()
             .map_err(|e| CloudError::Deploy(format!("the business day: {e}")))?;
         let start_hour = business_day.start_hour().to_string();
+        let personal_days = given
+            .personal_data_days
+            .unwrap_or(kitchen_aws::config::DEFAULT_PERSONAL_DATA_DAYS)
+            .to_string();
         let code = function.cloned().unwrap_or_default();
         let values = [
             ("BusName", config.bus_name.as_str()),
@@ -262,6 +269,7 @@ pub async fn plan_deploy(
             ("FunctionCodeBucket", code.bucket.as_str()),
             ("FunctionCodeKey", code.key.as_str()),
             ("AlarmEmail", given.alarm_email.as_deref().unwrap_or("")),
+            ("PersonalDataDays", personal_days.as_str()),
         ];
         return Ok(DeployPlan {
             change_set: None,
@@ -275,6 +283,7 @@ pub async fn plan_deploy(
     };
 
     let start_hour = given.day_start_hour.map(|h| h.to_string());
+    let personal_days = given.personal_data_days.map(|d| d.to_string());
     let (deploy, bucket, key) = match function {
         Some(code) => (
             Some("true"),
@@ -283,7 +292,7 @@ pub async fn plan_deploy(
         ),
         None => (None, None, None),
     };
-    let values: [(&str, Option<&str>); 10] = [
+    let values: [(&str, Option<&str>); 11] = [
         ("BusName", given.bus_name.as_deref()),
         ("TableName", given.table_name.as_deref()),
         ("StoreQueueName", given.store_queue.as_deref()),
@@ -294,6 +303,7 @@ pub async fn plan_deploy(
         ("FunctionCodeBucket", bucket),
         ("FunctionCodeKey", key),
         ("AlarmEmail", given.alarm_email.as_deref()),
+        ("PersonalDataDays", personal_days.as_deref()),
     ];
     // The business day the stack will have: given, else the stack's.
     let zone = given
@@ -520,6 +530,7 @@ mod tests {
                 "DeliveryQueueName",
                 "StoreTimeZone",
                 "StoreDayStartHour",
+                "PersonalDataDays",
                 "DeployFunction",
                 "FunctionCodeBucket",
                 "FunctionCodeKey",

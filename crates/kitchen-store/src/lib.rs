@@ -1,6 +1,7 @@
 //! The device's SQLite database: the outbox that makes a tap durable before it
 //! is shown as done, and the local tables that keep every screen working offline.
 
+mod contacts;
 mod deliveries;
 mod migrations;
 mod mirror;
@@ -16,6 +17,7 @@ use kitchen_domain::ContractError;
 use rusqlite::Connection;
 use thiserror::Error;
 
+pub use contacts::{Forgotten, SavedContact};
 pub use deliveries::{classify_delivery_message, Delivery, MessageOutcome, QuarantinedMessage};
 pub use kitchen_domain::{is_loopback_url, validate_endpoint};
 pub use mirror::{

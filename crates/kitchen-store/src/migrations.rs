@@ -167,6 +167,22 @@ const MIGRATIONS: &[&str] = &[
         UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state;
     END;
     ",
+    // 7: orders' contacts (address, phone, the driver's note) a driver station
+    // read from the table, kept until they expire; NULL `expires_at`: looked
+    // up and not found.
+    "
+    CREATE TABLE contacts (
+        day           TEXT NOT NULL,
+        order_id      TEXT NOT NULL,
+        address       TEXT,
+        phone         TEXT,
+        delivery_note TEXT,
+        expires_at    TEXT,
+        looked_up_at  TEXT NOT NULL,
+        PRIMARY KEY (day, order_id)
+    );
+    CREATE INDEX contacts_by_expiry ON contacts (expires_at);
+    ",
 ];
 
 /// Brings the schema up to date. A database from a newer build is refused, not touched.
