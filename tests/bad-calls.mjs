@@ -55,6 +55,7 @@ export function badCalls({ settings, today }) {
       [{ settings: { ...settings, warnAfterMinutes: 40, lateAfterMinutes: 30 } }, /warnAfterMinutes/],
       [{ settings: { ...settings, keepDays: 1 } }, /keepDays/],
       [{ settings: { ...settings, role: "chef" } }, /settings|role/],
+      [{ settings: { ...settings, language: "fr" } }, /settings|language/],
       [{ settings: "all of them" }, /settings/],
       [{}, /settings/],
     ],

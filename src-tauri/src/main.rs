@@ -26,6 +26,8 @@ fn main() {
         }
     };
     let app = tauri::Builder::default()
+        // The drivers' "Open in maps": `geo:` links only (capabilities/default.json).
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             logging::init(app.path().app_log_dir().ok().as_deref());
             tracing::info!(?rendering, "drawing the window");

@@ -251,6 +251,9 @@ describe("drivers", () => {
     await address.click();
     await row.getByText("· copied").waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "Rua Augusta, 1200 ap. 31");
+    // "Map" hands the address to the desktop's maps as a geo: link.
+    await row.getByRole("button", { name: "Map" }).click();
+    assert.deepEqual(await withMock("return mock.openedLinks"), ["geo:0,0?q=Rua%20Augusta%2C%201200%20ap.%2031"]);
   });
 
   it("beeps and says so when an order becomes ready while the screen is open", async () => {

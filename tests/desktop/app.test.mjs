@@ -12,7 +12,7 @@
 // Run by tests/desktop/run.sh, which provides Xvfb and a private D-Bus session.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -169,8 +169,13 @@ before(async () => {
   const cloudPort = await freePort();
   // A home of its own, so the Downloads folder the app saves into is the test's.
   mkdirSync(join(work, "home", "Downloads"), { recursive: true });
+  // The desktop's link handler, as the opener plugin finds it on Linux: it
+  // writes down what it was asked to open, where a maps application would open it.
+  mkdirSync(join(work, "bin"), { recursive: true });
+  writeFileSync(join(work, "bin", "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${opened}"\n`, { mode: 0o755 });
   env = {
     ...process.env,
+    PATH: `${join(work, "bin")}:${process.env.PATH}`,
     HOME: join(work, "home"),
     XDG_CONFIG_HOME: join(work, "home", ".config"),
     KITCHEN_CLOUD_DIR: join(work, "cloud"),
@@ -204,6 +209,9 @@ after(async () => {
 });
 
 const ORDER = "E2E-1";
+/** What the desktop's link handler was asked to open, one link a line. */
+const opened = join(work, "opened-links.txt");
+const openedLinks = () => (existsSync(opened) ? readFileSync(opened, "utf8") : "");
 
 test("an order goes from the kitchen to the drivers and to the manager's timeline", async () => {
   await click('nav[aria-label="Screens"] button', "Kitchen");
@@ -237,6 +245,13 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
   assert.match(shown, /Ana Desktop/);
   await until("where it goes", () => element(`.row.ready[data-order="${ORDER}"]`, "Rua Augusta, 1200"));
   assert.ok(await element(`.row.ready[data-order="${ORDER}"]`, "+55 11 91234-5678"), "the phone");
+  // "Map" opens the address through the opener plugin, as a geo: link.
+  await click(`.row.ready[data-order="${ORDER}"] button`, "Map");
+  await until("the address handed to the maps", async () => openedLinks().includes("geo:0,0?q=Rua%20Augusta%2C%201200"));
+  // The window may open geo: links and nothing else.
+  const web = await invoke("plugin:opener|open_url", { url: "https://example.com/" });
+  assert.equal(web.ok, false, "an https link is outside the opener's scope");
+  assert.ok(!openedLinks().includes("example.com"), openedLinks());
   await screenshot("drivers");
   await click(`.row.ready[data-order="${ORDER}"] button`, "Claim");
   await until("claimed", () => element(`.row.ready[data-order="${ORDER}"]`, "Claimed here"));
@@ -357,8 +372,17 @@ test("a damaged database: taps refused, the file kept, repaired from the app", a
   execFileSync(kitchenCli, ["simulate", "--orders", "100", "--no-publish"], { env: appEnv });
   const file = join(dir, "kitchen.sqlite3");
   const bytes = readFileSync(file);
-  const middle = Math.floor(bytes.length / 2);
-  bytes.fill(0xa5, middle, middle + 8192);
+  // Damage lands on taps: the middle one of the outbox's data pages (table
+  // leaves, SQLite's page type 13, holding the taps' statuses).
+  const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+  const tapPages = [];
+  for (let start = pageSize; start < bytes.length; start += pageSize) {
+    const page = bytes.subarray(start, start + pageSize);
+    if (page[0] === 13 && page.includes("packing for delivery")) tapPages.push(start);
+  }
+  assert.ok(tapPages.length > 2, `the taps fill several pages: ${tapPages.length}`);
+  const damaged = tapPages[Math.floor(tapPages.length / 2)];
+  bytes.fill(0xa5, damaged, damaged + pageSize);
   writeFileSync(file, bytes);
 
   const main = { driverUrl, session };

@@ -48,6 +48,7 @@ impl DeviceConfig for CloudConfig {
             late_after_minutes: DEFAULT_LATE_AFTER_MINUTES,
             ready_sound: true,
             keep_days: kitchen_store::DEFAULT_KEEP_DAYS,
+            language: None,
         }
     }
 }

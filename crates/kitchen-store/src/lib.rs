@@ -29,7 +29,7 @@ pub use repair::{check_database, check_database_unless_checked, set_aside_damage
 pub use retention::{Pruned, DEFAULT_KEEP_DAYS, MAX_KEEP_DAYS, MIN_KEEP_DAYS};
 pub use session::end_sessions;
 pub use settings::{
-    Claim, DeviceRole, DeviceSettings, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
+    Claim, DeviceRole, DeviceSettings, Language, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
     MAX_THRESHOLD_MINUTES,
 };
 

@@ -13,6 +13,17 @@ const SETTINGS_KEY: &str = "settings";
 /// Where the stack's business day, as last read from the cloud, is kept.
 const BUSINESS_DAY_KEY: &str = "business_day";
 
+/// The language of the screens. The status strings of the contract stay as
+/// they are; only what the screens show is translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    En,
+    /// Portuguese (Brazil's conventions for times, dates and numbers).
+    Pt,
+}
+
 /// What this device is for. Only driver stations poll the delivery queue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -69,6 +80,9 @@ pub struct DeviceSettings {
     /// table keeps them, and a screen that opens one reads it back).
     #[serde(default = "default_keep_days")]
     pub keep_days: u32,
+    /// The screens' language; `None` follows the system's.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 fn default_keep_days() -> u32 {
@@ -203,6 +217,7 @@ impl DeviceSettings {
             late_after_minutes: self.late_after_minutes,
             ready_sound: self.ready_sound,
             keep_days: self.keep_days,
+            language: self.language,
         })
     }
 }
@@ -331,6 +346,7 @@ mod tests {
             late_after_minutes: 20,
             ready_sound: true,
             keep_days: crate::DEFAULT_KEEP_DAYS,
+            language: Some(Language::Pt),
         }
     }
 

@@ -1,5 +1,7 @@
 import { driverLists } from "../drivers/shelf";
 import { groupOrders } from "../orders/orders";
+import { mapsLink } from "../drivers/maps";
+import { LANGUAGES } from "../i18n/languages";
 import { STATUSES } from "../orders/stages";
 import { LIMITS } from "./bindings/contract";
 import { businessDay, shiftDay, type BusinessDayRule } from "../time/day";
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: DeviceSettings = {
   lateAfterMinutes: 25,
   readySound: true,
   keepDays: 90,
+  language: null,
 };
 
 /** Where the desktop app keeps its database on a Linux kitchen PC; the mock's damaged file is named after it. */
@@ -187,6 +190,10 @@ function resourceName(value: string, field: string): string {
 /** The same checks as the core's `DeviceSettings::validated`, with the same field names. */
 export function validateSettings(settings: DeviceSettings): DeviceSettings {
   const deviceName = required(settings.deviceName, "deviceName", MAX_DEVICE_CHARS);
+  const language = settings.language ?? null;
+  if (language !== null && !(LANGUAGES as readonly string[]).includes(language)) {
+    throw invalid("language", `field \`language\` is invalid: "${language}" is not one of ${LANGUAGES.join(", ")}`);
+  }
   if (!(ROLES as readonly string[]).includes(settings.role)) {
     throw invalid("role", `field \`role\` is invalid: "${settings.role}" is not one of ${ROLES.join(", ")}`);
   }
@@ -244,6 +251,7 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
     lateAfterMinutes: settings.lateAfterMinutes,
     readySound: settings.readySound,
     keepDays: settings.keepDays,
+    language,
   };
 }
 
@@ -463,6 +471,18 @@ export class MockBackend implements Backend {
   async listClaims(): Promise<Claim[]> {
     this.#intact();
     return [...this.#claims.values()].map((claim) => ({ ...claim }));
+  }
+
+  /** The links `openInMaps` opened, for the preview's tests: a browser page has no maps handler. */
+  readonly openedLinks: string[] = [];
+
+  async openInMaps(address: string): Promise<string> {
+    if (address.trim() === "") {
+      throw new BackendError({ code: "invalid_input", field: "address", message: "address: there is no address to open" });
+    }
+    const link = mapsLink(address);
+    this.openedLinks.push(link);
+    return link;
   }
 
   /** A browser download of the file; resolves to its name, as the browser picks the folder. */

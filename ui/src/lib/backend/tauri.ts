@@ -1,5 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import { mapsLink } from "../drivers/maps";
 import type { Commands } from "./bindings/commands";
 import { toBackendError } from "./error";
 import type * as T from "./types";
@@ -58,6 +60,17 @@ export class TauriBackend implements T.Backend {
 
   saveExport(fileName: string, contents: string): Promise<string> {
     return call("save_export", { fileName, contents });
+  }
+
+  /** Through the opener plugin, which the capabilities allow `geo:` links only. */
+  async openInMaps(address: string): Promise<string> {
+    const link = mapsLink(address);
+    try {
+      await openUrl(link);
+    } catch (error) {
+      throw toBackendError(error);
+    }
+    return link;
   }
 
   getDatabaseProblem(): Promise<T.DatabaseProblem | null> {

@@ -67,6 +67,8 @@ export interface Backend {
    * that is not a plain `something.csv` rejects with "invalid_input" naming `fileName`.
    */
   saveExport(fileName: string, contents: string): Promise<string>;
+  /** Opens an address in the desktop's maps handler (a `geo:` link); resolves to the link opened. */
+  openInMaps(address: string): Promise<string>;
   /**
    * Non-null when the device's database file is damaged. Until it is repaired,
    * every command that needs it (taps first) rejects with "database_damaged".

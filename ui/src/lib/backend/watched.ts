@@ -76,6 +76,10 @@ export class WatchedBackend implements T.Backend {
     return this.#watch(() => this.#inner.saveExport(fileName, contents));
   }
 
+  openInMaps(address: string): Promise<string> {
+    return this.#watch(() => this.#inner.openInMaps(address));
+  }
+
   getDatabaseProblem(): Promise<T.DatabaseProblem | null> {
     return this.#watch(() => this.#inner.getDatabaseProblem());
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { TapReceipt } from "../backend";
 import { at, DAY, row } from "./fixtures";
 import { applyReceipt, groupOrders, matchesQuery, reconcile } from "./orders";
-import { nextKitchenStage, stageLabel } from "./stages";
+import { nextKitchenStage } from "./stages";
+import { statusLabel } from "../i18n";
 
 function receipt(order: string, status: string, time: string, day = DAY): TapReceipt {
   return { eventId: `r-${order}-${status}`, day, order, status, client: "Ana", device: "oven-1", seq: 1, time };
@@ -107,6 +108,6 @@ describe("stages", () => {
     expect(nextKitchenStage("order done")).toBe("preparing");
     expect(nextKitchenStage("packing for delivery")).toBe("ready");
     expect(nextKitchenStage("ready")).toBeNull();
-    expect(stageLabel("in the oven")).toBe("In the oven");
+    expect(statusLabel("in the oven")).toBe("In the oven");
   });
 });

@@ -31,11 +31,6 @@ export function nextKitchenStage(stage: KitchenStage): KitchenStage | null {
   return index < KITCHEN_STAGES.length - 1 ? KITCHEN_STAGES[index + 1] : null;
 }
 
-/** "in the oven" → "In the oven", for headings and buttons. */
-export function stageLabel(status: string): string {
-  return status.charAt(0).toUpperCase() + status.slice(1);
-}
-
 /** A CSS-friendly name for a status ("in the oven" → "in-the-oven"), for colour classes. */
 export function stageSlug(status: string): string {
   return status.replace(/\s+/g, "-");

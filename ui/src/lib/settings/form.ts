@@ -1,4 +1,5 @@
 import type { DeviceRole, DeviceSettings, ResourceCheck } from "../backend";
+import type { Language } from "../i18n/languages";
 
 /** The settings as the form edits them: text fields stay text until saved. */
 export interface SettingsForm {
@@ -14,6 +15,8 @@ export interface SettingsForm {
   lateAfterMinutes: string;
   readySound: boolean;
   keepDays: string;
+  /** `null`: the system's language. */
+  language: Language | null;
 }
 
 export type SettingsField = keyof DeviceSettings;
@@ -77,6 +80,7 @@ const FIELDS: SettingsField[] = [
   "lateAfterMinutes",
   "readySound",
   "keepDays",
+  "language",
 ];
 
 /** The form field an error names, whether the core spells it `busName` or `bus_name`. */
