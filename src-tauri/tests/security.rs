@@ -26,17 +26,50 @@ fn plugins_in_use() -> Vec<String> {
     manifest
         .lines()
         .filter_map(|line| line.trim().strip_prefix("tauri-plugin-"))
-        .filter_map(|rest| rest.split([' ', '=']).next())
+        .filter_map(|rest| rest.split(['.', ' ', '=']).next())
         .map(str::to_owned)
         .collect()
 }
 
-/// Whether a capability may grant `permission`.
+/// Whether a capability may grant `permission` (its identifier and scope).
+fn allowed(permission: &serde_json::Value, plugins: &[String]) -> bool {
+    let identifier = permission
+        .as_str()
+        .or_else(|| permission["identifier"].as_str())
+        .unwrap_or_default();
+    if identifier.starts_with("opener:") {
+        return plugins.iter().any(|p| p == "opener") && opens_only_geo_links(permission);
+    }
+    allowed_permission(identifier, plugins)
+}
+
+/// The opener may open `geo:` links (an address in the maps) and nothing
+/// else: one permission, `allow-open-url`, scoped to `geo:` URLs, with no
+/// program named to open them.
+fn opens_only_geo_links(permission: &serde_json::Value) -> bool {
+    if permission["identifier"] != "opener:allow-open-url" {
+        return false;
+    }
+    let Some(allow) = permission["allow"].as_array() else {
+        return false;
+    };
+    !allow.is_empty()
+        && allow.iter().all(|entry| {
+            let url = entry["url"].as_str().unwrap_or_default();
+            url.starts_with("geo:")
+                && entry.get("app").is_none()
+                && entry.as_object().is_some_and(|e| e.len() == 1)
+        })
+        && !matches!(permission.get("deny"), Some(deny) if !deny.is_array())
+}
+
+/// Whether a capability may grant `permission`, named without a scope.
 fn allowed_permission(permission: &str, plugins: &[String]) -> bool {
     let Some((prefix, rest)) = permission.split_once(':') else {
         return false;
     };
-    // Never, whatever the plugins: these reach outside the webview.
+    // Never, whatever the plugins: these reach outside the webview (the
+    // opener only with a scope: see `opens_only_geo_links`).
     if ["shell", "fs", "http", "process", "opener"].contains(&prefix) {
         return false;
     }
@@ -89,7 +122,7 @@ fn capabilities_grant_only_core_defaults_and_the_plugins_in_use() {
                 .or_else(|| permission["identifier"].as_str())
                 .unwrap_or_else(|| panic!("{}: {permission}", file.display()));
             assert!(
-                allowed_permission(identifier, &plugins),
+                allowed(permission, &plugins),
                 "{}: {identifier} is more than the app needs",
                 file.display()
             );
@@ -274,4 +307,27 @@ fn a_deeply_nested_queue_message_is_rejected_not_a_crash() {
         .spawn(move || kitchen_store::classify_delivery_message(&body).is_err())
         .unwrap();
     assert!(handle.join().unwrap(), "rejected");
+}
+
+#[test]
+fn the_opener_may_open_geo_links_and_nothing_else() {
+    let plugins = vec!["opener".to_owned()];
+    let geo = serde_json::json!({
+        "identifier": "opener:allow-open-url",
+        "allow": [{ "url": "geo:*" }]
+    });
+    assert!(allowed(&geo, &plugins));
+    for refused in [
+        serde_json::json!("opener:default"),
+        serde_json::json!("opener:allow-open-url"),
+        serde_json::json!({ "identifier": "opener:allow-open-url", "allow": [{ "url": "https://*" }] }),
+        serde_json::json!({ "identifier": "opener:allow-open-url", "allow": [{ "url": "geo:*" }, { "url": "*" }] }),
+        serde_json::json!({ "identifier": "opener:allow-open-url", "allow": [{ "url": "geo:*", "app": "sh" }] }),
+        serde_json::json!({ "identifier": "opener:allow-open-path", "allow": [{ "path": "geo:*" }] }),
+        serde_json::json!({ "identifier": "opener:allow-open-url", "allow": [] }),
+    ] {
+        assert!(!allowed(&refused, &plugins), "{refused}");
+    }
+    // Not without the plugin.
+    assert!(!allowed(&geo, &[]));
 }

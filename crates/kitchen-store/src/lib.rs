@@ -29,8 +29,8 @@ pub use repair::{check_database, check_database_unless_checked, set_aside_damage
 pub use retention::{Pruned, DEFAULT_KEEP_DAYS, MAX_KEEP_DAYS, MIN_KEEP_DAYS};
 pub use session::end_sessions;
 pub use settings::{
-    Claim, DeviceRole, DeviceSettings, Language, DEFAULT_LATE_AFTER_MINUTES, DEFAULT_WARN_AFTER_MINUTES,
-    MAX_THRESHOLD_MINUTES,
+    Claim, DeviceRole, DeviceSettings, Language, DEFAULT_LATE_AFTER_MINUTES,
+    DEFAULT_WARN_AFTER_MINUTES, MAX_THRESHOLD_MINUTES,
 };
 
 /// Where a device keeps its name in its database.
