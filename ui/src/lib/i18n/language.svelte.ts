@@ -81,7 +81,7 @@ export function formatNumber(value: number, options: Intl.NumberFormatOptions = 
 }
 
 /**
- * A business day (`YYYY-MM-DD`) as the locale writes a date: "Saturday 14
+ * A business day (`YYYY-MM-DD`) as the locale writes a date: "Saturday, 14
  * March 2026", "sábado, 14 de março de 2026"; `style: "short"`: "14/03/2026".
  */
 export function formatDay(day: string, style: "long" | "short" = "long"): string {
