@@ -1,13 +1,17 @@
 import type { DeviceRole } from "../backend";
+import { t } from "../i18n";
 
 export type Screen = "kitchen" | "drivers" | "manager" | "settings";
 
-export const SCREENS: { screen: Screen; label: string }[] = [
-  { screen: "kitchen", label: "Kitchen" },
-  { screen: "drivers", label: "Drivers" },
-  { screen: "manager", label: "Manager" },
-  { screen: "settings", label: "Settings" },
-];
+/** The screens' tabs, in order, named in the current language. */
+export function screenTabs(): { screen: Screen; label: string }[] {
+  return [
+    { screen: "kitchen", label: t("shell.tabKitchen") },
+    { screen: "drivers", label: t("shell.tabDrivers") },
+    { screen: "manager", label: t("shell.tabManager") },
+    { screen: "settings", label: t("shell.tabSettings") },
+  ];
+}
 
 /** The screen a device opens on: the one its role is for; the kitchen when the role is unknown. */
 export function screenForRole(role: DeviceRole | null | undefined): Screen {

@@ -1,4 +1,5 @@
 import { errorMessage, type DatabaseProblem, type RepairReport } from "../backend";
+import { t, tCount } from "../i18n";
 
 /** What the damaged screen names: the file (when the shell said which) and what SQLite said. */
 export interface ShownProblem {
@@ -21,49 +22,47 @@ export interface ReportLine {
   tone: "ok" | "warn";
 }
 
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** Days as people read a list: "a", "a and b", "a, b and c"; a long run by its ends. */
 export function daysInWords(days: readonly string[]): string {
   const sorted = [...days].sort();
-  if (sorted.length > 4) return `${sorted.length} days, ${sorted[0]} to ${sorted[sorted.length - 1]}`;
+  if (sorted.length > 4) {
+    return t("shell.daysRun", { count: sorted.length, first: sorted[0], last: sorted[sorted.length - 1] });
+  }
   if (sorted.length <= 1) return sorted.join("");
-  return `${sorted.slice(0, -1).join(", ")} and ${sorted[sorted.length - 1]}`;
+  return t("shell.daysList", { list: sorted.slice(0, -1).join(", "), last: sorted[sorted.length - 1] });
 }
 
 /** The repair's report in plain words, in the order a cook wants to know it. */
 export function reportLines(report: RepairReport): ReportLine[] {
-  const lines: ReportLine[] = [{ text: `The damaged file is kept at ${report.setAside}.`, tone: "ok" }];
+  const lines: ReportLine[] = [{ text: t("shell.reportKeptAt", { path: report.setAside }), tone: "ok" }];
   lines.push({
     text:
       report.tapsCarried === 0
-        ? "No taps were waiting to be published."
-        : report.tapsCarried === 1
-          ? "1 tap not yet published was carried over and will be published."
-          : `${report.tapsCarried} taps not yet published were carried over and will be published.`,
+        ? t("shell.reportNoTaps")
+        : tCount(report.tapsCarried, { one: "shell.reportTapsCarriedOne", other: "shell.reportTapsCarriedOther" }),
     tone: "ok",
   });
   lines.push(
     report.rowsCarried === 0
-      ? { text: "This device's settings could not be carried over: check them on the Settings screen.", tone: "warn" }
+      ? { text: t("shell.reportSettingsLost"), tone: "warn" }
       : {
-          text: `${count(report.rowsCarried, "other record", "other records")} (this device's name and settings, deliveries, claims) ${report.rowsCarried === 1 ? "was" : "were"} carried over.`,
+          text: tCount(report.rowsCarried, {
+            one: "shell.reportRecordsCarriedOne",
+            other: "shell.reportRecordsCarriedOther",
+          }),
           tone: "ok",
         },
   );
   if (report.unreadable !== null && report.unreadable.trim() !== "") {
-    lines.push({ text: `Could not be read from the damaged file (it stays in it): ${report.unreadable}`, tone: "warn" });
+    lines.push({ text: t("shell.reportUnreadable", { what: report.unreadable }), tone: "warn" });
   }
   if (report.daysRebuilt.length > 0) {
-    lines.push({ text: `Rebuilt from the cloud: ${daysInWords(report.daysRebuilt)}.`, tone: "ok" });
+    lines.push({ text: t("shell.reportRebuilt", { days: daysInWords(report.daysRebuilt) }), tone: "ok" });
   }
   if (report.mirrorError !== null) {
-    lines.push({
-      text: `The orders from the cloud could not be loaded yet (${report.mirrorError}); they fill in by themselves once the cloud answers.`,
-      tone: "warn",
-    });
+    lines.push({ text: t("shell.reportMirrorError", { error: report.mirrorError }), tone: "warn" });
   } else if (report.daysRebuilt.length === 0) {
-    lines.push({ text: "No days were rebuilt from the cloud: there were none to copy.", tone: "ok" });
+    lines.push({ text: t("shell.reportNoDays"), tone: "ok" });
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { ConnectionState } from "../backend";
+import { t, tCount } from "../i18n";
 import { clockSecond } from "../time/day";
 
 export type Tone = "connecting" | "online" | "degraded" | "offline";
@@ -29,45 +30,57 @@ export const CLOCK_WARNING_MS = 30_000;
 /** "3 min fast", "45 s slow". */
 export function clockOff(offsetMs: number): string {
   const off = Math.abs(offsetMs);
-  const amount = off >= 90_000 ? `${Math.round(off / 60_000)} min` : `${Math.round(off / 1000)} s`;
-  return `${amount} ${offsetMs > 0 ? "fast" : "slow"}`;
+  const fast = offsetMs > 0;
+  if (off >= 90_000) {
+    return t(fast ? "shell.clockMinutesFast" : "shell.clockMinutesSlow", { count: Math.round(off / 60_000) });
+  }
+  return t(fast ? "shell.clockSecondsFast" : "shell.clockSecondsSlow", { count: Math.round(off / 1000) });
 }
 
-const LABELS: Record<Tone, string> = {
-  connecting: "Connecting…",
-  online: "Online",
-  degraded: "Degraded",
-  offline: "Offline",
-};
-
-function taps(count: number): string {
-  return count === 1 ? "1 tap" : `${count} taps`;
+function label(tone: Tone): string {
+  switch (tone) {
+    case "connecting":
+      return t("shell.connecting");
+    case "online":
+      return t("shell.online");
+    case "degraded":
+      return t("shell.degraded");
+    case "offline":
+      return t("shell.offline");
+  }
 }
 
 /** HH:MM:SS on the store's clock, as every other time on screen. */
 export function clockTime(iso: string, zone: string): string {
   const time = Date.parse(iso);
-  return Number.isNaN(time) ? "unknown" : clockSecond(time, zone);
+  return Number.isNaN(time) ? t("shell.unknownTime") : clockSecond(time, zone);
 }
 
 export function summarize(state: ConnectionState, zone: string): ConnectionSummary {
   const tone = state.status.state;
   return {
     tone,
-    label: LABELS[tone],
+    label: label(tone),
     reason: "reason" in state.status ? state.status.reason : null,
-    unpublished: state.unpublished === 0 ? "All taps published" : `${taps(state.unpublished)} not yet published`,
-    rejected: state.rejected === 0 ? null : `${taps(state.rejected)} refused by the cloud`,
-    lastSync: state.lastSync === null ? "not synced yet" : `last sync ${clockTime(state.lastSync, zone)}`,
-    lastCheck: state.lastCheck === null ? null : `checked ${clockTime(state.lastCheck, zone)}`,
+    unpublished:
+      state.unpublished === 0
+        ? t("shell.allTapsPublished")
+        : tCount(state.unpublished, { one: "shell.tapsUnpublishedOne", other: "shell.tapsUnpublishedOther" }),
+    rejected:
+      state.rejected === 0
+        ? null
+        : tCount(state.rejected, { one: "shell.tapsRejectedOne", other: "shell.tapsRejectedOther" }),
+    lastSync:
+      state.lastSync === null ? t("shell.notSyncedYet") : t("shell.lastSync", { time: clockTime(state.lastSync, zone) }),
+    lastCheck: state.lastCheck === null ? null : t("shell.lastCheck", { time: clockTime(state.lastCheck, zone) }),
     clock:
       state.clockOffsetMs !== null && Math.abs(state.clockOffsetMs) > CLOCK_WARNING_MS
-        ? `This device's clock is ${clockOff(state.clockOffsetMs)}`
+        ? t("shell.clockOff", { off: clockOff(state.clockOffsetMs) })
         : null,
-    businessDay: state.businessDay.confirmed ? null : "Business day not confirmed by the cloud yet",
+    businessDay: state.businessDay.confirmed ? null : t("shell.businessDayUnconfirmed"),
     deadLetters:
       state.deadLetters === null || state.deadLetters === 0
         ? null
-        : `${state.deadLetters === 1 ? "1 event" : `${state.deadLetters} events`} in the dead-letter queues: kitchen cloud redrive`,
+        : tCount(state.deadLetters, { one: "shell.deadLettersOne", other: "shell.deadLettersOther" }),
   };
 }

@@ -1,4 +1,48 @@
 /** The drivers part of the message catalogue: keys `drivers.…`. */
-export const en = {} as const;
+export const en = {
+  "drivers.cannotReadClaims": "Cannot read this station's claims: {error}",
+  "drivers.orderReadyOne": "Order {orders} is ready",
+  "drivers.orderReadyOther": "Orders {orders} are ready",
+  "drivers.orderError": "Order {order}: {error}",
+  "drivers.copyFailed": "Order {order}: the address could not be copied ({error})",
+  "drivers.mapsFailed": "Order {order}: the maps could not be opened ({error})",
+  "drivers.copyAddress": "Copy the address",
+  "drivers.copied": "copied",
+  "drivers.openMaps": "Open the address in the maps",
+  "drivers.map": "Map",
+  "drivers.notificationsUnavailable":
+    "Desktop notifications are not working on this device: {reason}. Keep this screen in view.",
+  "drivers.cannotReadReady": "Cannot read the ready orders: {error}",
+  "drivers.readyHeading": "Ready for pickup",
+  "drivers.nothingOnShelf": "Nothing on the shelf.",
+  "drivers.onTheShelf": "On the shelf",
+  "drivers.claimedHere": "Claimed here",
+  "drivers.claim": "Claim",
+  "drivers.roadHeading": "On the road",
+  "drivers.nothingOnRoad": "No order is out for delivery.",
+  "drivers.outFor": "Out for",
+} as const;
 
-export const pt: Record<keyof typeof en, string> = {};
+export const pt: Record<keyof typeof en, string> = {
+  "drivers.cannotReadClaims": "Não foi possível ler os pedidos pegos nesta estação: {error}",
+  "drivers.orderReadyOne": "Pedido {orders} está pronto",
+  "drivers.orderReadyOther": "Pedidos {orders} estão prontos",
+  "drivers.orderError": "Pedido {order}: {error}",
+  "drivers.copyFailed": "Pedido {order}: não foi possível copiar o endereço ({error})",
+  "drivers.mapsFailed": "Pedido {order}: não foi possível abrir o mapa ({error})",
+  "drivers.copyAddress": "Copiar o endereço",
+  "drivers.copied": "copiado",
+  "drivers.openMaps": "Abrir o endereço no mapa",
+  "drivers.map": "Mapa",
+  "drivers.notificationsUnavailable":
+    "As notificações da área de trabalho não funcionam neste dispositivo: {reason}. Mantenha esta tela à vista.",
+  "drivers.cannotReadReady": "Não foi possível ler os pedidos prontos: {error}",
+  "drivers.readyHeading": "Prontos para retirada",
+  "drivers.nothingOnShelf": "Nada no balcão.",
+  "drivers.onTheShelf": "No balcão",
+  "drivers.claimedHere": "Pego aqui",
+  "drivers.claim": "Pegar",
+  "drivers.roadHeading": "Em rota",
+  "drivers.nothingOnRoad": "Nenhum pedido saiu para entrega.",
+  "drivers.outFor": "Saiu há",
+};
