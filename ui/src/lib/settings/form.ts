@@ -1,4 +1,5 @@
 import type { DeviceRole, DeviceSettings, ResourceCheck } from "../backend";
+import { t, type MessageKey } from "../i18n";
 import type { Language } from "../i18n/languages";
 
 /** The settings as the form edits them: text fields stay text until saved. */
@@ -21,10 +22,11 @@ export interface SettingsForm {
 
 export type SettingsField = keyof DeviceSettings;
 
-export const ROLES: { role: DeviceRole; label: string; hint: string }[] = [
-  { role: "kitchen", label: "Kitchen", hint: "Order cards and stage buttons" },
-  { role: "driverStation", label: "Driver station", hint: "Ready orders; polls the delivery queue" },
-  { role: "manager", label: "Manager", hint: "The day's timeline, figures and export" },
+/** The roles Settings offers; `label` and `hint` are catalogue keys, shown through `t()`. */
+export const ROLES: readonly { role: DeviceRole; label: MessageKey; hint: MessageKey }[] = [
+  { role: "kitchen", label: "settings.roleKitchen", hint: "settings.roleKitchenHint" },
+  { role: "driverStation", label: "settings.roleDriverStation", hint: "settings.roleDriverStationHint" },
+  { role: "manager", label: "settings.roleManager", hint: "settings.roleManagerHint" },
 ];
 
 export function toForm(settings: DeviceSettings): SettingsForm {
@@ -49,11 +51,11 @@ export function fromForm(form: SettingsForm): { settings: DeviceSettings } | { f
   const minutes: Partial<Record<"warnAfterMinutes" | "lateAfterMinutes", number>> = {};
   for (const field of ["warnAfterMinutes", "lateAfterMinutes"] as const) {
     const text = form[field].trim();
-    if (!/^\d+$/.test(text)) return { field, message: "Enter a whole number of minutes" };
+    if (!/^\d+$/.test(text)) return { field, message: t("settings.wholeMinutes") };
     minutes[field] = Number(text);
   }
   const days = form.keepDays.trim();
-  if (!/^\d+$/.test(days)) return { field: "keepDays", message: "Enter a whole number of days" };
+  if (!/^\d+$/.test(days)) return { field: "keepDays", message: t("settings.wholeDays") };
   return {
     settings: {
       ...form,
@@ -99,33 +101,35 @@ export interface CheckLine {
 }
 
 const VERDICTS = {
-  ok: "OK",
-  missing: "Missing",
-  forbidden: "Forbidden: no permission",
-  unreachable: "Unreachable",
-  waiting: "Events waiting",
-  error: "Error",
-} as const;
+  ok: "settings.verdictOk",
+  missing: "settings.verdictMissing",
+  forbidden: "settings.verdictForbidden",
+  unreachable: "settings.verdictUnreachable",
+  waiting: "settings.verdictWaiting",
+  error: "settings.verdictError",
+} as const satisfies Record<ResourceCheck["outcome"]["state"], MessageKey>;
 
 export function checkLine(check: ResourceCheck): CheckLine {
   const outcome = check.outcome;
   return {
     ok: outcome.state === "ok",
-    verdict: VERDICTS[outcome.state],
+    verdict: t(VERDICTS[outcome.state]),
     detail: "message" in outcome ? outcome.message : null,
   };
 }
 
-const RESOURCE_LABELS: Record<string, string> = {
-  credentials: "Credentials",
-  bus: "Event bus",
-  table: "Event table",
-  index: "Table index",
-  queue: "Delivery queue",
-  "dead letters": "Dead-letter queue",
-  "business day": "Business day",
+const RESOURCE_LABELS: Record<string, MessageKey> = {
+  credentials: "settings.resourceCredentials",
+  bus: "settings.resourceBus",
+  table: "settings.resourceTable",
+  index: "settings.resourceIndex",
+  queue: "settings.resourceQueue",
+  "dead letters": "settings.resourceDeadLetters",
+  "business day": "settings.resourceBusinessDay",
 };
 
+/** A resource the connection test checked, as the screen names it; one of a newer core is shown as it came. */
 export function resourceLabel(resource: string): string {
-  return RESOURCE_LABELS[resource] ?? resource;
+  const key = Object.prototype.hasOwnProperty.call(RESOURCE_LABELS, resource) ? RESOURCE_LABELS[resource] : undefined;
+  return key === undefined ? resource : t(key);
 }
