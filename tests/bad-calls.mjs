@@ -15,7 +15,7 @@ export function badCalls({ settings, today }) {
     get_settings: "no arguments",
     list_claims: "no arguments",
     get_database_problem: "no arguments",
-    list_open: "no arguments",
+    list_board: "no arguments",
     list_drivers: "no arguments",
     tap_status: [
       [{ order: "B-1", status: "ready", client: "Ana", day: "yesterday" }, /day/],
@@ -41,6 +41,18 @@ export function badCalls({ settings, today }) {
     ],
     list_day: [
       [{ day: "2026-02-30" }, /day/],
+      [{ day: "yesterday" }, /day/],
+      [{ day: 20261126 }, /day/],
+      [{}, /day/],
+    ],
+    list_board_at: [
+      [{ day: "2026-02-30", at: "2026-02-28T12:00:00Z" }, /day/],
+      [{ day: today, at: "half past seven" }, /at/],
+      [{ day: today, at: 1764960000000 }, /at/],
+      [{ day: today }, /at/],
+      [{ at: "2026-02-28T12:00:00Z" }, /day/],
+    ],
+    list_late: [
       [{ day: "yesterday" }, /day/],
       [{ day: 20261126 }, /day/],
       [{}, /day/],

@@ -35,6 +35,8 @@ fn generate(dir: &Path) {
     ResourceCheck::export_all(&cfg).unwrap();
     Claim::export_all(&cfg).unwrap();
     kitchen_domain::orders::DriverLists::export_all(&cfg).unwrap();
+    kitchen_domain::board::BoardView::export_all(&cfg).unwrap();
+    kitchen_domain::board::LateOrder::export_all(&cfg).unwrap();
     kitchen_domain::BusinessDaySetting::export_all(&cfg).unwrap();
     kitchen_domain::OrderForm::export_all(&cfg).unwrap();
     CommandError::export_all(&cfg).unwrap();
@@ -126,18 +128,26 @@ fn contract_ts() -> String {
     )
 }
 
-/// ts-rs writes a field typed `AnyStatus` without importing it: the import
-/// goes after each such file's first line.
+/// ts-rs writes a field typed `Status` or `AnyStatus` (the contract's) without
+/// importing it: the import goes after each such file's first line.
 fn import_status_types(dir: &Path) {
     for (name, text) in read_all(dir) {
-        let names_it = text
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .any(|word| word == "AnyStatus");
-        if name == "contract.ts" || !names_it {
+        if name == "contract.ts" {
+            continue;
+        }
+        // Only the type positions count: a doc comment may say "status".
+        let named: Vec<&str> = ["AnyStatus", "Status"]
+            .into_iter()
+            .filter(|ty| text.contains(&format!(": {ty},")) || text.contains(&format!(": {ty} ")))
+            .collect();
+        if named.is_empty() {
             continue;
         }
         let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
-        let text = format!("{first}\nimport type {{ AnyStatus }} from \"./contract\";\n{rest}");
+        let text = format!(
+            "{first}\nimport type {{ {} }} from \"./contract\";\n{rest}",
+            named.join(", ")
+        );
         std::fs::write(dir.join(name), text).unwrap();
     }
 }

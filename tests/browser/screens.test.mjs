@@ -359,25 +359,29 @@ describe("manager", () => {
 
   it("replays the board minute by minute", async () => {
     const slider = page.getByRole("slider", { name: "Minute of the day" });
-    const replay = page.getByRole("region", { name: /Kitchen board at/ });
+    /** The replayed board, once the core has worked it out for that minute. */
+    const replayAt = async (/** @type {string} */ minute) => {
+      await page.getByText(`Board at ${minute}`).waitFor();
+      const board = page.getByRole("region", { name: `Kitchen board at ${minute}` });
+      await board.waitFor();
+      return board;
+    };
     await slider.focus();
     await page.keyboard.press("Home");
     // The business day starts at 04:00, and the slider with it.
-    await page.getByText("Board at 04:00").waitFor();
-    assert.equal(await replay.locator(".card").count(), 0);
+    assert.equal(await (await replayAt("04:00")).locator(".card").count(), 0);
     // Dinner time: the seeded day's busiest hour.
     await slider.evaluate((el) => {
       const input = /** @type {HTMLInputElement} */ (el);
       input.value = String((19 - 4) * 60 + 30);
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
-    await page.getByText("Board at 19:30").waitFor();
-    const atDinner = await replay.locator(".card").count();
+    const atDinner = await (await replayAt("19:30")).locator(".card").count();
     assert.ok(atDinner > 0, "orders on the board at dinner time");
     await page.getByRole("button", { name: "15 minutes later" }).click();
-    await page.getByText("Board at 19:45").waitFor();
+    await replayAt("19:45");
     await page.getByRole("button", { name: "1 minute earlier" }).click();
-    await page.getByText("Board at 19:44").waitFor();
+    const replay = await replayAt("19:44");
     assert.equal(await replay.getByRole("button").count(), 0, "the replayed board is read-only");
     await replay.scrollIntoViewIfNeeded();
     await screenshot(page, "manager-replay");

@@ -279,6 +279,99 @@ test("an order goes from the kitchen to the drivers and to the manager's timelin
   await screenshot("settings");
 });
 
+/** The CLI over the app's own data folder: the same core, read beside the running app. */
+function cliJson(/** @type {string[]} */ args) {
+  return execFileSync(kitchenCli, [...args, "--json"], { env })
+    .toString()
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
+}
+
+/**
+ * Waits until `screen()` and `cli()` give the same answer. They read one
+ * database, so they differ only while the mirror moves: fails when the CLI's
+ * answer stops changing for 60 s and the screen still shows something else.
+ */
+async function untilScreenMatches(what, screen, cli) {
+  let last = "";
+  let movedAt = Date.now();
+  for (;;) {
+    const expected = JSON.stringify(cli());
+    if (expected !== last) [last, movedAt] = [expected, Date.now()];
+    const shown = JSON.stringify(await screen());
+    if (shown === expected) return JSON.parse(shown);
+    if (Date.now() - movedAt > 60_000) {
+      await screenshot(`failed-${what.replace(/\W+/g, "-")}`);
+      assert.equal(shown, expected, `${what}: the screen and \`kitchen\` differ, and nothing moved for 60 s`);
+    }
+    await sleep(500);
+  }
+}
+
+test("the board, the late orders and the drivers' lists on screen are the CLI's, for an evening entered on another device", async () => {
+  // A counter device enters an evening: orders at every stage, a few late, each tap at its moment.
+  const counter = join(work, "counter");
+  const counterCli = (/** @type {string[]} */ args) =>
+    execFileSync(kitchenCli, ["--data-dir", counter, "--device", "counter", ...args], { env });
+  counterCli(["simulate", "--orders", "24", "--evening", "--first-order", "700"]);
+  // And one order ready now, so the shelf is not empty whatever the hour.
+  for (const status of ["order done", "ready"]) counterCli(["tap", "724", status, "--client", "Rita Counter"]);
+  const simulated = (/** @type {{ order: string }} */ o) => Number(o.order) >= 700 && Number(o.order) <= 724;
+
+  // The app mirrors the evening: wait while the orders it holds grow, give up when none came for 60 s.
+  const held = () => {
+    const [board] = cliJson(["board"]);
+    const cards = board.columns.flatMap((/** @type {any} */ c) => c.orders);
+    return { cards: cards.filter(simulated).length, ready: cliJson(["drivers"]).some((o) => o.order === "724") };
+  };
+  let seen = -1;
+  let grewAt = Date.now();
+  for (let now = held(); !now.ready; now = held()) {
+    if (now.cards > seen) [seen, grewAt] = [now.cards, Date.now()];
+    assert.ok(Date.now() - grewAt < 60_000, `the app's mirror took no order of the evening for 60 s (it holds ${seen})`);
+    await sleep(500);
+  }
+
+  await click('nav[aria-label="Screens"] button', "Kitchen");
+  const onScreen = await untilScreenMatches(
+    "the kitchen board",
+    () =>
+      run(`return {
+        columns: [...document.querySelectorAll(".board .column")].map((c) => [
+          c.dataset.stage,
+          [...c.querySelectorAll(".card")].map((card) => card.dataset.day + "#" + card.dataset.order),
+        ]),
+        allDay: [...document.querySelectorAll(".all-day-item")].map((i) => i.textContent.trim()),
+      }`),
+    () => {
+      const [board] = cliJson(["board"]);
+      return {
+        columns: board.columns.map((/** @type {any} */ c) => [c.stage.replaceAll(" ", "-"), c.orders.map((/** @type {any} */ o) => `${o.day}#${o.order}`)]),
+        allDay: board.allDay.map((/** @type {any} */ i) => `${i.item} ×${i.count}`),
+      };
+    },
+  );
+  assert.ok(onScreen.columns.flatMap((/** @type {any} */ c) => c[1]).length > 0, "the evening has orders in the kitchen");
+  assert.ok(onScreen.allDay.length > 0, "and something still to make");
+
+  await click('nav[aria-label="Screens"] button', "Drivers");
+  const ready = await untilScreenMatches(
+    "the drivers' ready list",
+    () => run(`return [...document.querySelectorAll(".row.ready")].map((r) => r.dataset.day + "#" + r.dataset.order)`),
+    () => cliJson(["drivers"]).map((o) => `${o.day}#${o.order}`),
+  );
+  assert.ok(ready.length > 0, "ready orders wait on the shelf");
+
+  await click('nav[aria-label="Screens"] button', "Manager");
+  const late = await untilScreenMatches(
+    "the manager's late orders",
+    () => run(`return [...document.querySelectorAll("ol.late li")].map((l) => l.dataset.order)`),
+    () => cliJson(["late"]).map((o) => o.order),
+  );
+  assert.ok(late.filter((o) => simulated({ order: o })).length > 0, `the evening's late orders: ${late}`);
+});
+
 test("the window is drawn on the CPU: no GL driver is loaded into the app", () => {
   assert.ok(firstApp, "the first app is open");
   const pid = appPid(firstApp, app);
@@ -331,7 +424,7 @@ test("every command refuses bad arguments with an error naming them, and nothing
   const stored = async () =>
     JSON.stringify({
       day: (await invoke("list_day", { day: today })).value,
-      open: (await invoke("list_open", {})).value,
+      board: (await invoke("list_board", {})).value,
       settings: (await invoke("get_settings", {})).value,
       claims: (await invoke("list_claims", {})).value,
       outbox: execFileSync(kitchenCli, ["outbox", "--all", "--json", "--limit", "100000"], { env }).toString(),

@@ -2,6 +2,7 @@
 //! statuses, simulates a day, runs the store worker, shows the outbox, and syncs
 //! and verifies the mirror, over the same core as the desktop app.
 
+mod board_cmd;
 mod cloud_cmd;
 mod drivers_cmd;
 mod live_cmd;
@@ -167,6 +168,10 @@ enum Command {
     Verify(mirror_cmd::VerifyArgs),
     /// Each order of a day with the time of each stage, from this device's mirror
     Timeline(timeline_cmd::TimelineArgs),
+    /// The kitchen board as the Kitchen screen shows it; `--at HH:MM`: as it stood then
+    Board(board_cmd::BoardArgs),
+    /// A day's late orders, as the Manager screen lists them
+    Late(board_cmd::LateArgs),
     /// Ready orders waiting for a driver; `--poll` takes them from the delivery queue
     Drivers(drivers_cmd::DriversArgs),
     /// Run this device without a window: publish, mirror, and poll the delivery
@@ -210,6 +215,8 @@ fn main() -> ExitCode {
             Command::Sync(args) => mirror_cmd::sync(&cli.global, args).await,
             Command::Verify(args) => mirror_cmd::verify(&cli.global, args).await,
             Command::Timeline(args) => timeline_cmd::timeline(&cli.global, args),
+            Command::Board(args) => board_cmd::board(&cli.global, args),
+            Command::Late(args) => board_cmd::late(&cli.global, args),
             Command::Drivers(args) => drivers_cmd::drivers(&cli.global, args).await,
             Command::Run(args) => live_cmd::run(&cli.global, args).await,
             Command::Repair(args) => repair_cmd::repair(&cli.global, args).await,

@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::Args;
 use kitchen_device::views;
-use kitchen_domain::{parse_day, Status};
+use kitchen_domain::Status;
 use kitchen_store::{DayViewRow, ViewSource};
 
+use crate::board_cmd::day_arg;
 use crate::taps::{business_day, open_device};
 use crate::Global;
 
@@ -22,14 +23,7 @@ pub struct TimelineArgs {
 }
 
 pub fn timeline(global: &Global, args: TimelineArgs) -> Result<()> {
-    let day = args
-        .day
-        .as_deref()
-        .map(|text| {
-            parse_day(text)
-                .ok_or_else(|| anyhow!("--day must be a date as YYYY-MM-DD, got {text:?}"))
-        })
-        .transpose()?;
+    let day = day_arg(args.day.as_deref())?;
     let (store, _) = open_device(global)?;
     let rule = business_day(global, &store)?;
     let day = day.unwrap_or_else(|| rule.day_of(Utc::now()));

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kitchen_domain::board::{BoardView, LateOrder};
 use kitchen_domain::orders::DriverLists;
 use kitchen_domain::{
     day_key, BusinessDay, BusinessDaySetting, OrderContents, OrderForm, Status, Tap,
@@ -645,6 +646,38 @@ impl LiveDevice {
     /// A business day as the screens show it: the mirror merged with this
     /// device's taps. The day is then checked against the table with the others.
     pub async fn day_view(&self, day: NaiveDate) -> Result<Vec<DayViewRow>, DeviceError> {
+        self.read_day(day, move |store, rule| views::day_view(store, rule, day))
+            .await
+    }
+
+    /// The kitchen board of business day `day` as it stood at `at`: the replay.
+    pub async fn board_at(
+        &self,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<BoardView, DeviceError> {
+        self.read_day(day, move |store, rule| {
+            views::board_of_day_at(store, rule, day, at)
+        })
+        .await
+    }
+
+    /// The late orders of business day `day`, by this device's threshold.
+    pub async fn late_orders(&self, day: NaiveDate) -> Result<Vec<LateOrder>, DeviceError> {
+        let now = self.shared.cloud_now();
+        self.read_day(day, move |store, rule| {
+            views::late_orders(store, rule, day, now)
+        })
+        .await
+    }
+
+    /// Reads a view of business day `day`; a day this device does not hold
+    /// is read whole from the table by the check loop, which then says so.
+    async fn read_day<T: Send + 'static>(
+        &self,
+        day: NaiveDate,
+        view: impl FnOnce(&Store, &BusinessDay) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, DeviceError> {
         let rule = self.shared.rule();
         let first_look = lock(&self.shared.viewed_days)
             .insert(day, std::time::Instant::now())
@@ -652,7 +685,7 @@ impl LiveDevice {
         let (holds, view) = self
             .shared
             .read(move |store| {
-                let view = views::day_view(store, &rule, day)?;
+                let view = view(store, &rule)?;
                 Ok((store.holds_day(&day_key(day))?, view))
             })
             .await?;
@@ -663,13 +696,23 @@ impl LiveDevice {
         Ok(view)
     }
 
-    /// Every open order of the last 24 hours, whatever its business day: the board.
+    /// Every open order of the last 24 hours, whatever its business day.
     pub async fn open_view(&self) -> Result<Vec<DayViewRow>, DeviceError> {
         let rule = self.shared.rule();
         let now = self.shared.cloud_now();
         Ok(self
             .shared
             .read(move |store| views::open_view(store, &rule, now))
+            .await?)
+    }
+
+    /// The kitchen board now, from the mirror and this device's taps.
+    pub async fn board(&self) -> Result<BoardView, DeviceError> {
+        let rule = self.shared.rule();
+        let now = self.shared.cloud_now();
+        Ok(self
+            .shared
+            .read(move |store| views::board(store, &rule, now))
             .await?)
     }
 

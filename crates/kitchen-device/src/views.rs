@@ -1,12 +1,17 @@
 //! What the screens and the CLI show, computed once from the device's database:
 //! a business day, the open orders on the board (whatever their day, for 24
-//! hours), and the drivers' lists. Each reads the mirror merged with this
+//! hours), the board itself (now, or at a moment of a day), the late orders of
+//! a day, and the drivers' lists. Each reads the mirror merged with this
 //! device's own taps, so a tap shows at once, online or not.
 
+use chrono::SecondsFormat;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kitchen_domain::board::{board_at, late_orders as late_of, BoardView, LateOrder};
 use kitchen_domain::orders::{driver_lists as lists_of, open_orders, DriverLists};
 use kitchen_domain::{day_key, BusinessDay, Contact, ContractError, Status};
-use kitchen_store::{summarize_view, DayViewRow, Store, StoreError};
+use kitchen_store::{
+    summarize_view, view_histories, DayViewRow, Store, StoreError, DEFAULT_LATE_AFTER_MINUTES,
+};
 
 use crate::mirror::{day_window, OPEN_ORDERS_BOUND};
 
@@ -47,6 +52,48 @@ pub fn open_view(
         .into_iter()
         .filter(|row| open.contains(&(row.day.clone(), row.order.clone())))
         .collect())
+}
+
+/// The kitchen board now: the open orders of the last 24 hours in their columns.
+pub fn board(
+    store: &Store,
+    rule: &BusinessDay,
+    now: DateTime<Utc>,
+) -> Result<BoardView, StoreError> {
+    let rows = open_view(store, rule, now)?;
+    Ok(board_at(&view_histories(&rows), None))
+}
+
+/// The board of business day `day` as it stood at `at`: the manager's replay.
+pub fn board_of_day_at(
+    store: &Store,
+    rule: &BusinessDay,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<BoardView, StoreError> {
+    let rows = day_view(store, rule, day)?;
+    let at = at.to_rfc3339_opts(SecondsFormat::Millis, true);
+    Ok(board_at(&view_histories(&rows), Some(&at)))
+}
+
+/// The late orders of business day `day`, by this device's "late" threshold:
+/// slow to ready, or still not ready at `now` (a past day: at its end).
+pub fn late_orders(
+    store: &Store,
+    rule: &BusinessDay,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<LateOrder>, StoreError> {
+    let minutes = store
+        .saved_settings()?
+        .map_or(DEFAULT_LATE_AFTER_MINUTES, |s| s.late_after_minutes);
+    let rows = day_view(store, rule, day)?;
+    let until = now.min(rule.window(day).1);
+    Ok(late_of(
+        &view_histories(&rows),
+        Duration::minutes(i64::from(minutes)),
+        until,
+    ))
 }
 
 /// The drivers' lists: open orders on the shelf and on the road.

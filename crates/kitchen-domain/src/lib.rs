@@ -1,6 +1,7 @@
 //! The pizzeria's event contract: statuses, taps, the EventBridge entry a tap
 //! becomes and the envelope a consumer receives. Pure data and validation, no I/O.
 
+pub mod board;
 mod business_day;
 pub mod contents;
 mod delivery;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::Status;
+use crate::{OrderContents, Status};
 
 /// One event of an order, as a view of the mirror and the outbox holds it.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,7 @@ impl OrderSummary {
     }
 }
 
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -94,6 +94,86 @@ pub fn summarize<'a>(events: impl IntoIterator<Item = OrderEvent<'a>>) -> Vec<Or
                 created_at: entered.unwrap_or(first).to_owned(),
             },
         )
+        .collect()
+}
+
+/// An order with every event a view holds of it, in order: what the board at
+/// any moment and the late list read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderHistory {
+    pub day: String,
+    pub order: String,
+    /// The client its latest event names.
+    pub client: String,
+    /// Each status it reached with its time, oldest first (a tie goes to the later stage).
+    pub events: Vec<(Status, String)>,
+    /// What the order is, when its `order done` said it.
+    pub contents: Option<OrderContents>,
+}
+
+impl OrderHistory {
+    /// The time of the latest event of `status`.
+    pub fn time_of(&self, status: Status) -> Option<&str> {
+        self.events
+            .iter()
+            .rev()
+            .find(|(s, _)| *s == status)
+            .map(|(_, time)| time.as_str())
+    }
+
+    /// The time of its first event.
+    pub fn first_time(&self) -> &str {
+        self.events.first().map_or("", |(_, time)| time.as_str())
+    }
+
+    /// Where it stood at `at` (the status of its last event then), or stands
+    /// now when `at` is `None`; `None` before its first event.
+    pub fn status_at(&self, at: Option<&str>) -> Option<Status> {
+        self.events
+            .iter()
+            .take_while(|(_, time)| at.is_none_or(|at| time.as_str() <= at))
+            .last()
+            .map(|(status, _)| *status)
+    }
+}
+
+/// Each order of `events` (one per business day and number) with its whole
+/// history; an event may come with the order's contents. Statuses of newer
+/// schemas are left out.
+pub fn histories<'a>(
+    events: impl IntoIterator<Item = (OrderEvent<'a>, Option<&'a OrderContents>)>,
+) -> Vec<OrderHistory> {
+    type Sorted<'a> = Vec<((&'a str, usize, &'a str), Status, &'a str)>;
+    let mut orders: BTreeMap<(&'a str, &'a str), (Sorted<'a>, Option<&'a OrderContents>)> =
+        BTreeMap::new();
+    for (event, contents) in events {
+        let Ok(status) = event.status.parse::<Status>() else {
+            continue;
+        };
+        let entry = orders.entry((event.day, event.order)).or_default();
+        entry
+            .0
+            .push((sort_key(&event, status), status, event.client));
+        if contents.is_some() {
+            entry.1 = contents;
+        }
+    }
+    orders
+        .into_iter()
+        .map(|((day, order), (mut events, contents))| {
+            events.sort_by(|a, b| a.0.cmp(&b.0));
+            let client = events.last().map_or("", |(_, _, client)| *client);
+            OrderHistory {
+                day: day.to_owned(),
+                order: order.to_owned(),
+                client: client.to_owned(),
+                events: events
+                    .iter()
+                    .map(|(key, status, _)| (*status, key.0.to_owned()))
+                    .collect(),
+                contents: contents.cloned(),
+            }
+        })
         .collect()
 }
 

@@ -21,7 +21,7 @@ pub use contacts::{Forgotten, SavedContact};
 pub use deliveries::{classify_delivery_message, Delivery, MessageOutcome, QuarantinedMessage};
 pub use kitchen_domain::{is_loopback_url, validate_endpoint};
 pub use mirror::{
-    row_hash, summarize_view, ConvergenceSummary, DayViewRow, DayWindow, HeldDay,
+    row_hash, summarize_view, view_histories, ConvergenceSummary, DayViewRow, DayWindow, HeldDay,
     MirrorReplaceCounts, MirrorRow, MirrorWrite, MirrorWriteCounts, ViewSource,
 };
 pub use outbox::{OutboxCounts, OutboxEntry, OutboxState};

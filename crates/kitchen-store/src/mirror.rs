@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use kitchen_domain::orders::{summarize, OrderEvent, OrderSummary};
+use kitchen_domain::orders::{histories, summarize, OrderEvent, OrderHistory, OrderSummary};
 use kitchen_domain::{OrderContents, Status};
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -218,6 +218,14 @@ impl DayViewRow {
 /// The orders of a view, each with where it stands.
 pub fn summarize_view(rows: &[DayViewRow]) -> Vec<OrderSummary> {
     summarize(rows.iter().map(DayViewRow::as_order_event))
+}
+
+/// The orders of a view, each with its whole history and contents.
+pub fn view_histories(rows: &[DayViewRow]) -> Vec<OrderHistory> {
+    histories(
+        rows.iter()
+            .map(|row| (row.as_order_event(), row.contents.as_ref())),
+    )
 }
 
 const MIRROR_COLUMNS: &str = "order_id, status, client, time, day, event_id, device, seq, \

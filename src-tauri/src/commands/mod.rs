@@ -49,7 +49,9 @@ commands! {
     taps::new_order(order: String, client: String, form: kitchen_domain::OrderForm)
         -> kitchen_device::live::TapReceipt;
     day::list_day(day: String) -> Vec<kitchen_store::DayViewRow>;
-    day::list_open() -> Vec<kitchen_store::DayViewRow>;
+    day::list_board() -> kitchen_domain::board::BoardView;
+    day::list_board_at(day: String, at: String) -> kitchen_domain::board::BoardView;
+    day::list_late(day: String) -> Vec<kitchen_domain::board::LateOrder>;
     day::list_drivers() -> kitchen_domain::orders::DriverLists;
     settings::get_settings() -> kitchen_store::DeviceSettings;
     settings::save_settings(settings: kitchen_store::DeviceSettings) -> kitchen_store::DeviceSettings;

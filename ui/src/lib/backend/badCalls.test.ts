@@ -10,7 +10,7 @@ import { businessDay } from "../time/day";
 async function stored(backend: MockBackend, today: string): Promise<string> {
   return JSON.stringify({
     day: await backend.listDay(today),
-    open: await backend.listOpen(),
+    board: await backend.listBoard(),
     settings: await backend.getSettings(),
     claims: await backend.listClaims(),
   });

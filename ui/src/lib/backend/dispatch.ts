@@ -53,8 +53,12 @@ export async function dispatch(backend: Backend, command: string, args: Record<s
       return backend.newOrder(text("order"), text("client"), args.form as OrderForm);
     case "list_day":
       return backend.listDay(text("day"));
-    case "list_open":
-      return backend.listOpen();
+    case "list_board":
+      return backend.listBoard();
+    case "list_board_at":
+      return backend.listBoardAt(text("day"), text("at"));
+    case "list_late":
+      return backend.listLate(text("day"));
     case "list_drivers":
       return backend.listDrivers();
     case "get_settings":

@@ -3,8 +3,12 @@ import { TauriBackend } from "./tauri";
 import type { Backend } from "./types";
 
 export type {
+  AllDayItem,
   AppInfo,
   Backend,
+  BoardColumn,
+  BoardOrder,
+  BoardView,
   BusinessDaySetting,
   CheckOutcome,
   Claim,
@@ -17,6 +21,7 @@ export type {
   DriverLists,
   ErrorCode,
   Events,
+  LateOrder,
   NotificationHealth,
   OrderContents,
   OrderForm,

@@ -134,12 +134,13 @@ describe("MockBackend open orders", () => {
     const ready = await backend.tapStatus("7", "ready", "Ana", created.day);
     expect(ready.day).toBe(created.day);
     expect(Date.parse(ready.time)).toBeGreaterThan(Date.parse(created.time));
-    expect((await backend.listOpen()).map((r) => r.order)).toEqual(["7", "7"]);
+    const board = await backend.listBoard();
+    expect(board.columns.find((c) => c.stage === "ready")?.orders.map((o) => [o.day, o.order])).toEqual([[created.day, "7"]]);
     const lists = await backend.listDrivers();
     expect(lists.ready.map((o) => [o.day, o.order])).toEqual([[created.day, "7"]]);
     await backend.tapStatus("7", "picked up", "Ana", created.day);
     await backend.tapStatus("7", "delivered", "Ana", created.day);
-    expect(await backend.listOpen()).toEqual([]);
+    expect((await backend.listBoard()).columns.flatMap((c) => c.orders)).toEqual([]);
     expect((await backend.listDrivers()).ready).toEqual([]);
     await expect(backend.tapStatus("7", "ready", "Ana", "1999-01-01")).rejects.toMatchObject({
       code: "invalid_input",

@@ -1,15 +1,16 @@
-import { driverLists } from "../drivers/shelf";
 import { groupOrders } from "../orders/orders";
 import { mapsLink } from "../drivers/maps";
 import { LANGUAGES } from "../i18n/languages";
 import { STATUSES } from "../orders/stages";
 import { LIMITS } from "./bindings/contract";
-import { businessDay, shiftDay, type BusinessDayRule } from "../time/day";
+import { businessDay, businessDayEnd, shiftDay, type BusinessDayRule } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
+import { boardAt, driverLists, lateOrders } from "./views";
 import type {
   AppInfo,
   Backend,
+  BoardView,
   Claim,
   ConnectionState,
   DatabaseProblem,
@@ -18,6 +19,7 @@ import type {
   DeviceSettings,
   DriverLists,
   Events,
+  LateOrder,
   RepairReport,
   ResourceCheck,
   OrderContents,
@@ -171,6 +173,11 @@ function isDay(day: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
   const date = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
+
+/** A business day argument, as the shell refuses one it cannot read. */
+function checkDay(day: string): void {
+  if (!isDay(day)) throw invalid("day", `field \`day\`: expected YYYY-MM-DD, got "${day}"`);
 }
 
 function optional(value: string | null): string | null {
@@ -413,14 +420,13 @@ export class MockBackend implements Backend {
 
   async listDay(day: string): Promise<DayViewRow[]> {
     this.#intact();
-    if (!isDay(day)) {
-      throw invalid("day", `field \`day\`: expected YYYY-MM-DD, got "${day}"`);
-    }
+    checkDay(day);
     // Copies, so a screen that edits a row cannot change what the next caller sees.
     return (this.#days.get(day) ?? []).map((r) => ({ ...r, source: { ...r.source } }));
   }
 
-  async listOpen(): Promise<DayViewRow[]> {
+  /** The rows of every open order entered in the last 24 hours, whatever its business day. */
+  #openRows(): DayViewRow[] {
     this.#intact();
     const now = Date.now();
     const today = businessDay(now, this.rule);
@@ -430,11 +436,32 @@ export class MockBackend implements Backend {
         .filter((o) => o.current !== "delivered" && o.current !== "cancelled" && o.createdAt >= now - OPEN_BOUND_MS)
         .map((o) => `${o.day}#${o.order}`),
     );
-    return rows.filter((r) => open.has(`${r.day}#${r.order}`)).map((r) => ({ ...r, source: { ...r.source } }));
+    return rows.filter((r) => open.has(`${r.day}#${r.order}`));
+  }
+
+  async listBoard(): Promise<BoardView> {
+    return boardAt(this.#openRows(), null);
+  }
+
+  async listBoardAt(day: string, at: string): Promise<BoardView> {
+    this.#intact();
+    checkDay(day);
+    const cutoff = Date.parse(at);
+    if (typeof at !== "string" || Number.isNaN(cutoff)) {
+      throw invalid("at", `field \`at\`: expected an RFC 3339 time, got ${JSON.stringify(at)}`);
+    }
+    return boardAt(this.#days.get(day) ?? [], cutoff);
+  }
+
+  async listLate(day: string): Promise<LateOrder[]> {
+    this.#intact();
+    checkDay(day);
+    const until = Math.min(Date.now(), businessDayEnd(day, this.rule));
+    return lateOrders(this.#days.get(day) ?? [], this.#settings.lateAfterMinutes, until);
   }
 
   async listDrivers(): Promise<DriverLists> {
-    return driverLists(groupOrders(await this.listOpen()));
+    return driverLists(this.#openRows());
   }
 
   async getSettings(): Promise<DeviceSettings> {

@@ -30,8 +30,16 @@ export class TauriBackend implements T.Backend {
     return call("list_day", { day });
   }
 
-  listOpen(): Promise<T.DayViewRow[]> {
-    return call("list_open", {});
+  listBoard(): Promise<T.BoardView> {
+    return call("list_board", {});
+  }
+
+  listBoardAt(day: string, at: string): Promise<T.BoardView> {
+    return call("list_board_at", { day, at });
+  }
+
+  listLate(day: string): Promise<T.LateOrder[]> {
+    return call("list_late", { day });
   }
 
   listDrivers(): Promise<T.DriverLists> {

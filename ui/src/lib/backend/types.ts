@@ -1,4 +1,5 @@
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BoardView } from "./bindings/BoardView";
 import type { Claim } from "./bindings/Claim";
 import type { ConnectionState } from "./bindings/ConnectionState";
 import type { DatabaseProblem } from "./bindings/DatabaseProblem";
@@ -6,13 +7,18 @@ import type { DayViewRow } from "./bindings/DayViewRow";
 import type { DeviceSettings } from "./bindings/DeviceSettings";
 import type { DriverLists } from "./bindings/DriverLists";
 import type { Events } from "./bindings/events";
+import type { LateOrder } from "./bindings/LateOrder";
 import type { OrderForm } from "./bindings/OrderForm";
 import type { RepairReport } from "./bindings/RepairReport";
 import type { ResourceCheck } from "./bindings/ResourceCheck";
 import type { TapReceipt } from "./bindings/TapReceipt";
 
 // The shapes are generated from the Rust types (src-tauri/src/bindings.rs); never written here.
+export type { AllDayItem } from "./bindings/AllDayItem";
 export type { AppInfo } from "./bindings/AppInfo";
+export type { BoardColumn } from "./bindings/BoardColumn";
+export type { BoardOrder } from "./bindings/BoardOrder";
+export type { BoardView } from "./bindings/BoardView";
 export type { BusinessDaySetting } from "./bindings/BusinessDaySetting";
 export type { CheckOutcome } from "./bindings/CheckOutcome";
 export type { Claim } from "./bindings/Claim";
@@ -25,6 +31,7 @@ export type { DeviceSettings } from "./bindings/DeviceSettings";
 export type { DriverLists } from "./bindings/DriverLists";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Events } from "./bindings/events";
+export type { LateOrder } from "./bindings/LateOrder";
 export type { NotificationHealth } from "./bindings/NotificationHealth";
 export type { OrderContents } from "./bindings/OrderContents";
 export type { OrderForm } from "./bindings/OrderForm";
@@ -49,8 +56,15 @@ export interface Backend {
   newOrder(order: string, client: string, form: OrderForm): Promise<TapReceipt>;
   /** A business day (`YYYY-MM-DD`): the mirror of the event table merged with this device's taps. */
   listDay(day: string): Promise<DayViewRow[]>;
-  /** Every open order of the last 24 hours, whatever its business day: the kitchen board. */
-  listOpen(): Promise<DayViewRow[]>;
+  /**
+   * The kitchen board, worked out by the core: every open order of the last 24
+   * hours, whatever its business day, in its stage's column; and the "all day" count.
+   */
+  listBoard(): Promise<BoardView>;
+  /** The board of business day `day` as it stood at `at` (an ISO time): the manager's replay. */
+  listBoardAt(day: string, at: string): Promise<BoardView>;
+  /** The late orders of business day `day`, longest first, by this device's "late" threshold. */
+  listLate(day: string): Promise<LateOrder[]>;
   /** The drivers' lists (ready on the shelf, on the road), worked out by the core. */
   listDrivers(): Promise<DriverLists>;
   getSettings(): Promise<DeviceSettings>;

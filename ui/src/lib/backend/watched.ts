@@ -44,8 +44,16 @@ export class WatchedBackend implements T.Backend {
     return this.#watch(() => this.#inner.listDay(day));
   }
 
-  listOpen(): Promise<T.DayViewRow[]> {
-    return this.#watch(() => this.#inner.listOpen());
+  listBoard(): Promise<T.BoardView> {
+    return this.#watch(() => this.#inner.listBoard());
+  }
+
+  listBoardAt(day: string, at: string): Promise<T.BoardView> {
+    return this.#watch(() => this.#inner.listBoardAt(day, at));
+  }
+
+  listLate(day: string): Promise<T.LateOrder[]> {
+    return this.#watch(() => this.#inner.listLate(day));
   }
 
   listDrivers(): Promise<T.DriverLists> {

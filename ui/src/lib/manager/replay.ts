@@ -1,5 +1,3 @@
-import type { BoardOrder } from "../kitchen/board";
-import type { Order } from "../orders/orders";
 import { businessMinuteTime, type BusinessDayRule } from "../time/day";
 
 /**
@@ -10,27 +8,4 @@ import { businessMinuteTime, type BusinessDayRule } from "../time/day";
  */
 export function replayCutoff(day: string, minute: number, rule: BusinessDayRule): number {
   return businessMinuteTime(day, minute, rule) + 59_999;
-}
-
-/** Every order as it stood at `cutoff`; orders not yet entered then are left out. */
-export function ordersAt(orders: readonly Order[], cutoff: number): BoardOrder[] {
-  const board: BoardOrder[] = [];
-  for (const order of orders) {
-    // Events are sorted by time: the last one at or before the cutoff is where the order was.
-    let current: string | null = null;
-    for (const event of order.events) {
-      if (event.time > cutoff) break;
-      current = event.status;
-    }
-    if (current === null) continue;
-    const created = order.times["order done"];
-    board.push({
-      day: order.day,
-      order: order.order,
-      client: order.client,
-      current,
-      createdAt: created !== undefined && created <= cutoff ? created : order.events[0].time,
-    });
-  }
-  return board;
 }

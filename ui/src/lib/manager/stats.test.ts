@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { at, row, ZONE, RULE } from "../orders/fixtures";
 import { groupOrders } from "../orders/orders";
-import { lateOrders, ordersPerHour, percentile, stageDurations, stageStats } from "./stats";
+import { ordersPerHour, percentile, stageDurations, stageStats } from "./stats";
 
 const MIN = 60_000;
 
@@ -87,41 +87,5 @@ describe("ordersPerHour", () => {
     // From 04:00: 12:05 is the business day's hour 8, 19:00 its hour 15.
     const counts = ordersPerHour(orders, { zone: ZONE, startHour: 4 });
     expect([counts[8], counts[15]]).toEqual([2, 1]);
-  });
-});
-
-describe("lateOrders", () => {
-  const orders = groupOrders([
-    // Ready in 20 minutes: on time.
-    row("1", "order done", at(12, 0)),
-    row("1", "ready", at(12, 20)),
-    // Ready in 40 minutes: late.
-    row("2", "order done", at(12, 0)),
-    row("2", "ready", at(12, 40)),
-    // Not ready, entered 30 minutes before now: late.
-    row("3", "order done", at(12, 30)),
-    row("3", "in the oven", at(12, 45)),
-    // Not ready, entered 10 minutes before now: not late yet.
-    row("4", "order done", at(12, 50)),
-    // Cancelled before it was ready: gone, not late.
-    row("5", "order done", at(11, 0)),
-    row("5", "cancelled", at(11, 5)),
-    // Picked up without a "ready" tap, 31 minutes after the order.
-    row("6", "order done", at(12, 0)),
-    row("6", "picked up", at(12, 31)),
-  ]);
-
-  it("lists orders slower than the threshold, or older than it and not ready, longest first", () => {
-    const late = lateOrders(orders, 25, Date.parse(at(13, 0)));
-    expect(late.map((o) => [o.order, o.waited / MIN])).toEqual([
-      ["2", 40],
-      ["6", 31],
-      ["3", 30],
-    ]);
-    expect(late.find((o) => o.order === "3")?.readyAt).toBeNull();
-  });
-
-  it("counts exactly the threshold as on time", () => {
-    expect(lateOrders(orders, 40, Date.parse(at(13, 0))).map((o) => o.order)).toEqual([]);
   });
 });

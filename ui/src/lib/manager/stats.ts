@@ -63,32 +63,3 @@ export function ordersPerHour(orders: readonly Order[], rule: BusinessDayRule): 
   for (const order of orders) counts[businessHour(order.createdAt, rule)] += 1;
   return counts;
 }
-
-export interface LateOrder {
-  day: string;
-  order: string;
-  client: string;
-  createdAt: number;
-  /** When it became ready; null while it is not ready yet. */
-  readyAt: number | null;
-  /** From "order done" to ready, or to now while not ready. */
-  waited: number;
-}
-
-/**
- * Orders that took longer than `lateAfterMinutes` from "order done" to
- * ready, or that are older than that and still not ready; longest first.
- * Cancelled orders that never became ready are not late, they are gone.
- */
-export function lateOrders(orders: readonly Order[], lateAfterMinutes: number, now: number): LateOrder[] {
-  const limit = lateAfterMinutes * 60_000;
-  const late: LateOrder[] = [];
-  for (const order of orders) {
-    // An order picked up or delivered without a "ready" tap was ready by then.
-    const readyAt = order.times["ready"] ?? order.times["picked up"] ?? order.times["delivered"] ?? null;
-    if (readyAt === null && order.times["cancelled"] !== undefined) continue;
-    const waited = (readyAt ?? now) - order.createdAt;
-    if (waited > limit) late.push({ day: order.day, order: order.order, client: order.client, createdAt: order.createdAt, readyAt, waited });
-  }
-  return late.sort((a, b) => b.waited - a.waited);
-}

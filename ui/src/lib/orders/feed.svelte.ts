@@ -1,37 +1,40 @@
-import type { Backend, DayViewRow, TapReceipt } from "../backend";
-import { applyReceipt, reconcile, type PendingTap } from "./orders";
+import { untrack } from "svelte";
+import type { Backend, BoardView, DayViewRow, LateOrder, TapReceipt } from "../backend";
+import { KITCHEN_STAGES } from "./stages";
 
 /**
- * Rows of orders kept current: read from the backend at start, again on each
- * "mirror-updated" that concerns them, and with this screen's taps shown at once.
+ * A view the core works out (a day's rows, the board, the late orders), kept
+ * current: read at start, again on each "mirror-updated" that concerns it, and
+ * again after each of this screen's taps, which the core's views hold as soon
+ * as the tap is durable.
  */
-export class RowFeed {
+export class ViewFeed<T> {
   /** Raw, not deeply reactive: a view can hold thousands of rows and is replaced whole. */
-  rows = $state.raw<DayViewRow[]>([]);
+  value: T = $state.raw() as T;
   loaded = $state(false);
   error = $state<string | null>(null);
 
-  #read: () => Promise<DayViewRow[]>;
+  #read: () => Promise<T>;
   #concerns: (day: string) => boolean;
   #backend: Backend;
-  #pending: PendingTap[] = [];
-  #reloads = 0;
-  #loading = false;
+  #running: Promise<void> | null = null;
   #again = false;
   #stopped = false;
 
   /**
-   * `read` fetches the rows; `concerns` says whether a change to a business
-   * day's rows is one this feed shows.
+   * `read` fetches the view; `concerns` says whether a change to a business
+   * day's rows is one this view shows; `empty` is shown until the first read.
    */
-  constructor(backend: Backend, read: () => Promise<DayViewRow[]>, concerns: (day: string) => boolean) {
+  constructor(backend: Backend, read: () => Promise<T>, concerns: (day: string) => boolean, empty: T) {
     this.#backend = backend;
     this.#read = read;
     this.#concerns = concerns;
+    this.value = empty;
   }
 
-  /** Follows the rows until the returned function is called. */
+  /** Follows the view until the returned function is called. */
   start(): () => void {
+    this.#stopped = false;
     let unlisten: (() => void) | undefined;
     this.#backend
       .on("mirror-updated", (update) => {
@@ -42,54 +45,69 @@ export class RowFeed {
         else unlisten = stop;
       })
       .catch((error: unknown) => console.error("cannot follow the orders' updates", error));
-    void this.refresh();
+    // The first read belongs to no effect: what it reads must not restart the feed.
+    void untrack(() => this.refresh());
     return () => {
       this.#stopped = true;
       unlisten?.();
     };
   }
 
-  /** Reads again; calls made while a read runs are folded into one more read. */
-  async refresh(): Promise<void> {
-    if (this.#loading) {
+  /**
+   * Reads again; resolves once the view shown is one read after the call.
+   * Calls made while a read runs are folded into one more read, and the read
+   * they overtook is not shown: it may predate a tap just made.
+   */
+  refresh(): Promise<void> {
+    if (this.#running !== null) {
       this.#again = true;
-      return;
+      return this.#running;
     }
-    this.#loading = true;
+    this.#running = this.#readUntilCurrent().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #readUntilCurrent(): Promise<void> {
     try {
       do {
         this.#again = false;
-        const reload = ++this.#reloads;
-        const rows = await this.#read();
+        const value = await this.#read();
         if (this.#stopped) return;
-        const merged = reconcile(rows, this.#pending, reload);
-        this.#pending = merged.pending;
-        this.rows = merged.rows;
+        if (this.#again) continue;
+        this.value = value;
         this.loaded = true;
         this.error = null;
       } while (this.#again && !this.#stopped);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
-    } finally {
-      this.#loading = false;
     }
   }
 
-  /** Shows a durable tap at once; the next read reconciles it with the view. */
-  applyTap(receipt: TapReceipt): void {
-    if (!this.#concerns(receipt.day)) return;
-    this.#pending.push({ receipt, seenFrom: this.#reloads + 1 });
-    this.rows = applyReceipt(this.rows, receipt);
-    void this.refresh();
+  /** After a durable tap of this screen: the core's view has it, read it again. */
+  afterTap(receipt: TapReceipt): Promise<void> {
+    return this.#concerns(receipt.day) ? this.refresh() : Promise.resolve();
   }
 }
 
 /** One business day's rows: the manager's day. */
-export function dayFeed(backend: Backend, day: string): RowFeed {
-  return new RowFeed(backend, () => backend.listDay(day), (changed) => changed === day);
+export function dayFeed(backend: Backend, day: string): ViewFeed<DayViewRow[]> {
+  return new ViewFeed(backend, () => backend.listDay(day), (changed) => changed === day, []);
 }
 
-/** Every open order of the last 24 hours, whatever its business day: the kitchen board. */
-export function openFeed(backend: Backend): RowFeed {
-  return new RowFeed(backend, () => backend.listOpen(), () => true);
+/** The kitchen board, with every open order of the last 24 hours, whatever its business day. */
+export function boardFeed(backend: Backend): ViewFeed<BoardView> {
+  return new ViewFeed(backend, () => backend.listBoard(), () => true, EMPTY_BOARD);
 }
+
+/** The late orders of one business day. */
+export function lateFeed(backend: Backend, day: string): ViewFeed<LateOrder[]> {
+  return new ViewFeed(backend, () => backend.listLate(day), (changed) => changed === day, []);
+}
+
+/** The board before its first read: the six columns, empty. */
+export const EMPTY_BOARD: BoardView = {
+  columns: KITCHEN_STAGES.map((stage) => ({ stage, orders: [] })),
+  allDay: [],
+};

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { TapReceipt } from "../backend";
-import { at, DAY, row } from "./fixtures";
-import { applyReceipt, groupOrders, matchesQuery, reconcile } from "./orders";
+import { at, row } from "./fixtures";
+import { groupOrders, matchesQuery } from "./orders";
 import { nextKitchenStage } from "./stages";
 import { statusLabel } from "../i18n";
-
-function receipt(order: string, status: string, time: string, day = DAY): TapReceipt {
-  return { eventId: `r-${order}-${status}`, day, order, status, client: "Ana", device: "oven-1", seq: 1, time };
-}
 
 describe("groupOrders", () => {
   it("keeps the same number on two business days apart: two orders", () => {
@@ -19,12 +14,6 @@ describe("groupOrders", () => {
       ["2026-03-14", "order done", "Bia"],
       ["2026-03-13", "delivered", "Ana"],
     ]);
-  });
-
-  it("applies a tap to its own day's order only", () => {
-    const rows = [row("7", "ready", at(21, 0), "Ana", "2026-03-13"), row("7", "order done", at(20, 0), "Bia")];
-    const applied = applyReceipt(rows, receipt("7", "ready", at(21, 5)));
-    expect(applied.filter((r) => r.status === "ready").map((r) => r.day).sort()).toEqual(["2026-03-13", DAY]);
   });
 
   it("puts an order at the status with the latest time", () => {
@@ -71,25 +60,6 @@ describe("groupOrders", () => {
   it("lists orders by when they were entered", () => {
     const orders = groupOrders([row("2", "order done", at(12, 5)), row("10", "order done", at(12, 1))]);
     expect(orders.map((o) => o.order)).toEqual(["10", "2"]);
-  });
-});
-
-describe("applyReceipt and reconcile", () => {
-  it("replaces the row of the same order and status", () => {
-    const rows = applyReceipt([row("42", "preparing", at(12, 0))], receipt("42", "preparing", at(12, 5)));
-    expect(rows).toHaveLength(1);
-    expect(rows[0].time).toBe(at(12, 5));
-    expect(rows[0].source).toEqual({ source: "local", state: "pending" });
-  });
-
-  it("keeps a tap over a reload that started before it, drops it once a later reload has it", () => {
-    const tap = { receipt: receipt("42", "in the oven", at(12, 9)), seenFrom: 3 };
-    const stale = reconcile([row("42", "preparing", at(12, 3))], [tap], 2);
-    expect(groupOrders(stale.rows)[0].current).toBe("in the oven");
-    expect(stale.pending).toHaveLength(1);
-    const fresh = reconcile([row("42", "preparing", at(12, 3)), row("42", "in the oven", at(12, 9))], stale.pending, 3);
-    expect(fresh.pending).toHaveLength(0);
-    expect(fresh.rows).toHaveLength(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DayViewRow, OrderContents, TapReceipt } from "../backend";
+import type { DayViewRow, OrderContents } from "../backend";
 import { isStatus, stageRank } from "./stages";
 
 /** One status of an order as the day view keeps it: the latest tap of that status. */
@@ -81,48 +81,9 @@ export function groupOrders(rows: readonly DayViewRow[]): Order[] {
   return orders;
 }
 
-/** The rows with a tap applied, as the core's view will show it once it has the tap. */
-export function applyReceipt(rows: readonly DayViewRow[], receipt: TapReceipt): DayViewRow[] {
-  const kept = rows.filter(
-    (r) => !(r.day === receipt.day && r.order === receipt.order && r.status === receipt.status),
-  );
-  kept.push({
-    day: receipt.day,
-    order: receipt.order,
-    status: receipt.status,
-    client: receipt.client,
-    time: receipt.time,
-    eventId: receipt.eventId,
-    device: receipt.device,
-    timeEventId: `${receipt.time}#${receipt.eventId}`,
-    source: { source: "local", state: "pending" },
-  });
-  return kept;
-}
-
 /** Case-insensitive match on the order id or the client's name; an empty query matches all. */
 export function matchesQuery(order: { order: string; client: string }, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (q === "") return true;
   return order.order.toLowerCase().includes(q) || order.client.toLowerCase().includes(q);
-}
-
-/** A tap shown before the day view had it, and the first reload that will include it. */
-export interface PendingTap {
-  receipt: TapReceipt;
-  /** Reloads numbered this or later started after the tap was durable. */
-  seenFrom: number;
-}
-
-/**
- * A reload's rows with the taps it could not have seen laid over them, so a
- * slow reload started before a tap never takes the tap off the screen.
- */
-export function reconcile(
-  rows: readonly DayViewRow[],
-  pending: readonly PendingTap[],
-  reload: number,
-): { rows: DayViewRow[]; pending: PendingTap[] } {
-  const still = pending.filter((tap) => tap.seenFrom > reload);
-  return { rows: still.reduce((acc, tap) => applyReceipt(acc, tap.receipt), [...rows]), pending: still };
 }
