@@ -32,13 +32,28 @@ pub async fn delete(
     queue_url: &str,
     messages: &[&Message],
 ) -> Result<usize, CloudError> {
-    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+    let receipts: Vec<String> = messages
         .iter()
+        .filter_map(|m| m.receipt_handle().map(str::to_owned))
+        .collect();
+    delete_receipts(sqs, queue_url, &receipts).await
+}
+
+/// Deletes the messages of these receipt handles in one call; answers how
+/// many were not deleted.
+pub async fn delete_receipts(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    receipts: &[String],
+) -> Result<usize, CloudError> {
+    let entries: Vec<DeleteMessageBatchRequestEntry> = receipts
+        .iter()
+        .filter(|receipt| !receipt.is_empty())
         .enumerate()
-        .filter_map(|(i, m)| {
+        .filter_map(|(i, receipt)| {
             DeleteMessageBatchRequestEntry::builder()
                 .id(i.to_string())
-                .receipt_handle(m.receipt_handle()?)
+                .receipt_handle(receipt)
                 .build()
                 .ok()
         })

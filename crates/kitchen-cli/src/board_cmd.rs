@@ -9,8 +9,9 @@ use chrono_tz::Tz;
 use clap::Args;
 use kitchen_device::views;
 use kitchen_domain::board::{BoardOrder, BoardView, LateOrder};
-use kitchen_domain::{parse_day, BusinessDay};
+use kitchen_domain::BusinessDay;
 
+use crate::mirror_cmd::day_arg;
 use crate::taps::{business_day, open_device};
 use crate::Global;
 
@@ -36,14 +37,6 @@ pub struct LateArgs {
     /// One JSON object per late order
     #[arg(long)]
     json: bool,
-}
-
-/// The `--day` argument read, before anything else is done.
-pub fn day_arg(day: Option<&str>) -> Result<Option<NaiveDate>> {
-    day.map(|text| {
-        parse_day(text).ok_or_else(|| anyhow!("--day must be a date as YYYY-MM-DD, got {text:?}"))
-    })
-    .transpose()
 }
 
 pub fn board(global: &Global, args: BoardArgs) -> Result<()> {
@@ -207,6 +200,7 @@ fn parse(time: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kitchen_domain::parse_day;
 
     #[test]
     fn a_minute_before_the_start_hour_is_the_next_dates() {

@@ -7,6 +7,7 @@ use clap::Args;
 use kitchen_aws::Clients;
 use kitchen_device::business_day::learn_business_day;
 use kitchen_device::mirror::{FeedReport, MirrorSync, ResyncReport};
+use kitchen_device::ports::Cloud;
 use kitchen_domain::parse_day;
 use kitchen_store::Store;
 
@@ -33,7 +34,7 @@ pub struct VerifyArgs {
 }
 
 /// Checked before anything is opened, so a typo changes nothing.
-fn day_arg(day: Option<&str>) -> Result<Option<NaiveDate>> {
+pub(crate) fn day_arg(day: Option<&str>) -> Result<Option<NaiveDate>> {
     day.map(|text| {
         parse_day(text).ok_or_else(|| anyhow!("--day must be a date as YYYY-MM-DD, got {text:?}"))
     })
@@ -44,11 +45,15 @@ fn day_arg(day: Option<&str>) -> Result<Option<NaiveDate>> {
 /// table (kept on the device for when it is offline).
 async fn mirror_for(global: &Global, store: &mut Store) -> Result<MirrorSync> {
     let clients = Clients::new(&global.cloud_config()).await;
-    if learn_business_day(store, &clients).await?.is_none() {
+    let cloud = Cloud::aws(&clients);
+    if learn_business_day(store, cloud.table.as_ref())
+        .await?
+        .is_none()
+    {
         eprintln!("note: the stack has no business day setting yet (deploy it, or start its store worker)");
     }
     let rule = crate::taps::business_day(global, store)?;
-    Ok(MirrorSync::new(&clients, rule))
+    Ok(MirrorSync::on(&cloud, rule))
 }
 
 pub async fn sync(global: &Global, args: SyncArgs) -> Result<()> {

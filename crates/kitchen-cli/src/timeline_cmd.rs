@@ -11,7 +11,7 @@ use kitchen_device::views;
 use kitchen_domain::Status;
 use kitchen_store::{DayViewRow, ViewSource};
 
-use crate::board_cmd::day_arg;
+use crate::mirror_cmd::day_arg;
 use crate::taps::{business_day, open_device};
 use crate::Global;
 

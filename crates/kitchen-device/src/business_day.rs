@@ -2,8 +2,9 @@
 //! (`kitchen_aws::stack_settings`) and kept in the device's database for when
 //! it is offline.
 
-use kitchen_aws::stack_settings::read_stack_settings;
-use kitchen_aws::{Clients, CloudConfig, CloudError};
+use kitchen_aws::{CloudConfig, CloudError};
+
+use crate::ports::Table;
 use kitchen_domain::BusinessDaySetting;
 
 use crate::DeviceError;
@@ -36,9 +37,9 @@ pub fn known_business_day(
 /// has not written a business day yet.
 pub async fn learn_business_day(
     store: &mut impl crate::writer::StoreAccess,
-    clients: &Clients,
+    table: &dyn Table,
 ) -> Result<Option<BusinessDaySetting>, DeviceError> {
-    let settings = read_stack_settings(clients).await?;
+    let settings = table.stack_settings().await?;
     let setting = settings.business_day.clone();
     let days = settings.personal_data_days;
     if setting.is_some() || days.is_some() {

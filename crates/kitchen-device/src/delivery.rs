@@ -7,20 +7,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
-use aws_sdk_sqs::types::Message;
 use chrono::Utc;
-use kitchen_domain::{day_key, order_key, time_key, BusinessDay, ContractError};
+use kitchen_domain::{day_key, order_key, BusinessDay, ContractError};
 /// How a driver station reads one queue message, without AWS: in the store.
 pub use kitchen_store::{classify_delivery_message, MessageOutcome};
 use kitchen_store::{Delivery, Store};
 
+use crate::ports::{Cloud, NotificationClaim, Queue, QueueMessage, Table};
 use crate::writer::StoreAccess;
 use kitchen_aws::config::LONG_POLL_WAIT;
-use kitchen_aws::queue;
 use kitchen_aws::supervisor::{run_loop, CancellationToken, Loop, Pace};
-use kitchen_aws::{Clients, CloudError};
+use kitchen_aws::Clients;
 
 use crate::DeviceError;
 
@@ -78,9 +75,9 @@ pub struct DeliveryReport {
 }
 
 pub struct DeliveryPoller<S = Store> {
-    clients: Clients,
-    /// Resolved on the first poll that reaches the cloud, so the poller can start offline.
-    queue_url: Option<String>,
+    queue: Arc<dyn Queue>,
+    /// Where the notifications are claimed.
+    table: Arc<dyn Table>,
     store: S,
     notifier: Arc<dyn Notifier>,
     wait_seconds: i32,
@@ -100,9 +97,20 @@ impl<S: StoreAccess> DeliveryPoller<S> {
         device: &str,
         business_day: BusinessDay,
     ) -> DeliveryPoller<S> {
+        DeliveryPoller::on(&Cloud::aws(clients), store, notifier, device, business_day)
+    }
+
+    /// A poller of the cloud's delivery queue.
+    pub fn on(
+        cloud: &Cloud,
+        store: S,
+        notifier: Arc<dyn Notifier>,
+        device: &str,
+        business_day: BusinessDay,
+    ) -> DeliveryPoller<S> {
         DeliveryPoller {
-            clients: clients.clone(),
-            queue_url: None,
+            queue: Arc::clone(&cloud.queue),
+            table: Arc::clone(&cloud.table),
             store,
             notifier,
             wait_seconds: LONG_POLL_WAIT.as_secs() as i32,
@@ -121,40 +129,21 @@ impl<S: StoreAccess> DeliveryPoller<S> {
         &self.store
     }
 
-    async fn queue_url(&mut self) -> Result<String, DeviceError> {
-        if let Some(url) = &self.queue_url {
-            return Ok(url.clone());
-        }
-        let url = self
-            .clients
-            .queue_url(&self.clients.config.delivery_queue)
-            .await?;
-        self.queue_url = Some(url.clone());
-        Ok(url)
-    }
-
     /// Receives up to 10 messages, records or quarantines each, deletes them,
     /// then notifies the ready orders not notified yet.
     pub async fn poll_once(&mut self) -> Result<DeliveryReport, DeviceError> {
-        let (queue_url, messages) = self.receive().await?;
-        self.take(&queue_url, &messages).await
+        let messages = self.receive().await?;
+        self.take(&messages).await
     }
 
-    /// One long poll of the queue: its URL and what it handed over.
-    async fn receive(&mut self) -> Result<(String, Vec<Message>), DeviceError> {
-        let queue_url = self.queue_url().await?;
-        let messages =
-            queue::receive(&self.clients.sqs_long_poll, &queue_url, self.wait_seconds).await?;
-        Ok((queue_url, messages))
+    /// One long poll of the queue: what it handed over.
+    async fn receive(&mut self) -> Result<Vec<QueueMessage>, DeviceError> {
+        Ok(self.queue.receive(self.wait_seconds).await?)
     }
 
     /// Records, deletes and notifies what was received. Not to be dropped half-way:
     /// a message taken but not recorded would hide for the visibility timeout.
-    async fn take(
-        &mut self,
-        queue_url: &str,
-        messages: &[Message],
-    ) -> Result<DeliveryReport, DeviceError> {
+    async fn take(&mut self, messages: &[QueueMessage]) -> Result<DeliveryReport, DeviceError> {
         let mut report = DeliveryReport {
             received: messages.len(),
             ..DeliveryReport::default()
@@ -162,10 +151,10 @@ impl<S: StoreAccess> DeliveryPoller<S> {
         let mut handled = Vec::with_capacity(messages.len());
         for message in messages {
             // A store error stops here: unhandled messages stay on the queue.
-            self.handle(message, queue_url, &mut report).await?;
-            handled.push(message);
+            self.handle(message, &mut report).await?;
+            handled.push(message.receipt.clone());
         }
-        report.delete_failures = queue::delete(&self.clients.sqs, queue_url, &handled).await?;
+        report.delete_failures = self.queue.delete(handled).await?;
         self.notify_waiting(&mut report).await?;
         Ok(report)
     }
@@ -173,14 +162,12 @@ impl<S: StoreAccess> DeliveryPoller<S> {
     /// Records or quarantines one message. Either way it is then safe to delete.
     async fn handle(
         &mut self,
-        message: &Message,
-        queue_url: &str,
+        message: &QueueMessage,
         report: &mut DeliveryReport,
     ) -> Result<(), DeviceError> {
-        let message_id = message.message_id().unwrap_or_default().to_owned();
-        let body = message.body().unwrap_or_default().to_owned();
-        let queue = queue_url.rsplit('/').next().unwrap_or(queue_url);
-        let origin = format!("{queue}/{message_id}");
+        let message_id = message.id.clone();
+        let body = message.body.clone();
+        let origin = format!("{}/{message_id}", self.queue.name());
         let rule = self.business_day;
         let recorded = origin.clone();
         let outcome = self
@@ -208,7 +195,15 @@ impl<S: StoreAccess> DeliveryPoller<S> {
     /// another station that received a duplicate of its ready event.
     async fn notify_waiting(&mut self, report: &mut DeliveryReport) -> Result<(), DeviceError> {
         for delivery in self.store.with(|s| s.deliveries_to_notify()).await? {
-            let ours = claim_notification(&self.clients, &self.device, &delivery).await?;
+            let ours = self
+                .table
+                .claim_notification(NotificationClaim {
+                    day: delivery.day.clone(),
+                    order: delivery.order.clone(),
+                    event_id: delivery.event_id.clone(),
+                    device: self.device.clone(),
+                })
+                .await?;
             // Either way this station is done with it.
             let event_id = delivery.event_id.clone();
             let first = self
@@ -299,7 +294,7 @@ where
             _ = stop.cancelled() => return Ok(Pace::Done),
         };
         let poll = match received {
-            Ok((queue_url, messages)) => self.poller.take(&queue_url, &messages).await,
+            Ok(messages) => self.poller.take(&messages).await,
             Err(err) => Err(err),
         };
         match &poll {
@@ -320,45 +315,6 @@ where
             PollTurn::Polled(poll) => poll.map(|_| Pace::Again),
             PollTurn::NotifierUnavailable(_) => unreachable!("made above"),
         }
-    }
-}
-
-/// Claims the notification of an order for this station, with a write the
-/// table accepts once per order: `true` when it is this station's to show
-/// (also when this station claimed it before a restart).
-async fn claim_notification(
-    clients: &Clients,
-    device: &str,
-    delivery: &Delivery,
-) -> Result<bool, DeviceError> {
-    let table = &clients.config.table_name;
-    let s = |v: &str| AttributeValue::S(v.to_owned());
-    let result = clients
-        .dynamodb
-        .put_item()
-        .table_name(table)
-        .item(
-            "order_key",
-            s(&notification_claim_key(&delivery.day, &delivery.order)),
-        )
-        .item("status", s("ready"))
-        .item("device", s(device))
-        .item("event_id", s(&delivery.event_id))
-        .item("claimed_at", s(&time_key(Utc::now())))
-        .condition_expression("attribute_not_exists(order_key)")
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(err) => match err.as_service_error() {
-            Some(PutItemError::ConditionalCheckFailedException(failed)) => Ok(failed
-                .item()
-                .and_then(|item| item.get("device"))
-                .and_then(|v| v.as_s().ok())
-                .is_some_and(|claimer| claimer == device)),
-            _ => Err(CloudError::call("PutItem", table, err).into()),
-        },
     }
 }
 

@@ -2,8 +2,9 @@
 //! device's database, the loops that keep it live under one supervisor (the
 //! publisher, the mirror, the day check, the upkeep, a driver station's
 //! delivery poller, a manager's dead-letter watch), the views the screens and
-//! the CLI show, Settings' connection test, and repair. The AWS calls are
-//! `kitchen_aws`'s; the SQL is `kitchen_store`'s.
+//! the CLI show, Settings' connection test, and repair. The loops reach the
+//! cloud through its ports (`ports`: the bus, the table, the delivery queue),
+//! which run on `kitchen_aws`'s clients; the SQL is `kitchen_store`'s.
 
 pub mod business_day;
 pub mod check;
@@ -12,6 +13,7 @@ pub mod device_config;
 pub mod live;
 pub mod mirror;
 pub mod personal;
+pub mod ports;
 pub mod publisher;
 pub mod repair;
 pub mod views;

@@ -24,6 +24,7 @@ use crate::business_day::{known_business_day, learn_business_day};
 use crate::delivery::{DeliveryPoller, Notifier, NotifyError, PollTurn};
 use crate::mirror::MirrorSync;
 use crate::personal;
+use crate::ports::Cloud;
 use crate::publisher::{Publisher, PublisherHealth};
 use crate::writer::{Priority, Readers, StoreAccess, Writer, READERS};
 use kitchen_aws::clock::ClockWatch;
@@ -791,22 +792,24 @@ async fn spawn_loops(
     let writer = shared.writer.clone();
     let clients = Clients::new(&config).await;
     *lock(&shared.clock) = clients.clock.clone();
+    // The loops reach the cloud through its ports only.
+    let cloud = Cloud::aws(&clients);
     let (health, health_rx) = watch::channel(PublisherHealth::Online);
     let mut loops = Supervisor::default();
     loops.spawn(
-        Publisher::new(clients.events.clone(), &config.bus_name, writer.clone())
+        Publisher::to(Arc::clone(&cloud.bus), writer.clone())
             .publishing(shared.publish_now.clone(), health),
     );
     loops.spawn(MirrorLoop {
         shared: shared.clone(),
-        clients: clients.clone(),
+        cloud: cloud.clone(),
         store: writer.clone(),
         publisher: health_rx.clone(),
         confirmed: false,
     });
     loops.spawn(CheckLoop {
         shared: shared.clone(),
-        clients: clients.clone(),
+        cloud: cloud.clone(),
         store: writer.clone(),
     });
     loops.spawn(UpkeepLoop {
@@ -826,7 +829,7 @@ async fn spawn_loops(
     if settings.role == DeviceRole::DriverStation {
         loops.spawn(ContactLoop {
             shared: shared.clone(),
-            clients: clients.clone(),
+            cloud: cloud.clone(),
             store: writer.clone(),
         });
     }
@@ -834,8 +837,8 @@ async fn spawn_loops(
         (DeviceRole::DriverStation, Some(notifier)) => {
             let reporting = shared.clone();
             loops.spawn(
-                DeliveryPoller::new(
-                    &clients,
+                DeliveryPoller::on(
+                    &cloud,
                     writer,
                     notifier,
                     &settings.device_name,
@@ -944,7 +947,7 @@ impl Loop for UpkeepLoop {
 /// it) and every [`personal::CONTACTS_INTERVAL`].
 struct ContactLoop {
     shared: Arc<Shared>,
-    clients: Clients,
+    cloud: Cloud,
     store: Writer,
 }
 
@@ -959,7 +962,7 @@ impl Loop for ContactLoop {
         let shared = &self.shared;
         let days = personal::read_new_contacts(
             &mut self.store,
-            &self.clients,
+            self.cloud.table.as_ref(),
             shared.rule(),
             shared.cloud_now(),
         )
@@ -1077,7 +1080,7 @@ fn record_turn(outcomes: &mut Outcomes, turn: &PollTurn, now: DateTime<Utc>) {
 /// back, and tells the publisher.
 struct MirrorLoop {
     shared: Arc<Shared>,
-    clients: Clients,
+    cloud: Cloud,
     store: Writer,
     publisher: watch::Receiver<PublisherHealth>,
     /// Until the stack's business day is known, "today" is a guess.
@@ -1094,9 +1097,9 @@ impl Loop for MirrorLoop {
     async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, DeviceError> {
         let shared = &self.shared;
         if !self.confirmed {
-            self.confirmed = learn(shared, &mut self.store, &self.clients).await;
+            self.confirmed = learn(shared, &mut self.store, &self.cloud).await;
         }
-        let mirror = MirrorSync::new(&self.clients, shared.rule());
+        let mirror = MirrorSync::on(&self.cloud, shared.rule());
         // Dropping a sync part-way is safe: the cursor moves with each page written.
         let result = tokio::select! {
             result = mirror.sync(&mut self.store, &[]) => result,
@@ -1143,8 +1146,8 @@ impl Loop for MirrorLoop {
 }
 
 /// Reads the stack's business day; `true` once the cloud has said it.
-async fn learn(shared: &Shared, store: &mut Writer, clients: &Clients) -> bool {
-    match learn_business_day(store, clients).await {
+async fn learn(shared: &Shared, store: &mut Writer, cloud: &Cloud) -> bool {
+    match learn_business_day(store, cloud.table.as_ref()).await {
         Ok(Some(setting)) => {
             shared.learned(setting);
             true
@@ -1165,7 +1168,7 @@ async fn learn(shared: &Shared, store: &mut Writer, clients: &Clients) -> bool {
 /// that differs; reads the stack's business day again too.
 struct CheckLoop {
     shared: Arc<Shared>,
-    clients: Clients,
+    cloud: Cloud,
     store: Writer,
 }
 
@@ -1184,8 +1187,8 @@ impl Loop for CheckLoop {
 
     async fn turn(&mut self, stop: &CancellationToken) -> Result<Pace, DeviceError> {
         let shared = &self.shared;
-        learn(shared, &mut self.store, &self.clients).await;
-        let mirror = MirrorSync::new(&self.clients, shared.rule());
+        learn(shared, &mut self.store, &self.cloud).await;
+        let mirror = MirrorSync::on(&self.cloud, shared.rule());
         let checked = tokio::select! {
             checked = check_days(shared, &mirror, &mut self.store) => checked,
             _ = stop.cancelled() => return Ok(Pace::Done),

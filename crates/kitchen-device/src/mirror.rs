@@ -9,9 +9,9 @@
 //!   shows the first time, what `verify` compares (count and checksum), and
 //!   what the periodic check reads again when a day differs.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kitchen_domain::{day_key, time_key, BusinessDay};
 use kitchen_store::{
@@ -19,18 +19,16 @@ use kitchen_store::{
 };
 use serde::Serialize;
 
+use crate::ports::aws::EventTable;
+use crate::ports::{Cloud, Table};
 use crate::writer::StoreAccess;
-use kitchen_aws::stack_settings::is_not_event;
+use kitchen_aws::clock::ClockWatch;
 use kitchen_aws::table::TableRow;
-use kitchen_aws::{Clients, CloudError};
+use kitchen_aws::Clients;
 
 use crate::DeviceError;
 
-/// The table's index of one business day's items, by `time#event_id`.
-pub const BY_DAY_INDEX: &str = "by-day";
-/// The table's change feed: items by `stored_at#event_id`, one partition per
-/// UTC day of arrival.
-pub const BY_ARRIVAL_INDEX: &str = "by-arrival";
+pub use crate::ports::aws::{BY_ARRIVAL_INDEX, BY_DAY_INDEX};
 /// How far before its cursor a feed read starts again. It covers the longest a
 /// write can take from its stamp to the index (the store function's PutItem
 /// gives up after 15 s; the index follows within a second or so) and the
@@ -96,19 +94,35 @@ pub struct DayCheck {
 }
 
 /// Syncs a device's mirror with the event table.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MirrorSync {
-    clients: Clients,
+    table: Arc<dyn Table>,
+    clock: ClockWatch,
     business_day: BusinessDay,
     page_limit: Option<i32>,
     overlap: Duration,
 }
 
 impl MirrorSync {
-    /// A sync that tells business days by `business_day`, the stack's setting.
+    /// A sync of the configured table through `clients`, that tells business
+    /// days by `business_day`, the stack's setting.
     pub fn new(clients: &Clients, business_day: BusinessDay) -> MirrorSync {
+        MirrorSync::of(
+            Arc::new(EventTable::new(clients)),
+            clients.clock.clone(),
+            business_day,
+        )
+    }
+
+    /// A sync of the cloud's table.
+    pub fn on(cloud: &Cloud, business_day: BusinessDay) -> MirrorSync {
+        MirrorSync::of(Arc::clone(&cloud.table), cloud.clock.clone(), business_day)
+    }
+
+    fn of(table: Arc<dyn Table>, clock: ClockWatch, business_day: BusinessDay) -> MirrorSync {
         MirrorSync {
-            clients: clients.clone(),
+            table,
+            clock,
             business_day,
             page_limit: None,
             overlap: FEED_OVERLAP,
@@ -132,7 +146,7 @@ impl MirrorSync {
 
     /// The cloud's time now, as this device measures it.
     pub fn cloud_now(&self) -> DateTime<Utc> {
-        self.clients.clock.cloud_now()
+        self.clock.cloud_now()
     }
 
     /// Today's business day, by the cloud's clock.
@@ -162,8 +176,8 @@ impl MirrorSync {
         if store.with(|s| s.feed_cursor()).await?.is_none() {
             // The place is taken by the cloud's clock, never the device's: one
             // answer from the cloud first measures it.
-            if self.clients.clock.offset().is_none() {
-                kitchen_aws::stack_settings::read_business_day(&self.clients).await?;
+            if self.clock.offset().is_none() {
+                self.table.stack_settings().await?;
             }
             let start = time_key(self.cloud_now() - self.overlap.max(Duration::minutes(2)));
             store
@@ -222,19 +236,13 @@ impl MirrorSync {
             let mut next = None;
             loop {
                 let page = self
-                    .query_page(
-                        BY_ARRIVAL_INDEX,
-                        ("arrival_day", &arrival_day),
-                        Some(("arrival_key", &from)),
-                        next.take(),
-                        false,
-                    )
+                    .table
+                    .arrivals(&arrival_day, &from, next.take(), self.page_limit)
                     .await?;
                 report.pages += 1;
                 report.items_read += page.items.len() as u64;
                 let mut rows = Vec::with_capacity(page.items.len());
-                for item in &page.items {
-                    let row = TableRow::from_item(item)?;
+                for row in page.items {
                     if let Some(key) = &row.arrival_key {
                         if *key > highest {
                             highest = key.clone();
@@ -290,28 +298,16 @@ impl MirrorSync {
         &self,
         store: &mut impl StoreAccess,
     ) -> Result<ResyncReport, DeviceError> {
-        let table = &self.clients.config.table_name;
         let mut rows = Vec::new();
         let mut pages = 0;
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        let mut next = None;
         loop {
-            let page = self
-                .clients
-                .dynamodb
-                .scan()
-                .table_name(table)
-                .set_limit(self.page_limit)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| CloudError::call("Scan", table, e))?;
+            let page = self.table.scan(next.take(), self.page_limit).await?;
             pages += 1;
-            for item in page.items().iter().filter(|item| !is_not_event(item)) {
-                rows.push(mirror_row(TableRow::from_item(item)?));
-            }
-            match page.last_evaluated_key() {
-                Some(key) if !key.is_empty() => start = Some(key.clone()),
-                _ => break,
+            rows.extend(page.items.into_iter().map(mirror_row));
+            match page.next {
+                Some(key) => next = Some(key),
+                None => break,
             }
         }
         let items_read = rows.len() as u64;
@@ -349,21 +345,11 @@ impl MirrorSync {
         loop {
             // Only the three attributes the summary needs: a check reads little.
             let page = self
-                .query_page(BY_DAY_INDEX, ("day", &day), None, next.take(), true)
+                .table
+                .day_identities(&day, next.take(), self.page_limit)
                 .await?;
             for item in &page.items {
-                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
-                match (text("order"), text("status"), text("event_id")) {
-                    (Some(order), Some(status), Some(event_id)) => {
-                        table.add(order, status, event_id)
-                    }
-                    _ => {
-                        return Err(CloudError::Missing(format!(
-                            "order, status or event_id of a table item of {day}"
-                        ))
-                        .into())
-                    }
-                }
+                table.add(&item.order, &item.status, &item.event_id);
             }
             match page.next {
                 Some(key) => next = Some(key),
@@ -406,76 +392,15 @@ impl MirrorSync {
         let mut pages = 0;
         let mut next = None;
         loop {
-            let page = self
-                .query_page(BY_DAY_INDEX, ("day", day), None, next.take(), false)
-                .await?;
+            let page = self.table.day(day, next.take(), self.page_limit).await?;
             pages += 1;
-            for item in &page.items {
-                rows.push(TableRow::from_item(item)?);
-            }
+            rows.extend(page.items);
             match page.next {
                 Some(key) => next = Some(key),
                 None => return Ok((rows, pages)),
             }
         }
     }
-
-    /// One page of an index's partition (order events only), after `after` on
-    /// its sort key if given; with `summary_only`, only what a check needs.
-    async fn query_page(
-        &self,
-        index: &str,
-        (hash_name, hash): (&str, &str),
-        after: Option<(&str, &str)>,
-        start: Option<HashMap<String, AttributeValue>>,
-        summary_only: bool,
-    ) -> Result<Page, DeviceError> {
-        let table = &self.clients.config.table_name;
-        // `day` is a reserved word on AWS: every name goes through a placeholder.
-        let mut query = self
-            .clients
-            .dynamodb
-            .query()
-            .table_name(table)
-            .index_name(index)
-            .expression_attribute_names("#hash", hash_name)
-            .expression_attribute_values(":hash", AttributeValue::S(hash.to_owned()))
-            .set_limit(self.page_limit)
-            .set_exclusive_start_key(start);
-        if summary_only {
-            query = query
-                .projection_expression("#order, #status, event_id, order_key")
-                .expression_attribute_names("#order", "order")
-                .expression_attribute_names("#status", "status");
-        }
-        query = match after {
-            Some((range_name, after)) => query
-                .key_condition_expression("#hash = :hash AND #range > :after")
-                .expression_attribute_names("#range", range_name)
-                .expression_attribute_values(":after", AttributeValue::S(after.to_owned())),
-            None => query.key_condition_expression("#hash = :hash"),
-        };
-        let page = query
-            .send()
-            .await
-            .map_err(|e| CloudError::call("Query", format!("{table}/{index}"), e))?;
-        let next = page
-            .last_evaluated_key()
-            .filter(|key| !key.is_empty())
-            .cloned();
-        let items = page
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|item| !is_not_event(item))
-            .collect();
-        Ok(Page { items, next })
-    }
-}
-
-struct Page {
-    items: Vec<HashMap<String, AttributeValue>>,
-    next: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The instants of a business day: what a day's view holds of the local taps

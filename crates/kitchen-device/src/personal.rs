@@ -5,9 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::ports::Table;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use kitchen_aws::table::read_contacts;
-use kitchen_aws::Clients;
 use kitchen_domain::BusinessDay;
 use kitchen_store::{Forgotten, SavedContact, Store, StoreError};
 
@@ -37,7 +36,7 @@ pub fn kept_days(store: &Store) -> Result<u32, StoreError> {
 /// days of the orders whose contact it found (their screens change).
 pub async fn read_new_contacts(
     store: &mut impl StoreAccess,
-    clients: &Clients,
+    table: &dyn Table,
     rule: BusinessDay,
     now: DateTime<Utc>,
 ) -> Result<BTreeSet<String>, DeviceError> {
@@ -57,7 +56,7 @@ pub async fn read_new_contacts(
     if wanted.is_empty() {
         return Ok(BTreeSet::new());
     }
-    let found = read_contacts(clients, &wanted, now).await?;
+    let found = table.contacts(wanted.clone(), now).await?;
     let days = found.iter().map(|item| item.day.clone()).collect();
     let saved: Vec<SavedContact> = found
         .into_iter()

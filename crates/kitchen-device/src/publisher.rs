@@ -6,17 +6,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_eventbridge::types::{PutEventsRequestEntry, PutEventsResultEntry};
 use chrono::Utc;
-use kitchen_domain::{DETAIL_TYPE, SOURCE};
 use kitchen_store::{OutboxEntry, Store};
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
+use crate::ports::aws::EventBus;
+use crate::ports::{Bus, BusEntry, EntryAnswer};
 use crate::writer::StoreAccess;
 use kitchen_aws::supervisor::{backoff, run_loop, CancellationToken, Loop, Pace};
-use kitchen_aws::CloudError;
 
 use crate::DeviceError;
 
@@ -85,21 +84,21 @@ enum EntryOutcome {
 }
 
 pub struct Publisher<S = Store> {
-    events: aws_sdk_eventbridge::Client,
-    bus: String,
+    bus: Arc<dyn Bus>,
     store: S,
     concurrency: usize,
 }
 
 impl<S: StoreAccess> Publisher<S> {
-    pub fn new(
-        events: aws_sdk_eventbridge::Client,
-        bus: impl Into<String>,
-        store: S,
-    ) -> Publisher<S> {
+    /// A publisher to the EventBridge bus `bus` through `events`.
+    pub fn new(events: aws_sdk_eventbridge::Client, bus: &str, store: S) -> Publisher<S> {
+        Publisher::to(Arc::new(EventBus::new(events, bus)), store)
+    }
+
+    /// A publisher of `store`'s outbox to `bus`.
+    pub fn to(bus: Arc<dyn Bus>, store: S) -> Publisher<S> {
         Publisher {
-            events,
-            bus: bus.into(),
+            bus,
             store,
             concurrency: DEFAULT_CONCURRENCY,
         }
@@ -158,11 +157,15 @@ impl<S: StoreAccess> Publisher<S> {
         }
         let mut calls = JoinSet::new();
         for batch in batches {
-            let request = self
-                .events
-                .put_events()
-                .set_entries(Some(batch.iter().map(|e| self.request_entry(e)).collect()));
-            calls.spawn(async move { (batch, request.send().await) });
+            let entries = batch
+                .iter()
+                .map(|entry| BusEntry {
+                    detail: entry.detail.clone(),
+                    time: entry.tapped_at,
+                })
+                .collect();
+            let call = self.bus.put_events(entries);
+            calls.spawn(async move { (batch, call.await) });
         }
         let mut report = DrainReport::default();
         let mut call_error = None;
@@ -170,12 +173,11 @@ impl<S: StoreAccess> Publisher<S> {
             let (batch, result) = joined.expect("a PutEvents task never panics");
             report.calls += 1;
             match result {
-                Ok(output) => {
-                    let outcome = self.record_outcome(&batch, output.entries()).await?;
+                Ok(answers) => {
+                    let outcome = self.record_outcome(&batch, &answers).await?;
                     report.add(outcome);
                 }
                 Err(err) => {
-                    let err = CloudError::call("PutEvents", &self.bus, err);
                     tracing::warn!(entries = batch.len(), "PutEvents failed: {err}");
                     // Nothing in this call was accepted: all of it stays pending.
                     let reason = err.to_string();
@@ -198,32 +200,18 @@ impl<S: StoreAccess> Publisher<S> {
         }
     }
 
-    fn request_entry(&self, entry: &OutboxEntry) -> PutEventsRequestEntry {
-        PutEventsRequestEntry::builder()
-            .event_bus_name(&self.bus)
-            .source(SOURCE)
-            .detail_type(DETAIL_TYPE)
-            .detail(&entry.detail)
-            // The moment of the tap, so taps made offline keep their time.
-            .time(aws_smithy_types::DateTime::from_millis(
-                entry.tapped_at.timestamp_millis(),
-            ))
-            .build()
-    }
-
     /// Result entries answer request entries by position.
     async fn record_outcome(
         &mut self,
         batch: &[OutboxEntry],
-        results: &[PutEventsResultEntry],
+        answers: &[EntryAnswer],
     ) -> Result<DrainReport, DeviceError> {
         let mut report = DrainReport::default();
         let mut accepted = Vec::new();
         let mut outcomes = Vec::new();
         for (index, entry) in batch.iter().enumerate() {
-            let result = results.get(index);
-            match result.and_then(|r| r.error_code()) {
-                None if result.is_some() => accepted.push(entry.event_id.clone()),
+            match answers.get(index) {
+                Some(EntryAnswer::Accepted) => accepted.push(entry.event_id.clone()),
                 None => {
                     outcomes.push(EntryOutcome::Retry {
                         event_id: entry.event_id.clone(),
@@ -232,8 +220,7 @@ impl<S: StoreAccess> Publisher<S> {
                     });
                     report.retrying += 1;
                 }
-                Some(code) => {
-                    let message = result.and_then(|r| r.error_message()).unwrap_or("");
+                Some(EntryAnswer::Failed { code, message }) => {
                     let reason = format!("{code}: {message}");
                     if is_retryable_code(code) {
                         tracing::debug!(event_id = %entry.event_id, "entry will be retried: {reason}");
