@@ -91,8 +91,16 @@ fn generate(dir: &Path) {
 /// What the core holds input to and the statuses it knows, for the in-memory
 /// backend and the screens: one source, the Rust constants.
 fn contract_ts() -> String {
-    use kitchen_domain::{Status, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ORDER_CHARS};
+    use kitchen_domain::contents::{
+        MAX_ADDRESS_CHARS, MAX_ITEM_CHARS, MAX_LINES, MAX_MODIFIERS, MAX_MODIFIER_CHARS,
+        MAX_NOTE_CHARS, MAX_PHONE_CHARS, MAX_QUANTITY, MAX_SIZE_CHARS,
+    };
+    use kitchen_domain::{Status, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS, MAX_ORDER_CHARS, MESSAGES};
     use kitchen_store::{MAX_KEEP_DAYS, MAX_THRESHOLD_MINUTES, MIN_KEEP_DAYS};
+    let messages: String = MESSAGES
+        .iter()
+        .map(|(key, template)| format!("  {key}: {},\n", serde_json::to_string(template).unwrap()))
+        .collect();
     let list = |statuses: &[Status]| {
         statuses
             .iter()
@@ -110,8 +118,19 @@ fn contract_ts() -> String {
            thresholdMinutes: {MAX_THRESHOLD_MINUTES},\n  \
            minKeepDays: {MIN_KEEP_DAYS},\n  \
            maxKeepDays: {MAX_KEEP_DAYS},\n  \
-           fileNameChars: {},\n\
+           fileNameChars: {},\n  \
+           lines: {MAX_LINES},\n  \
+           quantity: {MAX_QUANTITY},\n  \
+           itemChars: {MAX_ITEM_CHARS},\n  \
+           sizeChars: {MAX_SIZE_CHARS},\n  \
+           modifiers: {MAX_MODIFIERS},\n  \
+           modifierChars: {MAX_MODIFIER_CHARS},\n  \
+           noteChars: {MAX_NOTE_CHARS},\n  \
+           addressChars: {MAX_ADDRESS_CHARS},\n  \
+           phoneChars: {MAX_PHONE_CHARS},\n\
          }} as const;\n\n\
+         /** The shapes of the core's messages about bad input; `{{name}}` stands for what each names. */\n\
+         export const MESSAGES = {{\n{messages}}} as const;\n\n\
          /** Every status this version knows, in the order an order goes through them. */\n\
          export const STATUSES = [{}] as const;\n\n\
          /** A status this version knows. */\n\

@@ -86,8 +86,9 @@ export async function startPreview() {
 /**
  * A fresh Chromium profile in a temporary folder, removed by `close`.
  * @param {{ width?: number, height?: number }} [viewport]
+ * @param {{ locale?: string }} [options] the system's language, as the page reads it
  */
-export async function launchBrowser(viewport = {}) {
+export async function launchBrowser(viewport = {}, options = {}) {
   const profile = await mkdtemp(join(tmpdir(), "kitchen-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -95,6 +96,7 @@ export async function launchBrowser(viewport = {}) {
     args: CHROMIUM_ARGS,
     viewport: { width: viewport.width ?? 1920, height: viewport.height ?? 1080 },
     acceptDownloads: true,
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   return {
     context,

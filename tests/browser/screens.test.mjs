@@ -611,6 +611,76 @@ describe("at the desktop window's size", () => {
   }
 });
 
+describe("languages", () => {
+  it("speaks Portuguese once Settings picks it, statuses, counts and numbers included, and English again", async () => {
+    // A busy day two days ago: over a thousand events, a number the locale writes.
+    const busy = businessDay(2);
+    const events = Number(await withMock("return mock.seedDay(arg, 250, new Date(Date.parse(arg + 'T22:00:00')))", busy));
+    assert.ok(events >= 1000, `${events} events`);
+
+    await tab("Settings").click();
+    await page.getByText("Português", { exact: true }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    const nav = page.getByRole("navigation", { name: "Telas" });
+    await nav.waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "pt-BR");
+    assert.equal(/** @type {any} */ (await withMock("return mock.getSettings()")).language, "pt");
+
+    await nav.getByRole("button", { name: "Cozinha" }).click();
+    await page.locator('.column[data-stage="in-the-oven"] h2').filter({ hasText: "No forno" }).waitFor();
+    assert.match(await page.locator(".all-day").innerText(), /^A fazer/i);
+    assert.match(await page.locator("footer[role=status]").innerText(), /toques publicados|ainda não publicado/i);
+    // The contract's statuses stay as they are: the tap a card sends is still "preparing".
+    const first = page.locator('.column[data-stage="order-done"] .card').first();
+    const [order, orderDay] = [await first.getAttribute("data-order"), await first.getAttribute("data-day")];
+    await first.getByRole("button", { name: "→ Preparando" }).click();
+    await page.locator(`.column[data-stage="preparing"] .card[data-order="${order}"]`).waitFor();
+    const day = /** @type {any[]} */ (await withMock("return mock.listDay(arg)", orderDay));
+    assert.ok(day.some((r) => r.order === order && r.status === "preparing"), "the event says `preparing`");
+
+    await nav.getByRole("button", { name: "Gerente" }).click();
+    await page.locator('input[type="date"]').fill(busy);
+    const total = `250 pedidos · ${new Intl.NumberFormat("pt-BR").format(events)} eventos`;
+    assert.ok(total.includes("."), total);
+    await page.getByText(total).waitFor();
+    // The day as Portuguese writes it: "quinta-feira, 3 de dezembro de 2026".
+    const written = new Intl.DateTimeFormat("pt-BR", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+      .format(new Date(`${busy}T12:00:00Z`));
+    assert.equal(await page.locator(".day-name").innerText(), written);
+    assert.match(written, / de /);
+    await page.getByRole("heading", { name: "Pedidos atrasados" }).waitFor();
+    await screenshot(page, "manager-pt");
+
+    await nav.getByRole("button", { name: "Configurações" }).click();
+    await page.getByText("English", { exact: true }).click();
+    await page.getByRole("button", { name: "Salvar" }).click();
+    await page.getByRole("navigation", { name: "Screens" }).waitFor();
+    await tab("Manager").click();
+    await page.locator('input[type="date"]').fill(busy);
+    await page.getByText(`250 orders · ${new Intl.NumberFormat("en-GB").format(events)} events`).waitFor();
+  });
+
+  it("follows the system's language while none is saved", async () => {
+    const portuguese = await launchBrowser({ width: 1280, height: 800 }, { locale: "pt-BR" });
+    try {
+      const other = portuguese.context.pages()[0] ?? (await portuguese.context.newPage());
+      other.on("pageerror", (error) => pageErrors.push(error.message));
+      await other.goto(`${server.url}?demo=1`);
+      await other.getByRole("navigation", { name: "Telas" }).waitFor();
+      await other.getByRole("button", { name: "Configurações" }).click();
+      // The first choice follows the system, and says which language that is.
+      await other.getByText("Sistema (Português)").waitFor();
+      assert.equal(await other.locator('input[name="language"]:checked').count(), 1);
+      await other.getByRole("button", { name: "Cozinha" }).click();
+      await other.locator(".board .card").first().waitFor();
+      await screenshot(other, "kitchen-pt");
+    } finally {
+      await portuguese.close();
+    }
+  });
+
+});
+
 describe("settings", () => {
   it("shows the core's error under the field it names and keeps the old settings", async () => {
     await tab("Settings").click();

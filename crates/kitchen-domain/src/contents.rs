@@ -366,6 +366,28 @@ fn validate_phone(phone: String) -> Result<String, ContractError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_typed_order_is_refused_in_the_words_the_browser_preview_uses_too() {
+        // ui/src/lib/backend/mock.test.ts expects these very messages.
+        let refused = |lines: &[&str]| {
+            OrderForm {
+                lines: lines.iter().map(|l| (*l).to_owned()).collect(),
+                ..OrderForm::default()
+            }
+            .contents()
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            refused(&["100x Margherita"]),
+            "field `lines.quantity` is invalid: line 1: 100 is not from 1 to 99"
+        );
+        assert_eq!(
+            refused(&[&format!("1x {}", "M".repeat(61))]),
+            "field `lines.item` is invalid: line 1: 61 characters, at most 60"
+        );
+    }
+
     use super::*;
 
     fn line(text: &str) -> OrderLine {

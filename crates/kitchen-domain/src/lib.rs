@@ -17,7 +17,7 @@ pub use business_day::{
 pub use contents::{Contact, OrderContents, OrderForm, OrderLine, PERSONAL_FIELDS};
 pub use delivery::{Delivery, Notifier, NotifyError};
 pub use endpoint::{is_loopback_url, validate_endpoint};
-pub use error::ContractError;
+pub use error::{ContractError, MESSAGES};
 pub use event::{
     entry_size, parse_envelope, time_key, validate_client, validate_device, validate_order,
     validate_time, Detail, StatusEvent, Tap, DETAIL_TYPE, MAX_CLIENT_CHARS, MAX_DEVICE_CHARS,

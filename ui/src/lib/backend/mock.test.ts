@@ -192,3 +192,27 @@ describe("MockBackend seedDay", () => {
     expect(store().seedDay(day, 10, new Date(dayStart(day, ZONE) - 1))).toBe(0);
   });
 });
+
+describe("MockBackend's messages", () => {
+  it("are the core's, written from the shapes and limits generated from it", async () => {
+    const backend = new MockBackend();
+    // The same words as the core's own test (kitchen_domain::error).
+    await expect(backend.tapStatus("1", "ready", "x".repeat(201), null)).rejects.toMatchObject({
+      field: "client",
+      message: "field `client` is too long: 201 characters, at most 200",
+    });
+    await expect(backend.tapStatus("1", "baking", "Ana", null)).rejects.toMatchObject({
+      message: expect.stringMatching(/^field `status`: unknown status "baking" \(expected one of: order done, preparing,/),
+    });
+    await expect(backend.newOrder("2", "Ana", { lines: ["100x Margherita"] })).rejects.toMatchObject({
+      field: "lines.quantity",
+      message: "field `lines.quantity` is invalid: line 1: 100 is not from 1 to 99",
+    });
+    await expect(backend.newOrder("2", "Ana", { lines: [`1x ${"M".repeat(61)}`] })).rejects.toMatchObject({
+      message: "field `lines.item` is invalid: line 1: 61 characters, at most 60",
+    });
+    await expect(backend.newOrder("2", "Ana", { note: "n".repeat(201) })).rejects.toMatchObject({
+      message: "field `note` is too long: 201 characters, at most 200",
+    });
+  });
+});

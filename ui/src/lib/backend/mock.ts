@@ -2,7 +2,7 @@ import { groupOrders } from "../orders/orders";
 import { mapsLink } from "../drivers/maps";
 import { LANGUAGES } from "../i18n/languages";
 import { STATUSES } from "../orders/stages";
-import { LIMITS } from "./bindings/contract";
+import { LIMITS, MESSAGES } from "./bindings/contract";
 import { businessDay, businessDayEnd, shiftDay, type BusinessDayRule } from "../time/day";
 import { demoDay, type DemoDayOptions } from "./demo";
 import { BackendError } from "./error";
@@ -103,6 +103,16 @@ function invalid(field: string, message: string): BackendError {
   return new BackendError({ code: "invalid_input", message, field });
 }
 
+/** One of the core's messages, from its generated shape. */
+function coreMessage(key: keyof typeof MESSAGES, values: Record<string, string | number>): string {
+  return MESSAGES[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** The core's "field `…` is invalid: …", naming the field. */
+function invalidField(field: string, reason: string): BackendError {
+  return invalid(field, coreMessage("invalid", { field, reason }));
+}
+
 /**
  * The in-memory stand-in for the core's reading of a typed order
  * (`kitchen_domain::OrderForm`): "2x Margherita (large) + olives" per line,
@@ -116,7 +126,7 @@ function formContents(form: OrderForm): OrderContents | null {
     .map((l) => l.trim())
     .filter((l) => l !== "")
     .map((text, i) => {
-      const at = (field: string, reason: string) => invalid(field, `field \`${field}\` is invalid: line ${i + 1}: ${reason}`);
+      const at = (field: string, reason: string) => invalidField(field, `line ${i + 1}: ${reason}`);
       const [head, mods] = text.split(/\+(.*)/s, 2);
       const counted = /^(\d+)\s*(?:[xX×](?=\s|$))?\s+(.*)$|^(\d+)[xX×]$/.exec(head.trim());
       const quantity = counted ? Number(counted[1] ?? counted[3]) : 1;
@@ -124,35 +134,54 @@ function formContents(form: OrderForm): OrderContents | null {
       let size: string | undefined;
       const sized = /^(.*)\(([^()]*)\)\s*$/.exec(item);
       if (sized) [item, size] = [sized[1].trim(), sized[2].trim() || undefined];
-      if (!(quantity >= 1 && quantity <= 99)) throw at("lines.quantity", `${quantity} is not from 1 to 99`);
+      if (!(quantity >= 1 && quantity <= LIMITS.quantity)) {
+        throw at("lines.quantity", `${quantity} is not from 1 to ${LIMITS.quantity}`);
+      }
       if (item.trim() === "") throw at("lines.item", "empty");
       const modifiers = (mods ?? "").split(",").map((m) => m.trim()).filter((m) => m !== "");
-      return { quantity, item: required(item, "lines.item", 60), ...(size ? { size } : {}), ...(modifiers.length ? { modifiers } : {}) };
+      if (modifiers.length > LIMITS.modifiers) {
+        throw invalidField("lines.modifiers", `${modifiers.length} modifiers, at most ${LIMITS.modifiers}`);
+      }
+      // A line's texts are checked as the rest, and their errors say which line.
+      const lineText = (value: string, field: string, max: number) => {
+        try {
+          return required(value, field, max);
+        } catch {
+          const len = [...value.trim()].length;
+          throw at(field, len > max ? `${len} characters, at most ${max}` : "contains control characters");
+        }
+      };
+      return {
+        quantity,
+        item: lineText(item, "lines.item", LIMITS.itemChars),
+        ...(size ? { size: lineText(size, "lines.size", LIMITS.sizeChars) } : {}),
+        ...(modifiers.length ? { modifiers: modifiers.map((m) => lineText(m, "lines.modifiers", LIMITS.modifierChars)) } : {}),
+      };
     });
-  if (lines.length > 50) throw invalid("lines", `field \`lines\` is invalid: ${lines.length} lines, at most 50`);
+  if (lines.length > LIMITS.lines) throw invalidField("lines", `${lines.length} lines, at most ${LIMITS.lines}`);
   const text = (value: string | undefined, field: string, max: number) =>
     value === undefined || value.trim() === "" ? undefined : required(value, field, max);
-  const phone = text(form.phone, "phone", 30);
+  const phone = text(form.phone, "phone", LIMITS.phoneChars);
   if (phone !== undefined && (!/^[\d +\-().]+$/.test(phone) || (phone.match(/\d/g) ?? []).length < 3)) {
-    throw invalid("phone", "field `phone` is invalid: is not a phone number (digits, spaces and + - ( ) . only)");
+    throw invalidField("phone", "is not a phone number (digits, spaces and + - ( ) . only)");
   }
   const contents: OrderContents = {
     ...(lines.length ? { lines } : {}),
-    ...(text(form.note, "note", 200) ? { note: form.note?.trim() } : {}),
-    ...(text(form.address, "address", 200) ? { address: form.address?.trim() } : {}),
+    ...(text(form.note, "note", LIMITS.noteChars) ? { note: form.note?.trim() } : {}),
+    ...(text(form.address, "address", LIMITS.addressChars) ? { address: form.address?.trim() } : {}),
     ...(phone ? { phone } : {}),
-    ...(text(form.deliveryNote, "delivery_note", 200) ? { delivery_note: form.deliveryNote?.trim() } : {}),
+    ...(text(form.deliveryNote, "delivery_note", LIMITS.noteChars) ? { delivery_note: form.deliveryNote?.trim() } : {}),
   };
   return Object.keys(contents).length ? contents : null;
 }
 
 function required(value: string, field: string, max: number): string {
   const trimmed = value.trim();
-  if (trimmed === "") throw invalid(field, `field \`${field}\` is empty`);
+  if (trimmed === "") throw invalid(field, coreMessage("empty", { field }));
   const len = [...trimmed].length;
-  if (len > max) throw invalid(field, `field \`${field}\` is too long: ${len} characters, at most ${max}`);
+  if (len > max) throw invalid(field, coreMessage("tooLong", { field, len, max }));
   // The core's rule: Unicode's control characters (Cc), line breaks and escapes among them.
-  if (/\p{Cc}/u.test(trimmed)) throw invalid(field, `field \`${field}\` is invalid: contains control characters`);
+  if (/\p{Cc}/u.test(trimmed)) throw invalidField(field, `contains control characters`);
   return trimmed;
 }
 
@@ -189,7 +218,7 @@ function resourceName(value: string, field: string): string {
   const name = required(value, field, 256);
   const bad = [...name].find((c) => !/[A-Za-z0-9._-]/.test(c));
   if (bad !== undefined) {
-    throw invalid(field, `field \`${field}\` is invalid: "${bad}" is not allowed (letters, digits, '-', '_' and '.')`);
+    throw invalidField(field, `"${bad}" is not allowed (letters, digits, '-', '_' and '.')`);
   }
   return name;
 }
@@ -199,14 +228,14 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
   const deviceName = required(settings.deviceName, "deviceName", MAX_DEVICE_CHARS);
   const language = settings.language ?? null;
   if (language !== null && !(LANGUAGES as readonly string[]).includes(language)) {
-    throw invalid("language", `field \`language\` is invalid: "${language}" is not one of ${LANGUAGES.join(", ")}`);
+    throw invalidField("language", `"${language}" is not one of ${LANGUAGES.join(", ")}`);
   }
   if (!(ROLES as readonly string[]).includes(settings.role)) {
-    throw invalid("role", `field \`role\` is invalid: "${settings.role}" is not one of ${ROLES.join(", ")}`);
+    throw invalidField("role", `"${settings.role}" is not one of ${ROLES.join(", ")}`);
   }
   const awsRegion = optional(settings.awsRegion);
   if (awsRegion !== null && !(/^[a-z0-9-]+$/.test(awsRegion) && awsRegion.includes("-"))) {
-    throw invalid("awsRegion", `field \`awsRegion\` is invalid: "${awsRegion}" is not a region name like eu-west-1`);
+    throw invalidField("awsRegion", `"${awsRegion}" is not a region name like eu-west-1`);
   }
   const awsProfile = optional(settings.awsProfile);
   if (awsProfile !== null && /\s/.test(awsProfile)) {
@@ -215,32 +244,32 @@ export function validateSettings(settings: DeviceSettings): DeviceSettings {
   for (const field of ["warnAfterMinutes", "lateAfterMinutes"] as const) {
     const minutes = settings[field];
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_THRESHOLD_MINUTES) {
-      throw invalid(field, `field \`${field}\` is invalid: ${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
+      throw invalidField(field, `${minutes} is not between 1 and ${MAX_THRESHOLD_MINUTES} minutes`);
     }
   }
   if (!Number.isInteger(settings.keepDays) || settings.keepDays < MIN_KEEP_DAYS || settings.keepDays > MAX_KEEP_DAYS) {
-    throw invalid("keepDays", 
-      `field \`keepDays\` is invalid: ${settings.keepDays} is not between ${MIN_KEEP_DAYS} and ${MAX_KEEP_DAYS} days`,
+    throw invalidField("keepDays", 
+      `${settings.keepDays} is not between ${MIN_KEEP_DAYS} and ${MAX_KEEP_DAYS} days`,
     );
   }
   if (settings.warnAfterMinutes >= settings.lateAfterMinutes) {
-    throw invalid("warnAfterMinutes", 
-      `field \`warnAfterMinutes\` is invalid: the warning (${settings.warnAfterMinutes} min) must come before the order is late (${settings.lateAfterMinutes} min)`,
+    throw invalidField("warnAfterMinutes", 
+      `the warning (${settings.warnAfterMinutes} min) must come before the order is late (${settings.lateAfterMinutes} min)`,
     );
   }
   let endpointUrl = optional(settings.endpointUrl);
   if (endpointUrl !== null) {
     const match = /^(https?):\/\/(.*)$/.exec(endpointUrl);
     if (match === null) {
-      throw invalid("endpointUrl", 
-        `field \`endpointUrl\` is invalid: "${endpointUrl}" must start with https:// (or http:// to this machine)`,
+      throw invalidField("endpointUrl", 
+        `"${endpointUrl}" must start with https:// (or http:// to this machine)`,
       );
     }
     const host = match[2].split(/[/?#]/)[0];
-    if (host === "" || /\s/.test(host)) throw invalid("endpointUrl", `field \`endpointUrl\` is invalid: "${endpointUrl}" has no host`);
+    if (host === "" || /\s/.test(host)) throw invalidField("endpointUrl", `"${endpointUrl}" has no host`);
     if (match[1] === "http" && !isLoopbackHost(host)) {
-      throw invalid("endpointUrl", 
-        `field \`endpointUrl\` is invalid: "${endpointUrl}" would send signed requests and orders in the clear: use https:// (http:// is for this machine only)`,
+      throw invalidField("endpointUrl", 
+        `"${endpointUrl}" would send signed requests and orders in the clear: use https:// (http:// is for this machine only)`,
       );
     }
     endpointUrl = endpointUrl.replace(/\/+$/, "");
@@ -364,13 +393,13 @@ export class MockBackend implements Backend {
   async tapStatus(order: string, status: string, client: string, day: string | null): Promise<TapReceipt> {
     this.#intact();
     if (!(STATUSES as readonly string[]).includes(status)) {
-      throw invalid("status", `field \`status\`: unknown status "${status}"`);
+      throw invalid("status", coreMessage("unknownStatus", { value: JSON.stringify(status), statuses: STATUSES.join(", ") }));
     }
     order = required(order, "order", MAX_ORDER_CHARS);
     client = required(client, "client", MAX_CLIENT_CHARS);
     const today = businessDay(Date.now(), this.rule);
     if (day !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && day <= shiftDay(today, 1) && day >= shiftDay(today, -3))) {
-      throw invalid("day", `field \`day\` is invalid: "${day}" is not a business day as YYYY-MM-DD from the last days (today is ${today})`);
+      throw invalidField("day", `"${day}" is not a business day as YYYY-MM-DD from the last days (today is ${today})`);
     }
     const orderDay = day ?? this.#dayOf(order, today);
     this.#seq += 1;
@@ -483,7 +512,7 @@ export class MockBackend implements Backend {
     this.#intact();
     order = required(order, "order", MAX_ORDER_CHARS);
     if (!isDay(day.trim())) {
-      throw invalid("day", `field \`day\` is invalid: "${day}" is not a day as YYYY-MM-DD`);
+      throw invalidField("day", `"${day}" is not a day as YYYY-MM-DD`);
     }
     // Claiming twice keeps the first claim's time.
     const key = `${day.trim()}#${order}`;

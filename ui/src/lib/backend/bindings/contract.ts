@@ -9,6 +9,27 @@ export const LIMITS = {
   minKeepDays: 7,
   maxKeepDays: 3650,
   fileNameChars: 120,
+  lines: 50,
+  quantity: 99,
+  itemChars: 60,
+  sizeChars: 20,
+  modifiers: 10,
+  modifierChars: 40,
+  noteChars: 200,
+  addressChars: 200,
+  phoneChars: 30,
+} as const;
+
+/** The shapes of the core's messages about bad input; `{name}` stands for what each names. */
+export const MESSAGES = {
+  unknownStatus: "field `status`: unknown status {value} (expected one of: {statuses})",
+  missing: "field `{field}` is missing",
+  wrongType: "field `{field}` must be {expected}",
+  empty: "field `{field}` is empty",
+  tooLong: "field `{field}` is too long: {len} characters, at most {max}",
+  invalid: "field `{field}` is invalid: {reason}",
+  notJson: "the body is not JSON: {detail}",
+  tooLarge: "the event is {size} bytes, over the {max}-byte limit of an EventBridge entry",
 } as const;
 
 /** Every status this version knows, in the order an order goes through them. */

@@ -99,7 +99,7 @@ export const pt: Record<keyof typeof en, string> = {
   "shell.tabDrivers": "Entregadores",
   "shell.tabManager": "Gerente",
   "shell.tabSettings": "Configurações",
-  "shell.previewBadge": "Prévia no navegador · dados de exemplo",
+  "shell.previewBadge": "Prévia · dados de exemplo",
 
   "shell.databaseDamaged": "Banco de dados danificado",
   "shell.tapsRefusedUntilRepaired": "Toques recusados até o reparo",
