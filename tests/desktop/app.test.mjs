@@ -314,16 +314,16 @@ test("the board, the late orders and the drivers' lists on screen are the CLI's,
   const counter = join(work, "counter");
   const counterCli = (/** @type {string[]} */ args) =>
     execFileSync(kitchenCli, ["--data-dir", counter, "--device", "counter", ...args], { env });
-  counterCli(["simulate", "--orders", "24", "--evening", "--first-order", "700"]);
+  counterCli(["simulate", "--orders", "60", "--evening", "--first-order", "700"]);
   // And one order ready now, so the shelf is not empty whatever the hour.
-  for (const status of ["order done", "ready"]) counterCli(["tap", "724", status, "--client", "Rita Counter"]);
-  const simulated = (/** @type {{ order: string }} */ o) => Number(o.order) >= 700 && Number(o.order) <= 724;
+  for (const status of ["order done", "ready"]) counterCli(["tap", "760", status, "--client", "Rita Counter"]);
+  const simulated = (/** @type {{ order: string }} */ o) => Number(o.order) >= 700 && Number(o.order) <= 760;
 
   // The app mirrors the evening: wait while the orders it holds grow, give up when none came for 60 s.
   const held = () => {
     const [board] = cliJson(["board"]);
     const cards = board.columns.flatMap((/** @type {any} */ c) => c.orders);
-    return { cards: cards.filter(simulated).length, ready: cliJson(["drivers"]).some((o) => o.order === "724") };
+    return { cards: cards.filter(simulated).length, ready: cliJson(["drivers"]).some((o) => o.order === "760") };
   };
   let seen = -1;
   let grewAt = Date.now();
@@ -370,6 +370,47 @@ test("the board, the late orders and the drivers' lists on screen are the CLI's,
     () => cliJson(["late"]).map((o) => o.order),
   );
   assert.ok(late.filter((o) => simulated({ order: o })).length > 0, `the evening's late orders: ${late}`);
+  await screenshot("evening-manager");
+  await click('nav[aria-label="Screens"] button', "Kitchen");
+  await until("the evening's board", () => element(".board .card"));
+  await screenshot("evening-kitchen");
+  await click('nav[aria-label="Screens"] button', "Drivers");
+  await until("the evening's shelf", () => element(".row.ready"));
+  await screenshot("evening-drivers");
+});
+
+test("the whole evening in Portuguese: Settings picks it, every screen speaks it, the contract's statuses stay", async () => {
+  await click('nav[aria-label="Screens"] button', "Settings");
+  await click('label.role:has(input[name="language"][value="pt"])');
+  await click("button", "Save");
+  await until("the screens in Portuguese", () => element('nav[aria-label="Telas"]'));
+  assert.equal((await invoke("get_settings", {})).value.language, "pt", "the language is saved on the device");
+  await screenshot("settings-pt");
+
+  await click('nav[aria-label="Telas"] button', "Cozinha");
+  await until("the board's columns in Portuguese", () => element(".board .column h2", "No forno"));
+  assert.match(await statusBar(), /todos os toques publicados|ainda não publicado/);
+  // A tap from the Portuguese board is still the contract's "preparing".
+  const card = await until("an order to start", () => element('.column[data-stage="order-done"] .card'));
+  const order = await run("return arguments[0].dataset.order", card);
+  await click(`.column[data-stage="order-done"] .card[data-order="${order}"] button`, "→ Preparando");
+  await until("the card in Preparando", () => element(`.column[data-stage="preparing"] [data-order="${order}"]`));
+  const [board] = cliJson(["board"]);
+  const preparing = board.columns.find((/** @type {any} */ c) => c.stage === "preparing");
+  assert.ok(preparing.orders.some((/** @type {any} */ o) => o.order === order), "`kitchen board` has it in `preparing`");
+  await screenshot("evening-kitchen-pt");
+
+  await click('nav[aria-label="Telas"] button', "Entregadores");
+  await until("the shelf in Portuguese", () => element(".row.ready"));
+  await screenshot("evening-drivers-pt");
+  await click('nav[aria-label="Telas"] button', "Gerente");
+  await until("the late orders in Portuguese", () => element("h2", "Pedidos atrasados"));
+  await screenshot("evening-manager-pt");
+
+  await click('nav[aria-label="Telas"] button', "Configurações");
+  await click('label.role:has(input[name="language"][value="en"])');
+  await click("button", "Salvar");
+  await until("the screens in English again", () => element('nav[aria-label="Screens"]'));
 });
 
 test("the window is drawn on the CPU: no GL driver is loaded into the app", () => {
