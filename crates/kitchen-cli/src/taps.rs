@@ -230,7 +230,7 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     Ok(())
 }
 
-/// What the simulation's pizzeria sells.
+/// What the simulation's pizzeria sells, as its counter writes it (in Portuguese).
 const PIZZAS: &[&str] = &[
     "Margherita",
     "Calabresa",
@@ -241,20 +241,20 @@ const PIZZAS: &[&str] = &[
     "Pepperoni",
     "Marguerita Vegana",
 ];
-const SIZES: &[&str] = &["small", "medium", "large"];
+const SIZES: &[&str] = &["broto", "média", "grande"];
 const MODIFIERS: &[&str] = &[
-    "extra cheese",
-    "no onion",
-    "olives",
-    "stuffed crust",
-    "well done",
+    "queijo extra",
+    "sem cebola",
+    "com azeitona",
+    "borda recheada",
+    "bem passada",
 ];
-const SIDES: &[&str] = &["Guaraná 2L", "Coke 2L", "Garlic bread", "Brownie"];
+const SIDES: &[&str] = &["Guaraná 2L", "Coca-Cola 2L", "Pão de alho", "Brownie"];
 const NOTES: &[&str] = &[
-    "cut in 8",
-    "no oregano",
-    "birthday: candle please",
-    "allergic to nuts",
+    "cortar em 8",
+    "sem orégano",
+    "aniversário: mandar vela",
+    "alergia a nozes",
 ];
 const STREETS: &[&str] = &[
     "Rua Augusta",
@@ -265,10 +265,10 @@ const STREETS: &[&str] = &[
     "Rua Haddock Lobo",
 ];
 const DELIVERY_NOTES: &[&str] = &[
-    "ring twice",
-    "leave with the doorman",
-    "blue gate",
-    "call on arrival",
+    "tocar duas vezes",
+    "deixar na portaria",
+    "portão azul",
+    "ligar ao chegar",
 ];
 
 /// The order `i` of a simulated evening: one to three pizzas, sometimes a

@@ -34,10 +34,10 @@ const STEP_MINUTES: [number, number][] = [
 const MINUTE = 60_000;
 
 const PIZZAS = ["Margherita", "Calabresa", "Quatro Queijos", "Portuguesa", "Frango com Catupiry", "Napolitana", "Pepperoni"];
-const SIZES = ["small", "medium", "large"];
-const MODIFIERS = ["extra cheese", "no onion", "olives", "stuffed crust", "well done"];
-const SIDES = ["Guaraná 2L", "Coke 2L", "Garlic bread", "Brownie"];
-const NOTES = ["cut in 8", "no oregano", "allergic to nuts"];
+const SIZES = ["broto", "média", "grande"];
+const MODIFIERS = ["queijo extra", "sem cebola", "com azeitona", "borda recheada", "bem passada"];
+const SIDES = ["Guaraná 2L", "Coca-Cola 2L", "Pão de alho", "Brownie"];
+const NOTES = ["cortar em 8", "sem orégano", "alergia a nozes"];
 const STREETS = ["Rua Augusta", "Rua Oscar Freire", "Avenida Paulista", "Rua da Consolação", "Alameda Santos"];
 
 /**
