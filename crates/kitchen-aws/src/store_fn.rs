@@ -259,18 +259,7 @@ impl StoreFunction {
             self.store_contact(event, contact).await?;
         }
         let result = self
-            .dynamodb
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(
-                "attribute_not_exists(#order_key) OR #time_event_id < :time_event_id",
-            )
-            // `order`, `status`, `time` and `day` are reserved words in DynamoDB:
-            // attribute names always go through placeholders.
-            .expression_attribute_names("#order_key", "order_key")
-            .expression_attribute_names("#time_event_id", "time_event_id")
-            .expression_attribute_values(":time_event_id", AttributeValue::S(event.time_event_id()))
+            .put_unless_later(item, event, "<")
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
@@ -383,6 +372,29 @@ impl StoreFunction {
         Ok(Some(item))
     }
 
+    /// A PutItem of `item` that the table takes only when it holds no item of
+    /// its key, or one whose `time_event_id` is `before` (`<`, or `<=` to also
+    /// take the same event again) the event's.
+    fn put_unless_later(
+        &self,
+        item: HashMap<String, AttributeValue>,
+        event: &StatusEvent,
+        before: &str,
+    ) -> aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder {
+        self.dynamodb
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(format!(
+                "attribute_not_exists(#order_key) OR #time_event_id {before} :time_event_id"
+            ))
+            // `order`, `status`, `time` and `day` are reserved words in DynamoDB:
+            // attribute names always go through placeholders.
+            .expression_attribute_names("#order_key", "order_key")
+            .expression_attribute_names("#time_event_id", "time_event_id")
+            .expression_attribute_values(":time_event_id", AttributeValue::S(event.time_event_id()))
+    }
+
     /// Writes an order's contact unless the table holds one of a later
     /// `order done` of the same order.
     async fn store_contact(
@@ -390,19 +402,7 @@ impl StoreFunction {
         event: &StatusEvent,
         item: HashMap<String, AttributeValue>,
     ) -> Result<(), StoreFnError> {
-        let result = self
-            .dynamodb
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(
-                "attribute_not_exists(#order_key) OR #time_event_id <= :time_event_id",
-            )
-            .expression_attribute_names("#order_key", "order_key")
-            .expression_attribute_names("#time_event_id", "time_event_id")
-            .expression_attribute_values(":time_event_id", AttributeValue::S(event.time_event_id()))
-            .send()
-            .await;
+        let result = self.put_unless_later(item, event, "<=").send().await;
         match result {
             Ok(_) => Ok(()),
             Err(err) => match err.as_service_error() {

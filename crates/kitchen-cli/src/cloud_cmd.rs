@@ -306,16 +306,25 @@ async fn redrive(global: &Global, delivery: bool, dry_run: bool) -> Result<()> {
     .await?;
     if dry_run {
         println!(
-            "{} holds about {} messages; nothing was moved (dry run)",
-            report.dead_letter, report.waiting
+            "{} holds about {}; nothing was moved (dry run)",
+            report.dead_letter,
+            messages(report.waiting)
         );
     } else {
         println!(
-            "moved {} messages from {} back to {}",
-            report.moved, report.dead_letter, report.source
+            "moved {} from {} back to {}",
+            messages(report.moved),
+            report.dead_letter,
+            report.source
         );
     }
     Ok(())
+}
+
+/// "1 message", "3 messages".
+fn messages(n: impl Into<u64>) -> String {
+    let n = n.into();
+    format!("{n} message{}", if n == 1 { "" } else { "s" })
 }
 
 /// `kitchen cloud deploy`: plans the deploy, keeping what was not given, says

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use clap::Args;
 use kitchen_aws::Clients;
 use kitchen_device::delivery::{DeliveryPoller, PollTurn};
+use kitchen_device::ports::Cloud;
 use kitchen_device::views;
 use kitchen_domain::orders::ShelfOrder;
 use kitchen_domain::BusinessDay;
@@ -103,8 +104,8 @@ async fn poll(
     rule: BusinessDay,
 ) -> Result<()> {
     let clients = Clients::new(&global.cloud_config()).await;
-    let poller = DeliveryPoller::new(
-        &clients,
+    let poller = DeliveryPoller::on(
+        &Cloud::aws(&clients),
         store,
         Arc::new(DesktopNotifier::default()),
         device,

@@ -14,6 +14,7 @@ use support::*;
 
 use kitchen_device::delivery::{DeliveryPoller, Notifier, NotifyError};
 use kitchen_device::live::{LiveDevice, LiveOptions};
+use kitchen_device::ports::Cloud;
 use kitchen_store::{Delivery, Store};
 use tokio::sync::Notify;
 
@@ -103,8 +104,8 @@ fn main() {
         // Baseline: ask the queue once a second without waiting.
         let naive_watch = Arc::new(Stopwatch::default());
         let store = Store::open_in(&dir.path().join("naive")).unwrap();
-        let mut naive = DeliveryPoller::new(
-            &cloud.clients,
+        let mut naive = DeliveryPoller::on(
+            &Cloud::aws(&cloud.clients),
             store,
             naive_watch.clone(),
             "naive",

@@ -17,7 +17,6 @@ use crate::ports::{Cloud, NotificationClaim, Queue, QueueMessage, Table};
 use crate::writer::StoreAccess;
 use kitchen_aws::config::LONG_POLL_WAIT;
 use kitchen_aws::supervisor::{run_loop, CancellationToken, Loop, Pace};
-use kitchen_aws::Clients;
 
 use crate::DeviceError;
 
@@ -88,19 +87,8 @@ pub struct DeliveryPoller<S = Store> {
 }
 
 impl<S: StoreAccess> DeliveryPoller<S> {
-    /// A poller for the configured delivery queue, writing to `store`, on the
-    /// driver station `device`.
-    pub fn new(
-        clients: &Clients,
-        store: S,
-        notifier: Arc<dyn Notifier>,
-        device: &str,
-        business_day: BusinessDay,
-    ) -> DeliveryPoller<S> {
-        DeliveryPoller::on(&Cloud::aws(clients), store, notifier, device, business_day)
-    }
-
-    /// A poller of the cloud's delivery queue.
+    /// A poller of the cloud's delivery queue (`Cloud::aws` for the
+    /// configured one), writing to `store`, on the driver station `device`.
     pub fn on(
         cloud: &Cloud,
         store: S,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration as Age, Utc};
 use kitchen_aws::Clients;
 use kitchen_device::delivery::{DeliveryPoller, DeliveryReport, Notifier, NotifyError};
+use kitchen_device::ports::Cloud;
 use kitchen_domain::{Status, Tap};
 use kitchen_store::{Delivery, Store};
 use serde_json::json;
@@ -41,8 +42,14 @@ impl Notifier for RecordingNotifier {
 
 fn driver_poller(clients: &Clients, store: Store) -> (DeliveryPoller, Arc<RecordingNotifier>) {
     let notifier = Arc::new(RecordingNotifier::default());
-    let poller = DeliveryPoller::new(clients, store, notifier.clone(), "drivers-1", rule())
-        .with_wait_seconds(1);
+    let poller = DeliveryPoller::on(
+        &Cloud::aws(clients),
+        store,
+        notifier.clone(),
+        "drivers-1",
+        rule(),
+    )
+    .with_wait_seconds(1);
     (poller, notifier)
 }
 

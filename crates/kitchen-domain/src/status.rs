@@ -36,15 +36,17 @@ impl Status {
         Status::Cancelled,
     ];
 
-    /// The six kitchen stages a new order goes through, in order.
-    pub const KITCHEN: [Status; 6] = [
-        Status::OrderDone,
-        Status::Preparing,
-        Status::InTheOven,
-        Status::LeftTheOven,
-        Status::PackingForDelivery,
-        Status::Ready,
-    ];
+    /// The six kitchen stages a new order goes through, in order: the first
+    /// six of [`Status::ALL`].
+    pub const KITCHEN: [Status; 6] = {
+        let mut stages = [Status::OrderDone; 6];
+        let mut i = 0;
+        while i < stages.len() {
+            stages[i] = Status::ALL[i];
+            i += 1;
+        }
+        stages
+    };
 
     pub fn as_str(self) -> &'static str {
         match self {
