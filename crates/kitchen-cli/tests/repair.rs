@@ -85,7 +85,8 @@ async fn repair_keeps_the_damaged_file_publishes_its_taps_and_rebuilds_the_mirro
         .find_map(|line| line.strip_prefix("the damaged database is kept at "))
         .expect("says where the file is");
     assert_eq!(std::fs::read(kept).unwrap(), bytes, "kept byte for byte");
-    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    // The business day the taps were on: before 04:00 UTC, the date before.
+    let today = kitchen_domain::day_key(day_of(Utc::now()));
     assert!(
         stdout.contains(&format!(
             "mirror of {today} rebuilt from the table: {} events",

@@ -19,17 +19,13 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
     let cloud = local_cloud().await;
     let dir = tempfile::tempdir().unwrap();
     let mut store = device(dir.path(), "a");
+    // One business day for every tap below, the older one's too: two hours
+    // ago may be the day before (before 06:00 UTC).
+    let today = day_of(Utc::now());
     for order in ["1", "2", "3"] {
         for status in Status::KITCHEN {
             store
-                .record_tap(
-                    day_of(Utc::now()),
-                    order,
-                    status,
-                    "Ana",
-                    "oven-1",
-                    Utc::now(),
-                )
+                .record_tap(today, order, status, "Ana", "oven-1", Utc::now())
                 .unwrap();
         }
     }
@@ -59,7 +55,7 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
         .find(|r| r.order == "2" && r.status == "ready")
         .unwrap();
     let older = Tap::new(
-        day_of(Utc::now() - Age::hours(2)),
+        today,
         "2",
         Status::Ready,
         "Someone Else",
@@ -86,7 +82,7 @@ async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newe
 
     // The same event is a duplicate; a newer one replaces the row.
     let newer = Tap::new(
-        day_of(Utc::now() + Age::seconds(5)),
+        today,
         "2",
         Status::Ready,
         "Bia",
