@@ -3,13 +3,16 @@
 //! publisher's outcomes, deliveries, pruning) one job at a time, taps first;
 //! and a small pool of read-only connections for the screens' views. No tap
 //! waits on SQLite's busy handler behind another connection's transaction: it
-//! waits for the job in hand at most.
+//! waits for the job in hand at most. Nor does it wait while its commit copies
+//! the log into the database file: a checkpointer thread does that beside
+//! the writer, on a connection of its own.
 
 use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use kitchen_store::{OutboxCounts, Store, StoreError};
 use tokio::sync::{oneshot, watch, Semaphore};
@@ -85,17 +88,74 @@ impl Queue {
     }
 }
 
+/// How long the checkpointer lets commits gather before it copies them.
+const CHECKPOINT_GATHER: Duration = Duration::from_millis(250);
+
+/// The commits the writer made, for the checkpointer to copy into the
+/// database file on a connection of its own. A commit that fills the log
+/// would otherwise copy it itself, and the tap behind it would wait.
+#[derive(Default)]
+struct Checkpoints {
+    state: Mutex<CheckpointState>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct CheckpointState {
+    commits: u64,
+    closed: bool,
+}
+
+impl Checkpoints {
+    fn committed(&self) {
+        lock(&self.state).commits += 1;
+        self.wake.notify_one();
+    }
+
+    fn close(&self) {
+        lock(&self.state).closed = true;
+        self.wake.notify_all();
+    }
+
+    /// Waits for commits not yet copied; `false` once closed.
+    fn wait_past(&self, copied: &mut u64) -> bool {
+        let mut state = lock(&self.state);
+        while state.commits == *copied && !state.closed {
+            state = self
+                .wake
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *copied = state.commits;
+        !state.closed
+    }
+}
+
+/// The checkpointer thread: a passive checkpoint (it waits on no one) a
+/// moment after each run of commits.
+fn checkpoint_commits(store: Store, checkpoints: &Checkpoints) {
+    let mut copied = 0;
+    while checkpoints.wait_past(&mut copied) {
+        std::thread::sleep(CHECKPOINT_GATHER);
+        if let Err(err) = store.checkpoint() {
+            tracing::warn!("cannot copy the log into the database file: {err}");
+        }
+    }
+}
+
 /// Closes the queue when the last handle goes: the thread finishes what was
 /// queued, then closes the connection.
 struct Owner {
     queue: Arc<Queue>,
-    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpoints: Arc<Checkpoints>,
+    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 impl Drop for Owner {
     fn drop(&mut self) {
         self.queue.close();
-        if let Some(thread) = lock(&self.thread).take() {
+        self.checkpoints.close();
+        for thread in lock(&self.threads).drain(..) {
             // The last handle may be dropped on the writer itself (a job
             // holding one); it cannot wait for itself.
             if thread.thread().id() != std::thread::current().id() {
@@ -114,29 +174,45 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `store`, the device's write connection.
+    /// Starts the writer thread on `store`, the device's write connection,
+    /// and beside it the checkpointer on a connection of its own.
     pub fn start(store: Store) -> Result<Writer, StoreError> {
         let initial = store.outbox_counts()?;
         let path = store.path().to_owned();
+        let spawn_failed = |source| StoreError::File {
+            what: "start the database writer for",
+            path: path.clone(),
+            source,
+        };
+        let checkpoints = Arc::new(Checkpoints::default());
+        let mut threads = Vec::new();
+        let checkpointer = Store::open(&path)?;
+        store.leave_checkpoints_to_another()?;
+        let thread_checkpoints = Arc::clone(&checkpoints);
+        threads.push(
+            std::thread::Builder::new()
+                .name("kitchen-checkpoint".into())
+                .spawn(move || checkpoint_commits(checkpointer, &thread_checkpoints))
+                .map_err(spawn_failed)?,
+        );
         let (counts_tx, counts) = watch::channel(initial);
         let queue = Arc::new(Queue {
             jobs: Mutex::new(Queues::default()),
             ready: Condvar::new(),
         });
-        let thread_queue = Arc::clone(&queue);
-        let thread = std::thread::Builder::new()
+        let (thread_queue, thread_checkpoints) = (Arc::clone(&queue), Arc::clone(&checkpoints));
+        let owner = Owner {
+            queue,
+            checkpoints,
+            threads: Mutex::new(threads),
+        };
+        let writer = std::thread::Builder::new()
             .name("kitchen-writer".into())
-            .spawn(move || write_jobs(store, &thread_queue, &counts_tx))
-            .map_err(|source| StoreError::File {
-                what: "start the database writer for",
-                path,
-                source,
-            })?;
+            .spawn(move || write_jobs(store, &thread_queue, &thread_checkpoints, &counts_tx))
+            .map_err(spawn_failed)?;
+        lock(&owner.threads).push(writer);
         Ok(Writer {
-            owner: Arc::new(Owner {
-                queue,
-                thread: Mutex::new(Some(thread)),
-            }),
+            owner: Arc::new(owner),
             counts,
         })
     }
@@ -179,7 +255,12 @@ fn writer_gone() -> StoreError {
 /// The writer thread: one job at a time; after each that changed rows, the
 /// outbox counts (read from the tally the outbox keeps, one row) go to the
 /// watch if they moved.
-fn write_jobs(mut store: Store, queue: &Queue, counts: &watch::Sender<OutboxCounts>) {
+fn write_jobs(
+    mut store: Store,
+    queue: &Queue,
+    checkpoints: &Checkpoints,
+    counts: &watch::Sender<OutboxCounts>,
+) {
     while let Some(job) = queue.next() {
         let before = store.total_changes();
         // A job that panics drops its reply (its caller gets an error); the
@@ -190,6 +271,7 @@ fn write_jobs(mut store: Store, queue: &Queue, counts: &watch::Sender<OutboxCoun
         if store.total_changes() == before {
             continue;
         }
+        checkpoints.committed();
         match store.outbox_counts() {
             Ok(now) => {
                 counts.send_if_modified(|current| {
@@ -346,6 +428,44 @@ mod tests {
             .read(|store| store.set_device_value("device_name", "x"))
             .await;
         assert!(refused.is_err(), "{refused:?}");
+    }
+
+    #[tokio::test]
+    async fn the_checkpointer_copies_the_writers_commits_into_the_database_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let file = store.path().to_owned();
+        let writer = Writer::start(store).unwrap();
+        let size = || std::fs::metadata(&file).unwrap().len();
+        let before = size();
+        // Far fewer pages than would fill the log (1000): only the
+        // checkpointer copies them into the file before it closes.
+        for i in 0..50 {
+            writer
+                .run(Priority::Tap, move |store| {
+                    store.record_tap(
+                        day(),
+                        &format!("order-{i}"),
+                        Status::OrderDone,
+                        "Ana",
+                        "oven-1",
+                        Utc::now(),
+                    )
+                })
+                .await
+                .unwrap();
+        }
+        // The file grows only by a checkpoint; give up when it has not moved
+        // for ten gathering periods after the last commit.
+        let deadline = std::time::Instant::now() + CHECKPOINT_GATHER * 10;
+        while size() == before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the database file still holds {before} bytes: nothing was checkpointed"
+            );
+            tokio::time::sleep(CHECKPOINT_GATHER / 5).await;
+        }
+        drop(writer);
     }
 
     #[tokio::test]

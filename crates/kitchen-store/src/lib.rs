@@ -185,6 +185,23 @@ impl Store {
         Ok(())
     }
 
+    /// Stops this connection from copying the log into the database file at
+    /// the commit that fills it (SQLite's `wal_autocheckpoint`): another
+    /// connection runs [`Store::checkpoint`] instead, off this one's commits.
+    pub fn leave_checkpoints_to_another(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Copies what the log holds into the database file without waiting on the
+    /// writer or the readers (a passive checkpoint); the frames copied.
+    pub fn checkpoint(&self) -> Result<u64, StoreError> {
+        let copied: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(2))?;
+        Ok(copied.max(0) as u64)
+    }
+
     /// Caps the database at `pages` pages (SQLite's `max_page_count`) on this
     /// connection: past it, writes fail as on a full disk.
     pub fn cap_pages(&self, pages: i64) -> Result<(), StoreError> {
