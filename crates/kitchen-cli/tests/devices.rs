@@ -34,6 +34,15 @@ fn board(dir: &Path) -> Vec<OrderSummary> {
     summarize_view(&views::open_view(&store, &rule(), Utc::now()).unwrap())
 }
 
+/// The business day of an order a device shows on its board.
+fn day_on_board(dir: &Path, order: &str) -> String {
+    let orders = board(dir);
+    let found = orders.iter().find(|o| o.order == order);
+    found
+        .map(|o| o.day.clone())
+        .unwrap_or_else(|| panic!("{order} is not on the board: {orders:?}"))
+}
+
 /// Where a device has an order of a business day now (its current status).
 fn stage_on(dir: &Path, day: &str, order: &str) -> Option<Status> {
     let store = Store::open_in(dir).unwrap();
@@ -209,13 +218,14 @@ async fn a_tap_made_after_seeing_a_status_sorts_after_it_whatever_the_clocks() {
         folder(root.path(), "oven-fast"),
         folder(root.path(), "oven-right"),
     );
-    let today = day_key(rule().day_of(Utc::now()));
 
     // The oven station's clock runs 3 minutes fast.
     for status in ["order done", "in the oven"] {
         run(kitchen_at("+3m", &fast, "oven-fast", &endpoint)
             .args(["tap", "830001", status, "--client", "Ana"]));
     }
+    // The order's day is the fast clock's (the next one, minutes before a day starts).
+    let today = day_on_board(&fast, "830001");
     table_holds(&cloud, 2).await;
     // The station with the right clock sees it, then takes it out of the oven,
     // and a moment later takes that back (an undo within the same second).
@@ -298,7 +308,6 @@ async fn a_device_ten_minutes_fast_does_not_hide_the_others_taps_from_anyone() {
         folder(root.path(), "other"),
         folder(root.path(), "watcher"),
     );
-    let today = day_key(rule().day_of(Utc::now()));
     // The watcher has synced before: it has its place in the feed.
     run(kitchen(&watcher, "watcher", &endpoint).arg("sync"));
 
@@ -309,6 +318,8 @@ async fn a_device_ten_minutes_fast_does_not_hide_the_others_taps_from_anyone() {
         "--client",
         "Ana",
     ]));
+    // The fast clock's day (the next one, minutes before a day starts).
+    let today = day_on_board(&fast, "840001");
     table_holds(&cloud, 1).await;
     run(kitchen(&watcher, "watcher", &endpoint).arg("sync"));
     run(kitchen(&other, "other", &endpoint).args([

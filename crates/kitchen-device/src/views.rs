@@ -127,15 +127,17 @@ pub fn driver_lists(
 }
 
 /// Which business day an order number tapped without one means: an order of
-/// that number the board shows (today's first, then an open one of an
-/// earlier day), else a new order of today.
+/// that number the board shows (today's first, then an open one of the next
+/// day, which a device whose clock runs fast enters just before the day
+/// starts, then an open one of an earlier day), else a new order of today.
 pub fn day_of_tap(
     store: &Store,
     rule: &BusinessDay,
     order: &str,
     now: DateTime<Utc>,
 ) -> Result<NaiveDate, StoreError> {
-    let days = open_days(rule, now);
+    let mut days = open_days(rule, now);
+    days.insert(1.min(days.len()), rule.day_of(now) + Duration::days(1));
     let keys: Vec<String> = days.iter().map(|day| day_key(*day)).collect();
     let found = store.order_day_among(order, &keys)?;
     Ok(found
@@ -207,5 +209,41 @@ mod tests {
         // An order whose event said nothing of it shows none.
         let eight = lists.ready.iter().find(|o| o.order == "8").unwrap();
         assert_eq!(eight.address, None);
+    }
+
+    #[test]
+    fn a_tap_without_a_day_joins_the_order_a_fast_clock_entered_on_the_next_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let rule = BusinessDay::new("UTC", 4).unwrap();
+        // Five minutes before the day starts, by this device's clock; the
+        // other device's clock runs ten minutes fast.
+        let now = "2026-12-06T03:55:00Z".parse::<DateTime<Utc>>().unwrap();
+        let (today, next) = (rule.day_of(now), rule.day_of(now) + Duration::days(1));
+        let fast = now + Duration::minutes(10);
+        store
+            .record_tap(next, "12", Status::OrderDone, "Ana", "oven-fast", fast)
+            .unwrap();
+        store
+            .record_tap(next, "13", Status::OrderDone, "Bia", "oven-fast", fast)
+            .unwrap();
+        store
+            .record_tap(next, "13", Status::Delivered, "Bia", "oven-fast", fast)
+            .unwrap();
+        store
+            .record_tap(today, "14", Status::Delivered, "Caio", "oven-1", now)
+            .unwrap();
+        store
+            .record_tap(next, "14", Status::OrderDone, "Duda", "oven-fast", fast)
+            .unwrap();
+
+        // The open order of the next day is the one meant.
+        assert_eq!(day_of_tap(&store, &rule, "12", now).unwrap(), next);
+        // A closed one of the next day is not: a new order of today.
+        assert_eq!(day_of_tap(&store, &rule, "13", now).unwrap(), today);
+        // Today's order of that number comes first, open or not.
+        assert_eq!(day_of_tap(&store, &rule, "14", now).unwrap(), today);
+        // A number nobody has entered is a new order of today.
+        assert_eq!(day_of_tap(&store, &rule, "15", now).unwrap(), today);
     }
 }
