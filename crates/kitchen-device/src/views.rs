@@ -126,10 +126,11 @@ pub fn driver_lists(
     Ok(lists)
 }
 
-/// Which business day an order number tapped without one means: an order of
-/// that number the board shows (today's first, then an open one of the next
-/// day, which a device whose clock runs fast enters just before the day
-/// starts, then an open one of an earlier day), else a new order of today.
+/// Which business day an order number tapped without one means: today's order
+/// of that number, else an open one of the next day (a device whose clock runs
+/// fast enters those just before the day starts; the board shows them once it
+/// has), else an open one of an earlier day the board shows, else a new order
+/// of today.
 pub fn day_of_tap(
     store: &Store,
     rule: &BusinessDay,
