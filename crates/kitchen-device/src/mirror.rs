@@ -154,8 +154,8 @@ impl MirrorSync {
         self.business_day.day_of(self.cloud_now())
     }
 
-    /// The business days the board and the drivers' lists draw from: those
-    /// the last [`OPEN_ORDERS_BOUND`] touch, newest first.
+    /// The business days the board and the drivers' lists draw from: today,
+    /// the next day, and the earlier ones the last [`OPEN_ORDERS_BOUND`] touch.
     pub fn days_shown(&self) -> Vec<NaiveDate> {
         crate::views::open_days(&self.business_day, self.cloud_now())
     }

@@ -49,7 +49,7 @@ pub async fn repair_device(
 }
 
 /// Reads the days the board shows and each of `days` (`YYYY-MM-DD`) whole from
-/// the table into the mirror, newest first. Stops at the first day the cloud
+/// the table into the mirror, today first. Stops at the first day the cloud
 /// does not answer for, and says why; what was rebuilt stays.
 pub async fn rebuild_mirror(
     store: &mut impl StoreAccess,
@@ -58,14 +58,16 @@ pub async fn rebuild_mirror(
     days: &[String],
 ) -> Result<(Vec<ResyncReport>, Option<String>), DeviceError> {
     let mirror = MirrorSync::new(clients, rule);
-    let mut days: Vec<NaiveDate> = days.iter().filter_map(|day| parse_day(day)).collect();
-    for shown in mirror.days_shown() {
-        if !days.contains(&shown) {
-            days.push(shown);
+    // The board's days first, today at their head: they matter most if the
+    // cloud stops answering part-way; then the others asked for, newest first.
+    let mut asked: Vec<NaiveDate> = days.iter().filter_map(|day| parse_day(day)).collect();
+    asked.sort_unstable_by(|a, b| b.cmp(a));
+    let mut days = mirror.days_shown();
+    for day in asked {
+        if !days.contains(&day) {
+            days.push(day);
         }
     }
-    // Newest first: today matters most if the cloud stops answering part-way.
-    days.sort_unstable_by(|a, b| b.cmp(a));
     let mut rebuilt = Vec::new();
     for day in days {
         match mirror.read_day(store, day).await {

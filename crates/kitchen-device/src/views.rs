@@ -1,6 +1,7 @@
 //! What the screens and the CLI show, computed once from the device's database:
 //! a business day, the open orders on the board (whatever their day, for 24
-//! hours), the board itself (now, or at a moment of a day), the late orders of
+//! hours, and those a fast clock already entered on the next day), the board
+//! itself (now, or at a moment of a day), the late orders of
 //! a day, and the drivers' lists. Each reads the mirror merged with this
 //! device's own taps, so a tap shows at once, online or not.
 
@@ -15,10 +16,13 @@ use kitchen_store::{
 
 use crate::mirror::{day_window, OPEN_ORDERS_BOUND};
 
-/// The business days open orders at `now` may belong to, newest first.
+/// The business days open orders at `now` may belong to: today, the next day
+/// (a device whose clock runs fast enters its orders just before this device's
+/// day ends), then the earlier days the last 24 hours touch, newest first.
 pub fn open_days(rule: &BusinessDay, now: DateTime<Utc>) -> Vec<NaiveDate> {
     let mut days = rule.days_between(now - OPEN_ORDERS_BOUND, now);
     days.reverse();
+    days.insert(1.min(days.len()), rule.day_of(now) + Duration::days(1));
     days
 }
 
@@ -32,7 +36,8 @@ pub fn day_view(
 }
 
 /// The rows of every open order (not delivered, not cancelled) entered in the
-/// last 24 hours, whatever its business day: the kitchen board's orders.
+/// last 24 hours, whatever its business day, the next day's included: the
+/// kitchen board's orders.
 pub fn open_view(
     store: &Store,
     rule: &BusinessDay,
@@ -128,18 +133,18 @@ pub fn driver_lists(
 
 /// Which business day an order number tapped without one means: today's order
 /// of that number, else an open one of the next day (a device whose clock runs
-/// fast enters those just before the day starts; the board shows them once it
-/// has), else an open one of an earlier day the board shows, else a new order
-/// of today.
+/// fast enters those just before the day starts), else an open one of an
+/// earlier day the board shows, else a new order of today.
 pub fn day_of_tap(
     store: &Store,
     rule: &BusinessDay,
     order: &str,
     now: DateTime<Utc>,
 ) -> Result<NaiveDate, StoreError> {
-    let mut days = open_days(rule, now);
-    days.insert(1.min(days.len()), rule.day_of(now) + Duration::days(1));
-    let keys: Vec<String> = days.iter().map(|day| day_key(*day)).collect();
+    let keys: Vec<String> = open_days(rule, now)
+        .iter()
+        .map(|day| day_key(*day))
+        .collect();
     let found = store.order_day_among(order, &keys)?;
     Ok(found
         .and_then(|key| kitchen_domain::parse_day(&key))
@@ -246,5 +251,57 @@ mod tests {
         assert_eq!(day_of_tap(&store, &rule, "14", now).unwrap(), today);
         // A number nobody has entered is a new order of today.
         assert_eq!(day_of_tap(&store, &rule, "15", now).unwrap(), today);
+    }
+
+    #[test]
+    fn the_board_shows_the_orders_a_fast_clock_entered_on_the_next_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in(dir.path()).unwrap();
+        let rule = BusinessDay::new("UTC", 4).unwrap();
+        // A minute before the day starts, by this device's clock; the other
+        // device's runs five minutes fast and has entered two orders already.
+        let now = "2026-12-06T03:59:00Z".parse::<DateTime<Utc>>().unwrap();
+        let (today, next) = (rule.day_of(now), rule.day_of(now) + Duration::days(1));
+        let fast = now + Duration::minutes(5);
+        store
+            .record_tap(today, "30", Status::InTheOven, "Ana", "oven-1", now)
+            .unwrap();
+        store
+            .record_tap(next, "1", Status::Preparing, "Bia", "oven-fast", fast)
+            .unwrap();
+        store
+            .record_tap(next, "2", Status::Ready, "Caio", "oven-fast", fast)
+            .unwrap();
+        store
+            .record_tap(next, "3", Status::Delivered, "Duda", "oven-fast", fast)
+            .unwrap();
+
+        let board = board(&store, &rule, now).unwrap();
+        let shown: Vec<(String, String)> = board
+            .columns
+            .iter()
+            .flat_map(|c| c.orders.iter().map(|o| (o.day.clone(), o.order.clone())))
+            .collect();
+        let (today, next) = (day_key(today), day_key(next));
+        for open in [(&today, "30"), (&next, "1"), (&next, "2")] {
+            assert!(
+                shown.contains(&(open.0.clone(), open.1.into())),
+                "{open:?} on the board: {shown:?}"
+            );
+        }
+        assert!(
+            !shown.contains(&(next.clone(), "3".into())),
+            "a delivered one is not: {shown:?}"
+        );
+        // The drivers see the ready one on the shelf at once.
+        let lists = driver_lists(&store, &rule, now).unwrap();
+        assert_eq!(
+            lists
+                .ready
+                .iter()
+                .map(|o| (o.day.as_str(), o.order.as_str()))
+                .collect::<Vec<_>>(),
+            [(next.as_str(), "2")]
+        );
     }
 }
