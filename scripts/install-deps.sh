@@ -3,16 +3,36 @@
 # system packages, the pinned local cloud (moto) in .venv, pinned cargo tools
 # (built once per machine, reached through .tools), zig for the Lambda build
 # (in .tools/ziglang), and npm packages.
+#
+# With --app, only what building and running the app on the local cloud needs
+# (scripts/run-app.sh): the build tools, webkit2gtk-4.1, the local cloud and
+# the npm packages, without the test suite's display, browser, cargo tools and
+# zig.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+app_only=false
+case "${1:-}" in
+  "") ;;
+  --app) app_only=true ;;
+  *) echo "install-deps: unknown option '$1' (the only one is --app)" >&2; exit 2 ;;
+esac
 
 MOTO_VERSION="5.2.5"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth dbus dbus-x11 python3-dbusmock python3-venv libnotify-bin libglib2.0-bin
-  webkit2gtk-driver chromium imagemagick faketime
+  python3-venv
 )
+if ! $app_only; then
+  # The tests': a private display, D-Bus and its notification daemon, the
+  # WebDriver of webkit2gtk, Chromium for the browser tests, screenshots and
+  # skewed clocks.
+  APT_PACKAGES+=(
+    xvfb xauth dbus dbus-x11 python3-dbusmock libnotify-bin libglib2.0-bin
+    webkit2gtk-driver chromium imagemagick faketime
+  )
+fi
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -38,6 +58,16 @@ if [ "$(cat .venv/requirements.sha256 2>/dev/null)" != "$wanted" ] \
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check --no-deps --require-hashes -r "$REQUIREMENTS"
   echo "$wanted" > .venv/requirements.sha256
+fi
+
+install_npm_packages() {
+  if [ -f package-lock.json ]; then
+    [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
+  fi
+}
+if $app_only; then
+  install_npm_packages
+  exit 0
 fi
 
 # The pinned cargo tools are built once per machine, in a cache shared by every
@@ -82,6 +112,4 @@ if [ "$(cat .tools/ziglang/requirements.sha256 2>/dev/null)" != "$zig_wanted" ] 
   echo "$zig_wanted" > .tools/ziglang/requirements.sha256
 fi
 
-if [ -f package-lock.json ]; then
-  [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
-fi
+install_npm_packages

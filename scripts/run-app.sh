@@ -13,7 +13,7 @@ if [ "${1:-}" = "--empty" ]; then
   shift
 fi
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --app
 npm run build
 cargo build -p kitchen-cli -p kitchen-desktop
 
