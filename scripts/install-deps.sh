@@ -60,15 +60,12 @@ if [ "$(cat .venv/requirements.sha256 2>/dev/null)" != "$wanted" ] \
   echo "$wanted" > .venv/requirements.sha256
 fi
 
-install_npm_packages() {
-  if [ -f package-lock.json ]; then
-    [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
-  fi
-}
-if $app_only; then
-  install_npm_packages
-  exit 0
+if [ -f package-lock.json ]; then
+  [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
 fi
+
+# The rest is the tests' and the Lambda build's.
+if $app_only; then exit 0; fi
 
 # The pinned cargo tools are built once per machine, in a cache shared by every
 # checkout (KITCHEN_TOOLS_CACHE), and the project reaches them through .tools.
@@ -111,5 +108,3 @@ if [ "$(cat .tools/ziglang/requirements.sha256 2>/dev/null)" != "$zig_wanted" ] 
     -r "$ZIG_REQUIREMENTS"
   echo "$zig_wanted" > .tools/ziglang/requirements.sha256
 fi
-
-install_npm_packages
