@@ -35,8 +35,14 @@ pub async fn repair(global: &Global, _args: RepairArgs) -> Result<()> {
             day.items_read
         );
     }
-    if let Some(err) = &repair.mirror_error {
-        println!("the mirror could not be rebuilt now ({err}); it fills in once the cloud answers");
+    match &repair.mirror_error {
+        Some(err) => println!(
+            "the mirror could not be rebuilt now ({err}); it fills in once the cloud answers"
+        ),
+        None if repair.rebuilt.is_empty() => {
+            println!("no day was rebuilt from the table: it had no events of the days read")
+        }
+        None => {}
     }
     Ok(())
 }
