@@ -3,6 +3,7 @@
 //! screens show them: the same functions of the core, from this device's
 //! mirror and its own taps; no cloud call.
 
+use crate::words::noun;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -77,10 +78,7 @@ pub fn late(global: &Global, args: LateArgs) -> Result<()> {
         return Ok(());
     }
     let n = late.len();
-    println!(
-        "{n} late {} on {day}",
-        if n == 1 { "order" } else { "orders" }
-    );
+    println!("{n} late {} on {day}", noun(n, "order", "orders"));
     for order in &late {
         println!("  {}", late_line(order, rule.zone()));
     }
@@ -126,7 +124,7 @@ fn render_board(view: &BoardView, zone: Tz, now: DateTime<Utc>) -> String {
     let n = view.len();
     let mut out = format!(
         "{n} open {} on the board at {}\n",
-        if n == 1 { "order" } else { "orders" },
+        noun(n, "order", "orders"),
         now.with_timezone(&zone).format("%H:%M")
     );
     for column in &view.columns {

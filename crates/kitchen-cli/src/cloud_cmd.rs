@@ -1,6 +1,7 @@
 //! `kitchen cloud …` and `kitchen worker`: the local cloud's life cycle, deploying
 //! the template, and the store worker.
 
+use crate::words::count;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -212,8 +213,11 @@ async fn migrate(global: &Global, from: Option<&str>) -> Result<()> {
     };
     bar.finish_and_clear();
     println!(
-        "{} items read: {} written, {} already there, {} not order events (left as they were)",
-        report.scanned, report.written, report.unchanged, report.skipped
+        "{} read: {} written, {} already there, {} not order events (left as they were)",
+        count(report.scanned, "item", "items"),
+        report.written,
+        report.unchanged,
+        report.skipped
     );
     Ok(())
 }
@@ -277,7 +281,7 @@ pub async fn worker(global: &Global, args: WorkerArgs) -> Result<()> {
                 break;
             }
         }
-        println!("stored {stored} events");
+        println!("stored {}", count(stored, "event", "events"));
         return Ok(());
     }
     let stop = kitchen_aws::supervisor::CancellationToken::new();
@@ -323,8 +327,7 @@ async fn redrive(global: &Global, delivery: bool, dry_run: bool) -> Result<()> {
 
 /// "1 message", "3 messages".
 fn messages(n: impl Into<u64>) -> String {
-    let n = n.into();
-    format!("{n} message{}", if n == 1 { "" } else { "s" })
+    count(n.into(), "message", "messages")
 }
 
 /// `kitchen cloud deploy`: plans the deploy, keeping what was not given, says

@@ -1,6 +1,7 @@
 //! `kitchen drivers`: the ready orders waiting for a driver on this device, and
 //! with `--poll` the delivery poller with desktop notifications in the foreground.
 
+use crate::words::noun;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -49,7 +50,7 @@ pub async fn drivers(global: &Global, args: DriversArgs) -> Result<()> {
     let n = lists.ready.len();
     println!(
         "{n} ready {} waiting for a driver",
-        if n == 1 { "order" } else { "orders" }
+        noun(n, "order", "orders")
     );
     for order in &lists.ready {
         println!("  {}", shelf_line(order, "ready at", zone, now));

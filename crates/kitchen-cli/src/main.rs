@@ -10,6 +10,7 @@ mod mirror_cmd;
 mod repair_cmd;
 mod taps;
 mod timeline_cmd;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

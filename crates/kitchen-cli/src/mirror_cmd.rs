@@ -1,6 +1,7 @@
 //! `kitchen sync` and `kitchen verify`: bring this device's mirror of the event
 //! table up to date, and check that it holds the same rows as the table.
 
+use crate::words::count;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
@@ -84,11 +85,11 @@ pub async fn verify(global: &Global, args: VerifyArgs) -> Result<()> {
     let day = day.unwrap_or_else(|| mirror.today());
     let report = mirror.verify_day(&mut store, day).await?;
     println!(
-        "{}: mirror {} rows, checksum {:016x}; table {} rows, checksum {:016x}: {}",
+        "{}: mirror {}, checksum {:016x}; table {}, checksum {:016x}: {}",
         report.day,
-        report.local.count,
+        count(report.local.count, "row", "rows"),
         report.local.checksum,
-        report.table.count,
+        count(report.table.count, "row", "rows"),
         report.table.checksum,
         if report.converged() {
             "converged"
@@ -106,21 +107,12 @@ pub async fn verify(global: &Global, args: VerifyArgs) -> Result<()> {
     Ok(())
 }
 
-fn pages(n: u64) -> &'static str {
-    if n == 1 {
-        "page"
-    } else {
-        "pages"
-    }
-}
-
 fn print_feed(report: &FeedReport) {
     let days: Vec<&str> = report.days_changed.iter().map(String::as_str).collect();
     println!(
-        "synced: read {} items in {} {} of the arrival feed ({} new, {} updated{}), cursor {}",
-        report.items_read,
-        report.pages,
-        pages(report.pages),
+        "synced: read {} in {} of the arrival feed ({} new, {} updated{}), cursor {}",
+        count(report.items_read, "item", "items"),
+        count(report.pages, "page", "pages"),
         report.written.inserted,
         report.written.replaced,
         if days.is_empty() {
@@ -135,11 +127,10 @@ fn print_feed(report: &FeedReport) {
 fn print_resync(report: &ResyncReport) {
     let counts = &report.counts;
     println!(
-        "read {} whole: {} items in {} {} ({} new, {} updated, {} removed)",
+        "read {} whole: {} in {} ({} new, {} updated, {} removed)",
         report.day.as_deref().unwrap_or("every day"),
-        report.items_read,
-        report.pages,
-        pages(report.pages),
+        count(report.items_read, "item", "items"),
+        count(report.pages, "page", "pages"),
         counts.written.inserted,
         counts.written.replaced,
         counts.removed

@@ -1,6 +1,7 @@
 //! `kitchen repair`: a damaged database set aside, never deleted; what it still
 //! holds carried into a new one; the mirror rebuilt from the cloud.
 
+use crate::words::count;
 use anyhow::Result;
 use clap::Args;
 use kitchen_aws::Clients;
@@ -22,17 +23,18 @@ pub async fn repair(global: &Global, _args: RepairArgs) -> Result<()> {
         local.set_aside.display()
     );
     println!(
-        "carried into a new database: {} taps not yet published, {} other rows",
-        local.taps_carried, local.rows_carried
+        "carried into a new database: {} not yet published, {}",
+        count(local.taps_carried, "tap", "taps"),
+        count(local.rows_carried, "other row", "other rows")
     );
     for what in &local.unreadable {
         println!("could not read: {what}");
     }
     for day in &repair.rebuilt {
         println!(
-            "mirror of {} rebuilt from the table: {} events",
+            "mirror of {} rebuilt from the table: {}",
             day.day.as_deref().unwrap_or("?"),
-            day.items_read
+            count(day.items_read, "event", "events")
         );
     }
     match &repair.mirror_error {
@@ -91,8 +93,16 @@ pub fn prune(global: &Global, args: PruneArgs) -> Result<()> {
     let before = rule.day_of(chrono::Utc::now()) - chrono::Days::new(u64::from(keep_days));
     let pruned = store.prune_before(before, &[], 2_000, |_| true)?;
     println!(
-        "pruned the days before {before}: {} published taps, {} mirrored events, {} deliveries, {} claims, {} quarantined messages",
-        pruned.taps, pruned.mirror_rows, pruned.deliveries, pruned.claims, pruned.quarantined
+        "pruned the days before {before}: {}, {}, {}, {}, {}",
+        count(pruned.taps, "published tap", "published taps"),
+        count(pruned.mirror_rows, "mirrored event", "mirrored events"),
+        count(pruned.deliveries, "delivery", "deliveries"),
+        count(pruned.claims, "claim", "claims"),
+        count(
+            pruned.quarantined,
+            "quarantined message",
+            "quarantined messages"
+        )
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Taps from the command line: record, simulate, publish and inspect the outbox.
 
+use crate::words::count;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -189,10 +190,11 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     if args.evening {
         let taps = simulate_evening(&mut store, &device, first, args.orders, global)?;
         println!(
-            "simulated an evening of {} orders ({}–{}): {taps} taps",
-            args.orders,
+            "simulated an evening of {} ({}–{}): {}",
+            count(args.orders, "order", "orders"),
             first,
             first + u64::from(args.orders) - 1,
+            count(taps, "tap", "taps"),
         );
         if !args.no_publish {
             publish_now(global, store).await?;
@@ -218,11 +220,12 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     }
     let taps = args.orders as usize * Status::KITCHEN.len() + args.delivered as usize * 2;
     println!(
-        "simulated {} orders ({}–{}) of {}: {taps} taps",
-        args.orders,
+        "simulated {} ({}–{}) of {}: {}",
+        count(args.orders, "order", "orders"),
         first,
         first + u64::from(args.orders) - 1,
-        day_key(day)
+        day_key(day),
+        count(taps, "tap", "taps")
     );
     if !args.no_publish {
         publish_now(global, store).await?;
@@ -425,7 +428,10 @@ pub fn outbox(global: &Global, args: OutboxArgs) -> Result<()> {
     let (mut store, _) = open_device(global)?;
     if args.retry_rejected {
         let n = store.retry_rejected()?;
-        println!("{n} refused taps put back in line");
+        println!(
+            "{} put back in line",
+            count(n, "refused tap", "refused taps")
+        );
     }
     let entries = store.outbox_entries(args.all, args.limit)?;
     if args.json {

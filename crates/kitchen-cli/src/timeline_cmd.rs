@@ -1,6 +1,7 @@
 //! `kitchen timeline`: each order of a day with the time it reached each stage,
 //! from this device's mirror and its own taps; no cloud call.
 
+use crate::words::count;
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -110,7 +111,7 @@ fn render(rows: &[DayViewRow], zone: Tz) -> String {
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
-    out.push_str(&format!("{} orders", orders.len()));
+    out.push_str(&count(orders.len(), "order", "orders"));
     if any_local {
         out.push_str("; * a tap of this device not yet in the table");
     }
