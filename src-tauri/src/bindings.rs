@@ -140,11 +140,38 @@ fn contract_ts() -> String {
          /** A status as rows carry it. */\n\
          export type AnyStatus = Status | NewerStatus;\n\n\
          /** The kitchen's stages, from the order entered to ready. */\n\
-         export const KITCHEN_STAGES = [{}] as const;\n",
+         export const KITCHEN_STAGES = [{}] as const;\n\n\
+         /** A made-up pizzeria, for the demo: its customers, and what it sells as its counter writes it. */\n\
+         export const SAMPLE = {{\n{}}} as const;\n",
         commands::MAX_FILE_NAME_CHARS,
         list(&Status::ALL),
         list(&Status::KITCHEN),
+        sample_ts(),
     )
+}
+
+/// The made-up pizzeria's lists, as `kitchen simulate` draws from them.
+fn sample_ts() -> String {
+    use kitchen_domain::sample;
+    [
+        ("clients", sample::CLIENTS),
+        ("pizzas", sample::PIZZAS),
+        ("sizes", sample::SIZES),
+        ("modifiers", sample::MODIFIERS),
+        ("sides", sample::SIDES),
+        ("notes", sample::NOTES),
+        ("streets", sample::STREETS),
+        ("deliveryNotes", sample::DELIVERY_NOTES),
+    ]
+    .iter()
+    .map(|(name, list)| {
+        let items: Vec<String> = list
+            .iter()
+            .map(|item| serde_json::to_string(item).unwrap())
+            .collect();
+        format!("  {name}: [{}],\n", items.join(", "))
+    })
+    .collect()
 }
 
 /// ts-rs writes a field typed `Status` or `AnyStatus` (the contract's) without

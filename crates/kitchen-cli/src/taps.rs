@@ -10,17 +10,12 @@ use kitchen_aws::Clients;
 use kitchen_device::business_day::known_business_day;
 use kitchen_device::publisher::{DrainReport, Publisher};
 use kitchen_device::views;
-use kitchen_domain::{day_key, BusinessDay, OrderContents, OrderLine, Status};
+use kitchen_domain::{day_key, sample, BusinessDay, OrderContents, OrderLine, Status};
 use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
 use crate::Global;
 
 /// Clients the simulation picks from.
-const CLIENTS: &[&str] = &[
-    "Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Heitor", "Iara", "João", "Karen",
-    "Lucas", "Marina", "Nuno", "Olga", "Paulo", "Quésia", "Rafa", "Sofia", "Tiago",
-];
-
 #[derive(Args)]
 pub struct TapArgs {
     /// Order id, e.g. 42
@@ -203,7 +198,7 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
     }
     for i in 0..u64::from(args.orders) {
         let order = (first + i).to_string();
-        let client = CLIENTS[(i as usize) % CLIENTS.len()];
+        let client = sample::client(i);
         let delivered = i < u64::from(args.delivered);
         let road: &[Status] = if delivered {
             &[Status::PickedUp, Status::Delivered]
@@ -212,7 +207,7 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
         };
         for status in Status::KITCHEN.iter().chain(road) {
             let contents = match status {
-                Status::OrderDone => invented_contents(i),
+                Status::OrderDone => sample::order_contents(i),
                 _ => OrderContents::default(),
             };
             store.record_tap_with(day, &order, *status, client, &device, Utc::now(), contents)?;
@@ -231,87 +226,6 @@ pub async fn simulate(global: &Global, args: SimulateArgs) -> Result<()> {
         publish_now(global, store).await?;
     }
     Ok(())
-}
-
-/// What the simulation's pizzeria sells, as its counter writes it (in Portuguese).
-const PIZZAS: &[&str] = &[
-    "Margherita",
-    "Calabresa",
-    "Quatro Queijos",
-    "Portuguesa",
-    "Frango com Catupiry",
-    "Napolitana",
-    "Pepperoni",
-    "Marguerita Vegana",
-];
-const SIZES: &[&str] = &["broto", "média", "grande"];
-const MODIFIERS: &[&str] = &[
-    "queijo extra",
-    "sem cebola",
-    "com azeitona",
-    "borda recheada",
-    "bem passada",
-];
-const SIDES: &[&str] = &["Guaraná 2L", "Coca-Cola 2L", "Pão de alho", "Brownie"];
-const NOTES: &[&str] = &[
-    "cortar em 8",
-    "sem orégano",
-    "aniversário: mandar vela",
-    "alergia a nozes",
-];
-const STREETS: &[&str] = &[
-    "Rua Augusta",
-    "Rua Oscar Freire",
-    "Avenida Paulista",
-    "Rua da Consolação",
-    "Alameda Santos",
-    "Rua Haddock Lobo",
-];
-const DELIVERY_NOTES: &[&str] = &[
-    "tocar duas vezes",
-    "deixar na portaria",
-    "portão azul",
-    "ligar ao chegar",
-];
-
-/// The order `i` of a simulated evening: one to three pizzas, sometimes a
-/// side, a note now and then, and an address, a phone and a driver's note.
-/// The same `i` always gives the same order.
-fn invented_contents(i: u64) -> OrderContents {
-    let pick = |list: &[&str], salt: u64| {
-        list[((i * 7 + salt * 13) % list.len() as u64) as usize].to_owned()
-    };
-    let mut lines: Vec<OrderLine> = (0..1 + i % 3)
-        .map(|n| OrderLine {
-            quantity: 1 + u32::from((i + n).is_multiple_of(4)),
-            item: pick(PIZZAS, n),
-            size: Some(pick(SIZES, n + 1)),
-            modifiers: if (i + n).is_multiple_of(3) {
-                vec![pick(MODIFIERS, n + 2)]
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
-    if i.is_multiple_of(2) {
-        lines.push(OrderLine {
-            quantity: 1,
-            item: pick(SIDES, 3),
-            size: None,
-            modifiers: Vec::new(),
-        });
-    }
-    OrderContents {
-        lines,
-        note: (i % 4 == 1).then(|| pick(NOTES, 4)),
-        address: Some(format!("{}, {}", pick(STREETS, 5), 10 + (i * 37) % 1900)),
-        phone: Some(format!(
-            "+55 11 9{:04}-{:04}",
-            (i * 7919) % 10000,
-            (i * 104_729) % 10000
-        )),
-        delivery_note: (i % 5 == 2).then(|| pick(DELIVERY_NOTES, 6)),
-    }
 }
 
 /// Minutes from each status to the next of an order's way: the kitchen's five
@@ -339,7 +253,7 @@ fn simulate_evening(
     let mut taps = 0;
     for i in 0..u64::from(orders) {
         let order = (first + i).to_string();
-        let client = CLIENTS[(i as usize) % CLIENTS.len()];
+        let client = sample::client(i);
         let entered = now - span + span * i as i32 / orders as i32;
         let day = rule.day_of(entered);
         let mut at = entered;
@@ -348,7 +262,7 @@ fn simulate_evening(
                 break;
             }
             let contents = match status {
-                Status::OrderDone => invented_contents(first + i),
+                Status::OrderDone => sample::order_contents(first + i),
                 _ => OrderContents::default(),
             };
             store.record_tap_with(day, &order, *status, client, device, at, contents)?;
@@ -466,27 +380,4 @@ pub fn outbox(global: &Global, args: OutboxArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_simulated_evening_sells_valid_varied_orders() {
-        let orders: Vec<OrderContents> = (0..120).map(invented_contents).collect();
-        for (i, contents) in orders.iter().enumerate() {
-            let checked = contents.clone().validated(Status::OrderDone);
-            assert_eq!(checked.as_ref(), Ok(contents), "order {i}");
-            assert!(contents.address.is_some() && contents.phone.is_some());
-        }
-        let items: std::collections::BTreeSet<&str> = orders
-            .iter()
-            .flat_map(|c| c.lines.iter().map(|l| l.item.as_str()))
-            .collect();
-        assert!(items.len() >= 6, "{items:?}");
-        assert!(orders.iter().any(|c| c.lines.len() >= 3));
-        assert!(orders.iter().any(|c| c.note.is_some()));
-        assert_eq!(invented_contents(7), invented_contents(7));
-    }
 }

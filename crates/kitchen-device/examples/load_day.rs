@@ -13,11 +13,8 @@
 use chrono::{Duration, Utc};
 use kitchen_aws::store_fn::StoreFunction;
 use kitchen_aws::{Clients, CloudConfig};
-use kitchen_domain::{Status, Tap};
+use kitchen_domain::{sample, Status, Tap};
 
-const CLIENTS: &[&str] = &[
-    "Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabi", "Heitor", "Iara", "João",
-];
 /// PutItem calls in flight at once.
 const IN_FLIGHT: usize = 16;
 
@@ -46,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut seq = 0;
     for i in 0..orders {
         let entered = start + span * i as i32 / orders.max(1) as i32;
-        let client = CLIENTS[i as usize % CLIENTS.len()];
+        let client = sample::client(u64::from(i));
         let road: &[Status] = if i < delivered {
             &[Status::PickedUp, Status::Delivered]
         } else {

@@ -9,6 +9,7 @@ mod endpoint;
 mod error;
 mod event;
 pub mod orders;
+pub mod sample;
 mod status;
 
 pub use business_day::{

@@ -1,4 +1,5 @@
 import { businessDayEnd, businessDayStart, dayStart, type BusinessDayRule } from "../time/day";
+import { KITCHEN_STAGES, SAMPLE } from "./bindings/contract";
 import type { DayViewRow, OrderContents, OrderLine } from "./types";
 
 /** How a made-up day looks; the defaults give a plausible evening at a busy pizzeria. */
@@ -12,13 +13,8 @@ export interface DemoDayOptions {
   firstOrder?: number;
 }
 
-const CLIENTS = [
-  "Ana", "Bruno", "Carla", "Diego", "Elena", "Fábio", "Gabi", "Hugo", "Inês", "João",
-  "Karin", "Luís", "Marta", "Nuno", "Olga", "Paulo", "Quim", "Rita", "Sara", "Tiago",
-  "Ulla", "Vera", "Wen", "Xavi", "Yara", "Zé", "O'Brien", "Smith, J.", "Mei Lin", "Priya",
-];
-
-const KITCHEN = ["order done", "preparing", "in the oven", "left the oven", "packing for delivery", "ready"];
+const { clients: CLIENTS, pizzas: PIZZAS, sizes: SIZES, modifiers: MODIFIERS, sides: SIDES } = SAMPLE;
+const { notes: NOTES, streets: STREETS, deliveryNotes: DELIVERY_NOTES } = SAMPLE;
 
 /** Minutes from each stage to the next one: [shortest, longest]. */
 const STEP_MINUTES: [number, number][] = [
@@ -32,13 +28,6 @@ const STEP_MINUTES: [number, number][] = [
 ];
 
 const MINUTE = 60_000;
-
-const PIZZAS = ["Margherita", "Calabresa", "Quatro Queijos", "Portuguesa", "Frango com Catupiry", "Napolitana", "Pepperoni"];
-const SIZES = ["broto", "média", "grande"];
-const MODIFIERS = ["queijo extra", "sem cebola", "com azeitona", "borda recheada", "bem passada"];
-const SIDES = ["Guaraná 2L", "Coca-Cola 2L", "Pão de alho", "Brownie"];
-const NOTES = ["cortar em 8", "sem orégano", "alergia a nozes"];
-const STREETS = ["Rua Augusta", "Rua Oscar Freire", "Avenida Paulista", "Rua da Consolação", "Alameda Santos"];
 
 /**
  * What the demo's order `n` is: one to three pizzas, a side every other
@@ -59,6 +48,7 @@ export function demoContents(n: number): OrderContents {
     ...(n % 4 === 1 ? { note: pick(NOTES, 4) } : {}),
     address: `${pick(STREETS, 5)}, ${10 + ((n * 37) % 1900)}`,
     phone: `+55 11 9${String((n * 7919) % 10000).padStart(4, "0")}-${String((n * 104729) % 10000).padStart(4, "0")}`,
+    ...(n % 5 === 2 ? { delivery_note: pick(DELIVERY_NOTES, 6) } : {}),
   };
 }
 
@@ -163,8 +153,8 @@ export function demoDay(
     };
     const slow = rand() < 0.1;
     const cancelAfter = !stillOpen && rand() < 0.04 ? Math.floor(rand() * 2) : -1;
-    const lastStage = stillOpen ? Math.floor(rand() * KITCHEN.length) : KITCHEN.length + 1;
-    const statuses = [...KITCHEN, "picked up", "delivered"];
+    const lastStage = stillOpen ? Math.floor(rand() * KITCHEN_STAGES.length) : KITCHEN_STAGES.length + 1;
+    const statuses = [...KITCHEN_STAGES, "picked up", "delivered"];
     let at = time;
     for (let stage = 0; stage <= lastStage; stage++) {
       if (at > nowMs) return;

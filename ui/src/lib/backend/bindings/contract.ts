@@ -46,3 +46,15 @@ export type AnyStatus = Status | NewerStatus;
 
 /** The kitchen's stages, from the order entered to ready. */
 export const KITCHEN_STAGES = ["order done", "preparing", "in the oven", "left the oven", "packing for delivery", "ready"] as const;
+
+/** A made-up pizzeria, for the demo: its customers, and what it sells as its counter writes it. */
+export const SAMPLE = {
+  clients: ["Ana", "Bruno", "Carla", "Diego", "Elena", "Fábio", "Gabi", "Hugo", "Inês", "João", "Karin", "Luís", "Marta", "Nuno", "Olga", "Paulo", "Quim", "Rita", "Sara", "Tiago", "Ulla", "Vera", "Wen", "Xavi", "Yara", "Zé", "O'Brien", "Smith, J.", "Mei Lin", "Priya"],
+  pizzas: ["Margherita", "Calabresa", "Quatro Queijos", "Portuguesa", "Frango com Catupiry", "Napolitana", "Pepperoni", "Marguerita Vegana"],
+  sizes: ["broto", "média", "grande"],
+  modifiers: ["queijo extra", "sem cebola", "com azeitona", "borda recheada", "bem passada"],
+  sides: ["Guaraná 2L", "Coca-Cola 2L", "Pão de alho", "Brownie"],
+  notes: ["cortar em 8", "sem orégano", "aniversário: mandar vela", "alergia a nozes"],
+  streets: ["Rua Augusta", "Rua Oscar Freire", "Avenida Paulista", "Rua da Consolação", "Alameda Santos", "Rua Haddock Lobo"],
+  deliveryNotes: ["tocar duas vezes", "deixar na portaria", "portão azul", "ligar ao chegar"],
+} as const;
