@@ -3,7 +3,6 @@
 //! screens show them: the same functions of the core, from this device's
 //! mirror and its own taps; no cloud call.
 
-use crate::words::noun;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -14,6 +13,7 @@ use kitchen_domain::BusinessDay;
 
 use crate::mirror_cmd::day_arg;
 use crate::taps::{business_day, open_device};
+use crate::words::noun;
 use crate::Global;
 
 #[derive(Args)]

@@ -1,7 +1,6 @@
 //! `kitchen cloud …` and `kitchen worker`: the local cloud's life cycle, deploying
 //! the template, and the store worker.
 
-use crate::words::count;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -13,6 +12,7 @@ use kitchen_stack::local_cloud::{self, LocalCloudState, MotoServer};
 use kitchen_stack::migrate;
 use kitchen_stack::provision::{deploy_stack, FunctionCode, GivenParameters};
 
+use crate::words::count;
 use crate::Global;
 
 #[derive(Subcommand)]

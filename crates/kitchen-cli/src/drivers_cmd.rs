@@ -1,7 +1,6 @@
 //! `kitchen drivers`: the ready orders waiting for a driver on this device, and
 //! with `--poll` the delivery poller with desktop notifications in the foreground.
 
-use crate::words::noun;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -18,6 +17,7 @@ use kitchen_notify::DesktopNotifier;
 use kitchen_store::Delivery;
 
 use crate::taps::{business_day, open_device};
+use crate::words::noun;
 use crate::Global;
 
 #[derive(Args)]

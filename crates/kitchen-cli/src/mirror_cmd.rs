@@ -1,7 +1,6 @@
 //! `kitchen sync` and `kitchen verify`: bring this device's mirror of the event
 //! table up to date, and check that it holds the same rows as the table.
 
-use crate::words::count;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use clap::Args;
@@ -13,6 +12,7 @@ use kitchen_domain::parse_day;
 use kitchen_store::Store;
 
 use crate::taps::open_device;
+use crate::words::count;
 use crate::Global;
 
 #[derive(Args)]

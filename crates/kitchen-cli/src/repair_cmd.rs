@@ -1,13 +1,13 @@
 //! `kitchen repair`: a damaged database set aside, never deleted; what it still
 //! holds carried into a new one; the mirror rebuilt from the cloud.
 
-use crate::words::count;
 use anyhow::Result;
 use clap::Args;
 use kitchen_aws::Clients;
 use kitchen_device::repair::repair_device;
 use kitchen_store::resolve_data_dir;
 
+use crate::words::count;
 use crate::Global;
 
 #[derive(Args)]

@@ -1,6 +1,5 @@
 //! Taps from the command line: record, simulate, publish and inspect the outbox.
 
-use crate::words::count;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -13,9 +12,9 @@ use kitchen_device::views;
 use kitchen_domain::{day_key, sample, BusinessDay, OrderContents, OrderLine, Status};
 use kitchen_store::{resolve_data_dir, OutboxState, Store};
 
+use crate::words::count;
 use crate::Global;
 
-/// Clients the simulation picks from.
 #[derive(Args)]
 pub struct TapArgs {
     /// Order id, e.g. 42

@@ -1,7 +1,6 @@
 //! `kitchen timeline`: each order of a day with the time it reached each stage,
 //! from this device's mirror and its own taps; no cloud call.
 
-use crate::words::count;
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -14,6 +13,7 @@ use kitchen_store::{DayViewRow, ViewSource};
 
 use crate::mirror_cmd::day_arg;
 use crate::taps::{business_day, open_device};
+use crate::words::count;
 use crate::Global;
 
 #[derive(Args)]

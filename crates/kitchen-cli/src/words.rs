@@ -12,9 +12,8 @@ pub fn noun<'a, N: PartialEq + From<u8>>(n: N, one: &'a str, many: &'a str) -> &
 }
 
 /// `n` and its noun: "1 event", "3 events".
-pub fn count<N: Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
-    let word = if n == N::from(1) { one } else { many };
-    format!("{n} {word}")
+pub fn count<N: Copy + Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    format!("{n} {}", noun(n, one, many))
 }
 
 #[cfg(test)]

@@ -13,9 +13,6 @@ export interface DemoDayOptions {
   firstOrder?: number;
 }
 
-const { clients: CLIENTS, pizzas: PIZZAS, sizes: SIZES, modifiers: MODIFIERS, sides: SIDES } = SAMPLE;
-const { notes: NOTES, streets: STREETS, deliveryNotes: DELIVERY_NOTES } = SAMPLE;
-
 /** Minutes from each stage to the next one: [shortest, longest]. */
 const STEP_MINUTES: [number, number][] = [
   [1, 3], // order done → preparing
@@ -38,17 +35,17 @@ export function demoContents(n: number): OrderContents {
   const pick = (list: readonly string[], salt: number) => list[(n * 11 + salt * 3) % list.length];
   const lines: OrderLine[] = Array.from({ length: 1 + (n % 3) }, (_, k) => ({
     quantity: 1 + Number((n + k) % 4 === 0),
-    item: pick(PIZZAS, k),
-    size: pick(SIZES, k + 1),
-    ...((n + k) % 3 === 0 ? { modifiers: [pick(MODIFIERS, k + 2)] } : {}),
+    item: pick(SAMPLE.pizzas, k),
+    size: pick(SAMPLE.sizes, k + 1),
+    ...((n + k) % 3 === 0 ? { modifiers: [pick(SAMPLE.modifiers, k + 2)] } : {}),
   }));
-  if (n % 2 === 0) lines.push({ quantity: 1, item: pick(SIDES, 3) });
+  if (n % 2 === 0) lines.push({ quantity: 1, item: pick(SAMPLE.sides, 3) });
   return {
     lines,
-    ...(n % 4 === 1 ? { note: pick(NOTES, 4) } : {}),
-    address: `${pick(STREETS, 5)}, ${10 + ((n * 37) % 1900)}`,
+    ...(n % 4 === 1 ? { note: pick(SAMPLE.notes, 4) } : {}),
+    address: `${pick(SAMPLE.streets, 5)}, ${10 + ((n * 37) % 1900)}`,
     phone: `+55 11 9${String((n * 7919) % 10000).padStart(4, "0")}-${String((n * 104729) % 10000).padStart(4, "0")}`,
-    ...(n % 5 === 2 ? { delivery_note: pick(DELIVERY_NOTES, 6) } : {}),
+    ...(n % 5 === 2 ? { delivery_note: pick(SAMPLE.deliveryNotes, 6) } : {}),
   };
 }
 
@@ -133,7 +130,7 @@ export function demoDay(
   const first = options.firstOrder ?? 101;
   created.forEach(({ time, open: stillOpen }, index) => {
     const order = String(first + index);
-    const client = CLIENTS[Math.floor(rand() * CLIENTS.length)];
+    const client = SAMPLE.clients[Math.floor(rand() * SAMPLE.clients.length)];
     const device = "oven-1";
     const push = (status: string, at: number, from = device) => {
       const iso = new Date(at).toISOString();
