@@ -297,8 +297,11 @@ async fn publish_now(global: &Global, store: Store) -> Result<()> {
 
 fn print_report(report: &DrainReport) {
     println!(
-        "published {} in {} PutEvents calls ({} to retry, {} refused)",
-        report.published, report.calls, report.retrying, report.rejected
+        "published {} in {} ({} to retry, {} refused)",
+        count(report.published, "tap", "taps"),
+        count(report.calls, "PutEvents call", "PutEvents calls"),
+        report.retrying,
+        report.rejected
     );
 }
 
