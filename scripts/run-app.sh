@@ -22,9 +22,10 @@ echo "local cloud: $endpoint (stop it with: target/debug/kitchen cloud down)"
 export AWS_ENDPOINT_URL="$endpoint"
 
 if ! $empty; then
-  # Once per local cloud: a new one (its state lives in memory) gets its own evening.
+  # Once a day per local cloud (kept across `cloud down` and `up`): a new one,
+  # or a new day, gets its own evening.
   evening="${XDG_CACHE_HOME:-$HOME/.cache}/kitchen-dashboard/evening"
-  this_cloud="$(target/debug/kitchen cloud status | head -n 1)"
+  this_cloud="$(target/debug/kitchen cloud status | grep 'kept since') $(date +%F)"
   if [ "$(cat "$evening/cloud" 2>/dev/null)" != "$this_cloud" ]; then
     rm -rf "$evening"
     mkdir -p "$evening"

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
+use chrono::Utc;
 use clap::{Args, Subcommand};
 use kitchen_aws::worker::StoreWorker;
 use kitchen_aws::Clients;
+use kitchen_stack::kept;
 use kitchen_stack::local_cloud::{self, LocalCloudState, MotoServer};
 use kitchen_stack::migrate;
 use kitchen_stack::provision::{deploy_stack, FunctionCode, GivenParameters};
@@ -87,7 +89,7 @@ pub struct WorkerArgs {
 pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
     match command {
         CloudCommand::Up { port } => up(global, port).await,
-        CloudCommand::Down => down(),
+        CloudCommand::Down => down(global).await,
         CloudCommand::Status => {
             match LocalCloudState::load(&LocalCloudState::dir()) {
                 Some(state) => {
@@ -100,8 +102,22 @@ pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
                         Some(pid) => println!("store worker running (pid {pid})"),
                         None => println!("store worker NOT running: run `kitchen cloud up`"),
                     }
+                    if let Some(since) = state.since {
+                        println!(
+                            "its table and queues kept since {} (across `cloud down` and `up`)",
+                            moment(since)
+                        );
+                    }
                 }
                 None => println!("local cloud not running"),
+            }
+            let dir = LocalCloudState::dir();
+            if let Some(since) = kept::kept_since(&dir) {
+                println!(
+                    "its table and queues, kept since {}, wait in {} for `kitchen cloud up`",
+                    moment(since),
+                    kept::path_in(&dir).display()
+                );
             }
             Ok(())
         }
@@ -139,6 +155,7 @@ async fn up(global: &Global, port: u16) -> Result<()> {
                 port,
                 moto_pid: server.pid(),
                 worker_pid: None,
+                since: Some(kept::kept_since(&dir).unwrap_or_else(Utc::now)),
             };
             server.detach();
             state.save(&dir)?;
@@ -154,6 +171,19 @@ async fn up(global: &Global, port: u16) -> Result<()> {
     local_cloud::complete_local_stack(&clients)
         .await
         .context("completing the local cloud's table")?;
+    if let Some(restored) = kept::restore(&clients, &dir)
+        .await
+        .context("writing back what the local cloud kept at its last stop")?
+    {
+        eprintln!(
+            "restored {} and {} kept since {}",
+            count(restored.items, "item of the table", "items of the table"),
+            count(restored.messages, "queued message", "queued messages"),
+            restored
+                .since
+                .map_or_else(|| "its first start".into(), moment),
+        );
+    }
     if !state.worker_pid.is_some_and(local_cloud::pid_alive) {
         state.worker_pid = Some(spawn_worker(global, &state.endpoint, &dir)?);
         state.save(&dir)?;
@@ -165,6 +195,11 @@ async fn up(global: &Global, port: u16) -> Result<()> {
     );
     println!("{}", state.endpoint);
     Ok(())
+}
+
+/// A moment as the local cloud's messages print it: `2026-12-07T16:25:41Z`.
+fn moment(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The business day flags given to this command, passed on as they were.
@@ -250,7 +285,9 @@ fn spawn_worker(global: &Global, endpoint: &str, dir: &std::path::Path) -> Resul
     Ok(child.id())
 }
 
-fn down() -> Result<()> {
+/// Stops the worker (it finishes the batch it holds), keeps the table and the
+/// queues' messages for the next `cloud up`, then stops moto.
+async fn down(global: &Global) -> Result<()> {
     let dir = LocalCloudState::dir();
     let path = dir.join(LocalCloudState::FILE);
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -261,6 +298,28 @@ fn down() -> Result<()> {
         serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
     if let Some(pid) = state.worker_pid {
         local_cloud::stop_pid(pid);
+    }
+    if local_cloud::pid_alive(state.moto_pid) {
+        let mut config = global.cloud_config();
+        config.endpoint_url = Some(state.endpoint.clone());
+        let clients = Clients::new(&config).await;
+        match kept::save(&clients, &dir, state.since.unwrap_or_else(Utc::now)).await {
+            Ok(kept) => {
+                println!(
+                    "kept {} and {} in {}",
+                    count(kept.items, "item of the table", "items of the table"),
+                    count(kept.messages, "queued message", "queued messages"),
+                    kept::path_in(&dir).display()
+                );
+                if kept.held > 0 {
+                    eprintln!(
+                        "note: not kept: {} a reader held (received, not yet deleted)",
+                        count(kept.held, "message", "messages")
+                    );
+                }
+            }
+            Err(err) => eprintln!("warning: the local cloud's table and queues not kept: {err}"),
+        }
     }
     local_cloud::stop_pid(state.moto_pid);
     std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;

@@ -245,6 +245,7 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     let dir = tempfile::tempdir().unwrap();
     let port = kitchen_stack::local_cloud::free_port();
     let cloud_dir = dir.path().join("cloud");
+    let _guard = LocalCloudGuard(cloud_dir.clone());
     let local = |args: &[&str]| {
         let mut command = kitchen(dir.path(), "oven-1", "");
         command
@@ -280,6 +281,100 @@ fn cloud_up_is_idempotent_and_cloud_down_stops_everything_by_pid() {
     assert!(!kitchen_stack::local_cloud::pid_alive(worker_pid));
     let status = run(&mut local(&["cloud", "status"]));
     assert!(String::from_utf8_lossy(&status.stdout).contains("not running"));
+}
+
+/// Stops what `kitchen cloud up` started in `dir` when a test ends, passed or not.
+struct LocalCloudGuard(std::path::PathBuf);
+
+impl Drop for LocalCloudGuard {
+    fn drop(&mut self) {
+        if let Some(state) = kitchen_stack::local_cloud::LocalCloudState::load(&self.0) {
+            if let Some(pid) = state.worker_pid {
+                kitchen_stack::local_cloud::stop_pid(pid);
+            }
+            kitchen_stack::local_cloud::stop_pid(state.moto_pid);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_local_cloud_keeps_its_table_and_queues_across_down_and_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = kitchen_stack::local_cloud::free_port().to_string();
+    let cloud_dir = dir.path().join("cloud");
+    let _guard = LocalCloudGuard(cloud_dir.clone());
+    let oven = dir.path().join("oven");
+    let local = |data: &Path, args: &[&str]| {
+        let mut command = kitchen(data, "oven-1", "");
+        command
+            .env("KITCHEN_CLOUD_DIR", &cloud_dir)
+            .env_remove("AWS_ENDPOINT_URL")
+            .args(args);
+        command
+    };
+    let up = run(&mut local(&oven, &["cloud", "up", "--port", &port]));
+    let endpoint = String::from_utf8_lossy(&up.stdout).trim().to_owned();
+    let clients = kitchen_aws::Clients::new(&kitchen_aws::CloudConfig {
+        endpoint_url: Some(endpoint.clone()),
+        ..Default::default()
+    })
+    .await;
+
+    // Two orders through the kitchen: 12 events for the table, and two ready
+    // orders waiting in the delivery queue for a station.
+    run(&mut local(&oven, &["simulate", "--orders", "2"]));
+    let before = table_rows_when(&clients, 12, STALL).await;
+    assert_eq!(before.len(), 12);
+    let delivery = clients.config.delivery_queue.clone();
+    assert_eq!(
+        kitchen_aws::redrive::depth(&clients, &delivery)
+            .await
+            .unwrap(),
+        2
+    );
+    run(&mut local(&oven, &["sync"]));
+    run(&mut local(&oven, &["verify"]));
+
+    let down = run(&mut local(&oven, &["cloud", "down"]));
+    let said = String::from_utf8_lossy(&down.stdout).into_owned();
+    assert!(said.contains("and 2 queued messages in"), "{said}");
+    let kept_file = cloud_dir.join(kitchen_stack::kept::FILE);
+    assert!(kept_file.is_file(), "{said}");
+    let status = run(&mut local(&oven, &["cloud", "status"]));
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        status.contains("not running") && status.contains("kept since"),
+        "{status}"
+    );
+    let items: &str = said
+        .strip_prefix("kept ")
+        .and_then(|rest| rest.split(" items of the table").next())
+        .unwrap_or_else(|| panic!("the count kept: {said}"));
+
+    // A new moto (its memory empty) gets it all back.
+    let up = run(&mut local(&oven, &["cloud", "up", "--port", &port]));
+    let restored = String::from_utf8_lossy(&up.stderr).into_owned();
+    assert!(
+        restored.contains(&format!(
+            "restored {items} items of the table and 2 queued messages"
+        )),
+        "{restored}"
+    );
+    assert!(!kept_file.exists(), "written back once: {restored}");
+    assert_eq!(table_rows(&clients).await, before);
+    assert_eq!(
+        kitchen_aws::redrive::depth(&clients, &delivery)
+            .await
+            .unwrap(),
+        2
+    );
+    // The device's mirror and the table agree, so its day check drops nothing;
+    // and the restarted store worker stores a new tap.
+    run(&mut local(&oven, &["verify"]));
+    run(&mut local(&oven, &["tap", "7", "ready", "--client", "Bia"]));
+    assert_eq!(table_rows_when(&clients, 13, STALL).await.len(), 13);
+
+    run(&mut local(&oven, &["cloud", "down"]));
 }
 
 /// The stack's parameters and its resources' logical ids.

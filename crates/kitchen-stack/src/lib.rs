@@ -1,7 +1,9 @@
 //! The stack: the project's CloudFormation template and its deploys (to AWS or
 //! to the local cloud), the local cloud itself (a pinned `moto_server` on
-//! 127.0.0.1), and moving a stack of the earlier layout to this one.
+//! 127.0.0.1) and what it keeps across a restart, and moving a stack of the
+//! earlier layout to this one.
 
+pub mod kept;
 pub mod local_cloud;
 pub mod migrate;
 pub mod provision;

@@ -228,6 +228,10 @@ pub struct LocalCloudState {
     pub port: u16,
     pub moto_pid: u32,
     pub worker_pid: Option<u32>,
+    /// When this local cloud first started: its table and queues are kept
+    /// across `kitchen cloud down` and `cloud up` (see [`crate::kept`]).
+    #[serde(default)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl LocalCloudState {

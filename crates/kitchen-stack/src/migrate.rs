@@ -155,7 +155,7 @@ async fn stamp(
 }
 
 /// A table's items, a page of a scan at a time.
-struct Pages<'a> {
+pub(crate) struct Pages<'a> {
     clients: &'a Clients,
     table: &'a str,
     start: Option<HashMap<String, AttributeValue>>,
@@ -163,7 +163,7 @@ struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    fn new(clients: &'a Clients, table: &'a str) -> Pages<'a> {
+    pub(crate) fn new(clients: &'a Clients, table: &'a str) -> Pages<'a> {
         Pages {
             clients,
             table,
@@ -172,7 +172,9 @@ impl<'a> Pages<'a> {
         }
     }
 
-    async fn next(&mut self) -> Result<Option<Vec<HashMap<String, AttributeValue>>>, CloudError> {
+    pub(crate) async fn next(
+        &mut self,
+    ) -> Result<Option<Vec<HashMap<String, AttributeValue>>>, CloudError> {
         if self.finished {
             return Ok(None);
         }
