@@ -99,9 +99,9 @@ pub async fn verify(global: &Global, args: VerifyArgs) -> Result<()> {
     );
     if !report.converged() {
         bail!(
-            "the mirror of {} differs from the table; `kitchen sync --full --day {}` repairs it",
-            report.day,
-            report.day
+            "the mirror of {day} differs from the table: `kitchen sync` reads what arrived since \
+             the last sync; if they still differ, `kitchen sync --full --day {day}` reads the day again",
+            day = report.day
         );
     }
     Ok(())

@@ -73,6 +73,12 @@ async fn sync_brings_another_devices_taps_and_verify_fails_until_the_mirror_matc
         "{text}"
     );
     assert!(text.contains("NOT converged"), "{text}");
+    let advice = String::from_utf8_lossy(&diverged.stderr);
+    assert!(
+        advice.contains("`kitchen sync` reads what arrived since the last sync")
+            && advice.contains(&format!("`kitchen sync --full --day {day}`")),
+        "{advice}"
+    );
 
     let repaired = run(kitchen(&b, "counter-2", &endpoint).args(["sync", "--full", "--day", &day]));
     assert!(
