@@ -47,19 +47,33 @@ pub struct Redrive {
 
 /// The approximate number of messages waiting in the queue `name`.
 pub async fn depth(clients: &Clients, name: &str) -> Result<u64, CloudError> {
+    queue_count(
+        clients,
+        name,
+        QueueAttributeName::ApproximateNumberOfMessages,
+    )
+    .await
+}
+
+/// One of the queue `name`'s approximate counts (waiting, in flight, delayed).
+pub async fn queue_count(
+    clients: &Clients,
+    name: &str,
+    count: QueueAttributeName,
+) -> Result<u64, CloudError> {
     let url = clients.queue_url(name).await?;
     let out = clients
         .sqs
         .get_queue_attributes()
         .queue_url(&url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(count.clone())
         .send()
         .await
         .map_err(|e| CloudError::call("GetQueueAttributes", name, e))?;
     Ok(out
         .attributes()
-        .and_then(|attributes| attributes.get(&QueueAttributeName::ApproximateNumberOfMessages))
-        .and_then(|count| count.parse().ok())
+        .and_then(|attributes| attributes.get(&count))
+        .and_then(|n| n.parse().ok())
         .unwrap_or(0))
 }
 

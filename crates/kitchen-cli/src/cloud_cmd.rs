@@ -179,9 +179,7 @@ async fn up(global: &Global, port: u16) -> Result<()> {
             "restored {} and {} kept since {}",
             count(restored.items, "item of the table", "items of the table"),
             count(restored.messages, "queued message", "queued messages"),
-            restored
-                .since
-                .map_or_else(|| "its first start".into(), moment),
+            moment(restored.since),
         );
     }
     if !state.worker_pid.is_some_and(local_cloud::pid_alive) {

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use kitchen_aws::redrive::queue_count;
 use kitchen_aws::{Clients, CloudError};
 
 use crate::migrate::Pages;
@@ -38,14 +39,25 @@ const MESSAGES_PER_BATCH: usize = 10;
 const HOLD_SECONDS: i32 = 600;
 
 /// What was kept, or written back.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kept {
     pub items: u64,
     pub messages: u64,
     /// Messages a reader held when they were kept: not in the file.
     pub held: u64,
     /// Since when this local cloud's state has been kept (its first start).
-    pub since: Option<DateTime<Utc>>,
+    pub since: DateTime<Utc>,
+}
+
+impl Kept {
+    fn none_since(since: DateTime<Utc>) -> Kept {
+        Kept {
+            items: 0,
+            messages: 0,
+            held: 0,
+            since,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -102,10 +114,7 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
     let mut write = |line: String| writeln!(out, "{line}");
     write(serde_json::to_string(&header).expect("a header serialises"))
         .map_err(|e| file_error(&partial, e))?;
-    let mut kept = Kept {
-        since: Some(since),
-        ..Kept::default()
-    };
+    let mut kept = Kept::none_since(since);
     if let Ok(earlier) = std::fs::File::open(&path) {
         for line in BufReader::new(earlier).lines().skip(1) {
             let line = line.map_err(|e| file_error(&path, e))?;
@@ -151,9 +160,14 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
             }
             received_here += messages.len() as u64;
         }
-        kept.held += held(clients, &queue, &url)
-            .await?
-            .saturating_sub(received_here);
+        // In flight: what this received, and what a reader holds.
+        let in_flight = queue_count(
+            clients,
+            &queue,
+            QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+        )
+        .await?;
+        kept.held += in_flight.saturating_sub(received_here);
     }
     out.flush().map_err(|e| file_error(&partial, e))?;
     out.into_inner()
@@ -162,24 +176,6 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
         .map_err(|e| file_error(&partial, e))?;
     std::fs::rename(&partial, &path).map_err(|e| file_error(&path, e))?;
     Ok(kept)
-}
-
-/// Messages of `queue` received and not yet deleted (SQS's approximate count).
-async fn held(clients: &Clients, queue: &str, url: &str) -> Result<u64, CloudError> {
-    let attributes = clients
-        .sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
-        .send()
-        .await
-        .map_err(|e| CloudError::call("GetQueueAttributes", queue, e))?;
-    let invisible: u64 = attributes
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    Ok(invisible)
 }
 
 /// Writes back what the file in `dir` keeps, then removes it; `None` when
@@ -207,10 +203,7 @@ pub async fn restore(clients: &Clients, dir: &Path) -> Result<Option<Kept>, Clou
         .ok_or_else(|| bad(1, "empty file".into()))?;
     let header: Header =
         serde_json::from_str(&header).map_err(|e| bad(1, format!("not the header: {e}")))?;
-    let mut kept = Kept {
-        since: Some(header.since),
-        ..Kept::default()
-    };
+    let mut kept = Kept::none_since(header.since);
     let mut items = Vec::new();
     let mut messages: HashMap<String, Vec<String>> = HashMap::new();
     for (index, line) in lines.enumerate() {
