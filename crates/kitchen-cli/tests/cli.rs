@@ -1,17 +1,13 @@
 //! The `kitchen` binary against a local cloud started by the test.
 
-#[path = "../../kitchen-device/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use kitchen_domain::{parse_envelope, OrderContents};
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 fn published_count(data_dir: &Path) -> i64 {
     let db = rusqlite::Connection::open(data_dir.join("kitchen.sqlite3")).unwrap();

@@ -4,10 +4,6 @@
 //! every business day. The stack's business day is the template's: UTC from
 //! 04:00.
 
-#[path = "../../kitchen-device/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -18,8 +14,8 @@ use kitchen_domain::orders::OrderSummary;
 use kitchen_domain::{day_key, Status};
 use kitchen_store::{summarize_view, Store};
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 /// An endpoint nobody answers on: a device cut off from the cloud.
 const UNREACHABLE: &str = "http://127.0.0.1:9";

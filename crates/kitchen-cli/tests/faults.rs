@@ -7,10 +7,6 @@
 //! Notifications go to a test notification daemon (python-dbusmock) on a private
 //! D-Bus session bus started here.
 
-#[path = "../../kitchen-device/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -23,8 +19,8 @@ use kitchen_aws::worker::StoreWorker;
 use kitchen_domain::Status;
 use kitchen_store::Store;
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 const KILLS: usize = 50;
 const DEVICE: &str = "station-1";

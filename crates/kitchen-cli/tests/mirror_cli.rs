@@ -1,13 +1,9 @@
 //! `kitchen sync` and `kitchen verify` against a local cloud started by the test.
 
-#[path = "../../kitchen-device/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::process::Output;
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

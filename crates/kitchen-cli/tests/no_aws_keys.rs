@@ -1,11 +1,9 @@
 //! The app never writes AWS credentials: they come from the default chain on
 //! every run, and no file in the device's data folder holds them.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
-use support::*;
+use crate::support::*;
 
 const ACCESS_KEY_ID: &str = "AKIAKITCHENNEVERSAVE";
 const SECRET_ACCESS_KEY: &str = "kitchenSecretThatMustNeverBeWritten0123456";

@@ -3,18 +3,14 @@
 //! into a new database and reach the table, and the mirror is rebuilt from the
 //! cloud.
 
-#[path = "../../kitchen-device/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::collections::BTreeSet;
 
 use chrono::Utc;
 use kitchen_domain::Status;
 use kitchen_store::{Store, DATABASE_FILE};
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 const DEVICE: &str = "oven-1";
 const UNPUBLISHED: usize = 600;

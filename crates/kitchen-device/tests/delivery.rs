@@ -2,8 +2,6 @@
 //! device once, redeliveries change nothing, and unreadable messages are
 //! quarantined without holding up the orders behind them.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration as Age, Utc};
@@ -14,7 +12,7 @@ use kitchen_domain::{Status, Tap};
 use kitchen_store::{Delivery, Store};
 use serde_json::json;
 
-use common::*;
+use crate::common::*;
 
 /// Records what it was asked to show.
 #[derive(Default)]

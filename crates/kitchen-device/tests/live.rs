@@ -1,8 +1,6 @@
 //! A live device against the local cloud: what the status bar shows as taps are
 //! published, as the cloud goes away, and as it comes back.
 
-mod common;
-
 use std::time::Duration;
 
 use kitchen_aws::CloudConfig;
@@ -12,7 +10,7 @@ use kitchen_stack::local_cloud::{LocalCloud, MotoServer};
 use kitchen_store::DeviceRole;
 use tokio::sync::watch;
 
-use common::*;
+use crate::common::*;
 
 /// Waits until the connection state satisfies `check`; fails with the last state seen.
 async fn state_when(

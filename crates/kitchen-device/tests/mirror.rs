@@ -1,8 +1,6 @@
 //! The mirror against the local cloud: several devices, one table; the arrival
 //! feed, a day read whole, and the check that repairs a day that differs.
 
-mod common;
-
 use std::collections::HashSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -12,7 +10,7 @@ use kitchen_device::mirror::MirrorSync;
 use kitchen_domain::{day_key, order_key, Status};
 use kitchen_store::{OutboxState, ViewSource};
 
-use common::*;
+use crate::common::*;
 
 async fn delete_row(clients: &Clients, day: &str, order: &str, status: &str) {
     clients

@@ -2,8 +2,6 @@
 //! then it comes back. Everything goes out in batches, each order's taps in the
 //! order they were made, and the table ends with each order's newest taps.
 
-mod common;
-
 use std::collections::BTreeMap;
 
 use chrono::{Duration as Age, Utc};
@@ -12,7 +10,7 @@ use kitchen_device::publisher::Publisher;
 use kitchen_domain::Status;
 use kitchen_stack::local_cloud::{LocalCloud, MotoServer};
 
-use common::*;
+use crate::common::*;
 
 /// 500 orders (5,000 taps) for the full shift; CI runs a shorter one because
 /// the local cloud routes each entry slowly (`KITCHEN_OUTAGE_ORDERS=500`).

@@ -3,8 +3,6 @@
 //! history keeps the rest, only a driver station reads the contact, and every
 //! device forgets it on the stack's schedule.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,7 +17,7 @@ use kitchen_device::live::{LiveDevice, LiveOptions};
 use kitchen_domain::{OrderForm, Status};
 use kitchen_store::{Delivery, Store};
 
-use common::*;
+use crate::common::*;
 
 const ADDRESS: &str = "Rua Augusta, 1200";
 const PHONE: &str = "+55 11 91234-5678";

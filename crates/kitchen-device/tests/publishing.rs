@@ -1,7 +1,5 @@
 //! The publisher and the store function against the local cloud.
 
-mod common;
-
 use std::time::Duration;
 
 use chrono::{Duration as Age, SecondsFormat, Utc};
@@ -12,7 +10,7 @@ use kitchen_domain::{Status, Tap};
 use kitchen_stack::local_cloud::{LocalCloud, MotoServer};
 use kitchen_store::OutboxState;
 
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn republishing_changes_nothing_and_an_older_event_never_overwrites_a_newer_one() {

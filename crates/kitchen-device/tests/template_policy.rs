@@ -8,8 +8,7 @@ use std::path::Path;
 use kitchen_store::DeviceRole;
 use serde_yaml::Value;
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn template() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml");

@@ -7,8 +7,6 @@
 //! publisher backs off and catches up: every tap reaches the table once, each
 //! order's taps reach the bus in tap order, and nothing is lost.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -23,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 
-use common::*;
+use crate::common::*;
 
 const ORDERS: u32 = 100;
 /// Every PutEvents call is throttled this long after the proxy starts: longer

@@ -2,8 +2,6 @@
 //! that taps, driver stations that poll the delivery queue, and the mirror that
 //! shows every device the same day — also after the cloud has been away.
 
-mod common;
-
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,7 +15,7 @@ use kitchen_device::mirror::MirrorSync;
 use kitchen_domain::Status;
 use kitchen_store::{Delivery, Store, ViewSource};
 
-use common::*;
+use crate::common::*;
 
 /// A driver station's notifications, as the desktop would show them.
 #[derive(Default)]
