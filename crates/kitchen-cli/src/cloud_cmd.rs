@@ -26,8 +26,13 @@ pub enum CloudCommand {
         #[arg(long, default_value_t = local_cloud::DEFAULT_PORT)]
         port: u16,
     },
-    /// Stop the local cloud and its store worker
-    Down,
+    /// Stop the local cloud and its store worker, keeping the table and the
+    /// queues' waiting messages for the next `up`
+    Down {
+        /// Stop it even when they cannot be kept (they are lost)
+        #[arg(long)]
+        discard: bool,
+    },
     /// Is the local cloud running, and where
     Status,
     /// Move an existing stack's history to this version's table: copy a table
@@ -89,7 +94,7 @@ pub struct WorkerArgs {
 pub async fn run(global: &Global, command: CloudCommand) -> Result<()> {
     match command {
         CloudCommand::Up { port } => up(global, port).await,
-        CloudCommand::Down => down(global).await,
+        CloudCommand::Down { discard } => down(global, discard).await,
         CloudCommand::Status => {
             match LocalCloudState::load(&LocalCloudState::dir()) {
                 Some(state) => {
@@ -284,8 +289,9 @@ fn spawn_worker(global: &Global, endpoint: &str, dir: &std::path::Path) -> Resul
 }
 
 /// Stops the worker (it finishes the batch it holds), keeps the table and the
-/// queues' messages for the next `cloud up`, then stops moto.
-async fn down(global: &Global) -> Result<()> {
+/// queues' messages for the next `cloud up`, then stops moto. When they cannot
+/// be kept, moto is left running (nothing is lost) unless `discard`.
+async fn down(global: &Global, discard: bool) -> Result<()> {
     let dir = LocalCloudState::dir();
     let path = dir.join(LocalCloudState::FILE);
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -316,7 +322,15 @@ async fn down(global: &Global) -> Result<()> {
                     );
                 }
             }
-            Err(err) => eprintln!("warning: the local cloud's table and queues not kept: {err}"),
+            Err(err) if discard => {
+                eprintln!("warning: the local cloud's table and queues not kept: {err}")
+            }
+            Err(err) => anyhow::bail!(
+                "the local cloud's table and queues could not be kept ({err}); it is still \
+                 running at {} with nothing lost (`kitchen cloud up` starts its store worker \
+                 again; `kitchen cloud down --discard` stops it without keeping them)",
+                state.endpoint
+            ),
         }
     }
     local_cloud::stop_pid(state.moto_pid);

@@ -347,6 +347,8 @@ async fn the_local_cloud_keeps_its_table_and_queues_across_down_and_up() {
         .and_then(|rest| rest.split(" items of the table").next())
         .unwrap_or_else(|| panic!("the count kept: {said}"));
 
+    let kept_at_first = std::fs::read_to_string(&kept_file).unwrap();
+
     // A new moto (its memory empty) gets it all back.
     let up = run(&mut local(&oven, &["cloud", "up", "--port", &port]));
     let restored = String::from_utf8_lossy(&up.stderr).into_owned();
@@ -370,7 +372,70 @@ async fn the_local_cloud_keeps_its_table_and_queues_across_down_and_up() {
     run(&mut local(&oven, &["tap", "7", "ready", "--client", "Bia"]));
     assert_eq!(table_rows_when(&clients, 13, STALL).await.len(), 13);
 
-    run(&mut local(&oven, &["cloud", "down"]));
+    // A restore cut short leaves its file beside what it wrote back: the next
+    // stop keeps each item and message once (the new tap is a third ready
+    // order waiting for a station).
+    std::fs::write(&kept_file, &kept_at_first).unwrap();
+    let down = run(&mut local(&oven, &["cloud", "down"]));
+    let said = String::from_utf8_lossy(&down.stdout).into_owned();
+    let kept_again = std::fs::read_to_string(&kept_file).unwrap();
+    let lines: Vec<serde_json::Value> = kept_again
+        .lines()
+        .skip(1)
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let keys: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|line| line.get("item"))
+        .map(|item| {
+            (
+                item["order_key"]["S"].as_str().unwrap().to_owned(),
+                item["status"]["S"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<_> = keys.iter().collect();
+    assert_eq!(distinct.len(), keys.len(), "each item once: {kept_again}");
+    let messages = lines
+        .iter()
+        .filter(|line| line.get("body").is_some())
+        .count();
+    assert_eq!(messages, 3, "each message once: {kept_again}");
+    assert!(
+        said.starts_with(&format!(
+            "kept {} items of the table and 3 queued messages",
+            keys.len()
+        )),
+        "{said}"
+    );
+    assert!(
+        keys.len() > items.parse::<usize>().unwrap(),
+        "the new tap kept too: {said}"
+    );
+
+    // A file that cannot be read is not written over, nor is the cloud stopped:
+    // nothing is lost until told to discard it.
+    run(&mut local(&oven, &["cloud", "up", "--port", &port]));
+    std::fs::write(
+        &kept_file,
+        format!("{}\nnot json\n", kept_at_first.lines().next().unwrap()),
+    )
+    .unwrap();
+    let refused = local(&oven, &["cloud", "down"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("line 2")
+            && stderr.contains("still running")
+            && stderr.contains("--discard"),
+        "{stderr}"
+    );
+    let status = run(&mut local(&oven, &["cloud", "status"]));
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(status.contains("local cloud running at"), "{status}");
+    assert_eq!(table_rows(&clients).await.len(), 13, "nothing lost");
+    let discarded = run(&mut local(&oven, &["cloud", "down", "--discard"]));
+    assert!(String::from_utf8_lossy(&discarded.stdout).contains("local cloud stopped"));
 }
 
 /// The stack's parameters and its resources' logical ids.

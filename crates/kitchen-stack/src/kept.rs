@@ -11,7 +11,7 @@
 //! simply run again. A message a station was holding at that moment (received,
 //! not yet deleted) cannot be read and is not kept; it is counted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,7 +26,7 @@ use serde_json::{json, Map, Value};
 use kitchen_aws::redrive::queue_count;
 use kitchen_aws::{Clients, CloudError};
 
-use crate::migrate::Pages;
+use crate::migrate::{describe, Pages};
 
 /// The file, in the local cloud's folder.
 pub const FILE: &str = "kept.jsonl";
@@ -96,46 +96,30 @@ fn queues(clients: &Clients) -> Vec<String> {
 }
 
 /// Writes the table's items and the queues' waiting messages to the file in
-/// `dir`, after what an earlier file there held that was never written back.
-/// The file appears whole or not at all.
+/// `dir`, with what an earlier file there held that was never written back:
+/// its items the table no longer holds and its messages not waiting again (a
+/// restore cut short leaves both in the table or queue and in the file). The
+/// file appears whole or not at all.
 pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result<Kept, CloudError> {
     let path = path_in(dir);
     let partial = dir.join(format!("{FILE}.partial"));
-    let file_error = |at: &Path, e: std::io::Error| {
-        CloudError::LocalCloud(format!("cannot write {}: {e}", at.display()))
-    };
-    let mut out =
-        BufWriter::new(std::fs::File::create(&partial).map_err(|e| file_error(&partial, e))?);
+    let earlier = earlier_lines(&path)?;
     let since = kept_since(dir).map_or(since, |earlier| earlier.min(since));
-    let header = Header {
-        kept: "the local cloud's table and queues".into(),
-        since,
-    };
-    let mut write = |line: String| writeln!(out, "{line}");
-    write(serde_json::to_string(&header).expect("a header serialises"))
-        .map_err(|e| file_error(&partial, e))?;
     let mut kept = Kept::none_since(since);
-    if let Ok(earlier) = std::fs::File::open(&path) {
-        for line in BufReader::new(earlier).lines().skip(1) {
-            let line = line.map_err(|e| file_error(&path, e))?;
-            match serde_json::from_str::<Line>(&line) {
-                Ok(Line::Item { .. }) => kept.items += 1,
-                Ok(Line::Message { .. }) => kept.messages += 1,
-                Err(_) => continue,
-            }
-            write(line).map_err(|e| file_error(&partial, e))?;
-        }
-    }
 
+    // What the cloud holds now, read before anything is written.
+    let key = key_attributes(clients).await?;
+    let mut now = Vec::new();
+    let mut keys_now = HashSet::new();
     let mut pages = Pages::new(clients, &clients.config.table_name);
     while let Some(items) = pages.next().await? {
         for item in &items {
-            let line = json!({ "item": item_json(item)? });
-            write(line.to_string()).map_err(|e| file_error(&partial, e))?;
-            kept.items += 1;
+            let item = item_json(item)?;
+            keys_now.insert(key_of(&key, &item));
+            now.push(Line::Item { item });
         }
     }
-
+    let mut messages_now = HashSet::new();
     for queue in queues(clients) {
         let url = clients.queue_url(&queue).await?;
         let mut received_here = 0;
@@ -154,9 +138,11 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
                 break;
             }
             for body in messages.iter().filter_map(|m| m.body()) {
-                let line = json!({ "queue": queue, "body": body });
-                write(line.to_string()).map_err(|e| file_error(&partial, e))?;
-                kept.messages += 1;
+                messages_now.insert((queue.clone(), body.to_owned()));
+                now.push(Line::Message {
+                    queue: queue.clone(),
+                    body: body.to_owned(),
+                });
             }
             received_here += messages.len() as u64;
         }
@@ -169,13 +155,94 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
         .await?;
         kept.held += in_flight.saturating_sub(received_here);
     }
-    out.flush().map_err(|e| file_error(&partial, e))?;
+
+    // The earlier file's lines first, as they were kept, but for those the
+    // cloud holds again; then what it holds now.
+    let still_earlier = earlier.into_iter().filter(|line| match line {
+        Line::Item { item } => !keys_now.contains(&key_of(&key, item)),
+        Line::Message { queue, body } => !messages_now.contains(&(queue.clone(), body.clone())),
+    });
+    let file_error = |e: std::io::Error| {
+        CloudError::LocalCloud(format!("cannot write {}: {e}", partial.display()))
+    };
+    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(file_error)?);
+    let header = Header {
+        kept: "the local cloud's table and queues".into(),
+        since,
+    };
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string(&header).expect("a header serialises")
+    )
+    .map_err(file_error)?;
+    for line in still_earlier.chain(now) {
+        match line {
+            Line::Item { .. } => kept.items += 1,
+            Line::Message { .. } => kept.messages += 1,
+        }
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&line).expect("a line serialises")
+        )
+        .map_err(file_error)?;
+    }
+    out.flush().map_err(file_error)?;
     out.into_inner()
-        .map_err(|e| file_error(&partial, e.into_error()))?
+        .map_err(|e| file_error(e.into_error()))?
         .sync_all()
-        .map_err(|e| file_error(&partial, e))?;
-    std::fs::rename(&partial, &path).map_err(|e| file_error(&path, e))?;
+        .map_err(file_error)?;
+    std::fs::rename(&partial, &path)
+        .map_err(|e| CloudError::LocalCloud(format!("cannot write {}: {e}", path.display())))?;
     Ok(kept)
+}
+
+/// The lines after the header of an earlier file at `path` (none without
+/// one). A line that cannot be read is refused: it would be lost.
+fn earlier_lines(path: &Path) -> Result<Vec<Line>, CloudError> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(CloudError::LocalCloud(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let mut lines = Vec::new();
+    for (index, line) in BufReader::new(file).lines().enumerate().skip(1) {
+        let bad = |what: String| {
+            CloudError::LocalCloud(format!(
+                "{} line {}: {what}; the local cloud was not stopped, so nothing in it is lost",
+                path.display(),
+                index + 1
+            ))
+        };
+        let line = line.map_err(|e| bad(e.to_string()))?;
+        lines.push(serde_json::from_str::<Line>(&line).map_err(|e| bad(e.to_string()))?);
+    }
+    Ok(lines)
+}
+
+/// The table's key attributes (partition key, sort key), as it describes them.
+async fn key_attributes(clients: &Clients) -> Result<Vec<String>, CloudError> {
+    Ok(describe(clients, &clients.config.table_name)
+        .await?
+        .map(|t| {
+            t.key_schema()
+                .iter()
+                .map(|k| k.attribute_name().to_owned())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// An item's key: its key attributes' DynamoDB JSON.
+fn key_of(key: &[String], item: &Map<String, Value>) -> String {
+    let values: Vec<Option<&Value>> = key.iter().map(|name| item.get(name)).collect();
+    serde_json::to_string(&values).expect("a key serialises")
 }
 
 /// Writes back what the file in `dir` keeps, then removes it; `None` when

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
 use chrono::{DateTime, Utc};
 use kitchen_domain::{day_key, time_key, BusinessDay, Status, StatusEvent};
 
@@ -34,6 +34,17 @@ pub struct MigrateReport {
 /// How many items a table holds, as the service reports it (refreshed every
 /// few hours on AWS): the size of a migration's progress bar.
 pub async fn item_count(clients: &Clients, table: &str) -> Result<u64, CloudError> {
+    Ok(describe(clients, table)
+        .await?
+        .and_then(|t| t.item_count())
+        .map_or(0, |n| n.max(0) as u64))
+}
+
+/// The table as the service describes it.
+pub(crate) async fn describe(
+    clients: &Clients,
+    table: &str,
+) -> Result<Option<TableDescription>, CloudError> {
     let out = clients
         .dynamodb
         .describe_table()
@@ -41,10 +52,7 @@ pub async fn item_count(clients: &Clients, table: &str) -> Result<u64, CloudErro
         .send()
         .await
         .map_err(|e| CloudError::call("DescribeTable", table, e))?;
-    Ok(out
-        .table()
-        .and_then(|t| t.item_count())
-        .map_or(0, |n| n.max(0) as u64))
+    Ok(out.table)
 }
 
 /// Copies every item of the table `from` (the earlier layout) into the
