@@ -103,8 +103,10 @@ fn queues(clients: &Clients) -> Vec<String> {
 pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result<Kept, CloudError> {
     let path = path_in(dir);
     let partial = dir.join(format!("{FILE}.partial"));
-    let earlier = earlier_lines(&path)?;
-    let since = kept_since(dir).map_or(since, |earlier| earlier.min(since));
+    let (since, earlier) = match read_file(&path)? {
+        Some(earlier) => (earlier.since.min(since), earlier.lines),
+        None => (since, Vec::new()),
+    };
     let mut kept = Kept::none_since(since);
 
     // What the cloud holds now, read before anything is written.
@@ -158,10 +160,13 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
 
     // The earlier file's lines first, as they were kept, but for those the
     // cloud holds again; then what it holds now.
-    let still_earlier = earlier.into_iter().filter(|line| match line {
-        Line::Item { item } => !keys_now.contains(&key_of(&key, item)),
-        Line::Message { queue, body } => !messages_now.contains(&(queue.clone(), body.clone())),
-    });
+    let still_earlier = earlier
+        .into_iter()
+        .map(|(_, line)| line)
+        .filter(|line| match line {
+            Line::Item { item } => !keys_now.contains(&key_of(&key, item)),
+            Line::Message { queue, body } => !messages_now.contains(&(queue.clone(), body.clone())),
+        });
     let file_error = |e: std::io::Error| {
         CloudError::LocalCloud(format!("cannot write {}: {e}", partial.display()))
     };
@@ -198,12 +203,18 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
     Ok(kept)
 }
 
-/// The lines after the header of an earlier file at `path` (none without
-/// one). A line that cannot be read is refused: it would be lost.
-fn earlier_lines(path: &Path) -> Result<Vec<Line>, CloudError> {
+/// A kept file as read: since when it keeps, and its lines with their numbers.
+struct KeptFile {
+    since: DateTime<Utc>,
+    lines: Vec<(usize, Line)>,
+}
+
+/// The file at `path`; `None` when there is none. A line that cannot be read
+/// is refused, naming it: nothing in the file is dropped.
+fn read_file(path: &Path) -> Result<Option<KeptFile>, CloudError> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(CloudError::LocalCloud(format!(
                 "cannot read {}: {e}",
@@ -211,19 +222,30 @@ fn earlier_lines(path: &Path) -> Result<Vec<Line>, CloudError> {
             )))
         }
     };
-    let mut lines = Vec::new();
-    for (index, line) in BufReader::new(file).lines().enumerate().skip(1) {
-        let bad = |what: String| {
-            CloudError::LocalCloud(format!(
-                "{} line {}: {what}; the local cloud was not stopped, so nothing in it is lost",
-                path.display(),
-                index + 1
-            ))
-        };
-        let line = line.map_err(|e| bad(e.to_string()))?;
-        lines.push(serde_json::from_str::<Line>(&line).map_err(|e| bad(e.to_string()))?);
+    let bad = |number: usize, what: String| {
+        CloudError::LocalCloud(format!("{} line {number}: {what}", path.display()))
+    };
+    let mut lines = BufReader::new(file).lines();
+    let header = lines
+        .next()
+        .transpose()
+        .map_err(|e| bad(1, e.to_string()))?
+        .ok_or_else(|| bad(1, "empty file".into()))?;
+    let header: Header =
+        serde_json::from_str(&header).map_err(|e| bad(1, format!("not the header: {e}")))?;
+    let mut read = Vec::new();
+    for (index, line) in lines.enumerate() {
+        let number = index + 2;
+        let line = line.map_err(|e| bad(number, e.to_string()))?;
+        read.push((
+            number,
+            serde_json::from_str::<Line>(&line).map_err(|e| bad(number, e.to_string()))?,
+        ));
     }
-    Ok(lines)
+    Ok(Some(KeptFile {
+        since: header.since,
+        lines: read,
+    }))
 }
 
 /// The table's key attributes (partition key, sort key), as it describes them.
@@ -249,36 +271,18 @@ fn key_of(key: &[String], item: &Map<String, Value>) -> String {
 /// there is no file. A failure leaves the file for the next start.
 pub async fn restore(clients: &Clients, dir: &Path) -> Result<Option<Kept>, CloudError> {
     let path = path_in(dir);
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(CloudError::LocalCloud(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )))
-        }
+    let Some(file) = read_file(&path)? else {
+        return Ok(None);
     };
-    let bad = |number: usize, what: String| {
-        CloudError::LocalCloud(format!("{} line {number}: {what}", path.display()))
-    };
-    let mut lines = BufReader::new(file).lines();
-    let header = lines
-        .next()
-        .transpose()
-        .map_err(|e| bad(1, e.to_string()))?
-        .ok_or_else(|| bad(1, "empty file".into()))?;
-    let header: Header =
-        serde_json::from_str(&header).map_err(|e| bad(1, format!("not the header: {e}")))?;
-    let mut kept = Kept::none_since(header.since);
+    let mut kept = Kept::none_since(file.since);
     let mut items = Vec::new();
     let mut messages: HashMap<String, Vec<String>> = HashMap::new();
-    for (index, line) in lines.enumerate() {
-        let number = index + 2;
-        let line = line.map_err(|e| bad(number, e.to_string()))?;
-        match serde_json::from_str::<Line>(&line).map_err(|e| bad(number, e.to_string()))? {
+    for (number, line) in file.lines {
+        match line {
             Line::Item { item } => {
-                items.push(item_from_json(&item).map_err(|e| bad(number, e))?);
+                items.push(item_from_json(&item).map_err(|e| {
+                    CloudError::LocalCloud(format!("{} line {number}: {e}", path.display()))
+                })?);
                 if items.len() == ITEMS_PER_BATCH {
                     kept.items += put_items(clients, std::mem::take(&mut items)).await?;
                 }
