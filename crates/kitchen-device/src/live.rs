@@ -1020,7 +1020,7 @@ async fn prune(
         let pruned = shared
             .writer
             .run(Priority::Background, move |store| {
-                store.prune_batch(before, &keep, PRUNE_BATCH)
+                store.relaxed(|store| store.prune_batch(before, &keep, PRUNE_BATCH))
             })
             .await?;
         all.absorb(pruned);

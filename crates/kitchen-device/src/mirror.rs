@@ -263,7 +263,7 @@ impl MirrorSync {
             }
         }
         report.cursor = store
-            .with(|s| {
+            .relaxed(|s| {
                 s.mark_feed_synced(Utc::now())?;
                 s.feed_cursor()
             })
@@ -441,7 +441,7 @@ async fn write_feed_page(
     for (index, chunk) in chunks.into_iter().enumerate() {
         let cursor = (index == last).then(|| cursor.to_owned());
         let written = store
-            .with(move |s| s.apply_feed_page(&chunk, cursor.as_deref(), Utc::now()))
+            .relaxed(move |s| s.apply_feed_page(&chunk, cursor.as_deref(), Utc::now()))
             .await?;
         counts.absorb(written);
     }
@@ -457,7 +457,7 @@ async fn replace_day(
 ) -> Result<MirrorReplaceCounts, StoreError> {
     if rows.len() <= MIRROR_CHUNK {
         return store
-            .with(move |s| s.replace_mirror_day(&day, &rows, Utc::now()))
+            .relaxed(move |s| s.replace_mirror_day(&day, &rows, Utc::now()))
             .await;
     }
     let keys: HashSet<(String, String)> = rows
@@ -468,12 +468,12 @@ async fn replace_day(
     for chunk in rows.chunks(MIRROR_CHUNK) {
         let chunk = chunk.to_vec();
         let counts = store
-            .with(move |s| s.write_table_rows(&chunk, Utc::now()))
+            .relaxed(move |s| s.write_table_rows(&chunk, Utc::now()))
             .await?;
         written.absorb(counts);
     }
     let removed = store
-        .with(move |s| s.finish_day_read(&day, &keys, Utc::now()))
+        .relaxed(move |s| s.finish_day_read(&day, &keys, Utc::now()))
         .await?;
     Ok(MirrorReplaceCounts { written, removed })
 }

@@ -183,7 +183,7 @@ impl<S: StoreAccess> Publisher<S> {
                     let reason = err.to_string();
                     let ids: Vec<String> = batch.iter().map(|e| e.event_id.clone()).collect();
                     self.store
-                        .with(move |store| {
+                        .relaxed(move |store| {
                             for id in &ids {
                                 store.mark_retry(id, &reason, Utc::now())?;
                             }
@@ -242,9 +242,10 @@ impl<S: StoreAccess> Publisher<S> {
             }
         }
         report.published = accepted.len();
-        // One job: the outbox moves for the whole call at once.
+        // One job: the outbox moves for the whole call at once. Should a power
+        // cut undo it, the taps go again under the same event ids.
         self.store
-            .with(move |store| {
+            .relaxed(move |store| {
                 for outcome in &outcomes {
                     match outcome {
                         EntryOutcome::Retry {

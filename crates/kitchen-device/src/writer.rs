@@ -335,6 +335,17 @@ pub trait StoreAccess: Send {
     where
         R: Send + 'static,
         F: FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static;
+
+    /// [`StoreAccess::with`] for work the cloud holds again (a mirror page,
+    /// the publisher's outcomes, pruning): its commits do not wait for the
+    /// disk, so neither does a tap queued behind it ([`Store::relaxed`]).
+    fn relaxed<R, F>(&mut self, work: F) -> impl Future<Output = Result<R, StoreError>> + Send
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static,
+    {
+        self.with(move |store| store.relaxed(work))
+    }
 }
 
 impl StoreAccess for Store {

@@ -202,6 +202,26 @@ impl Store {
         Ok(copied.max(0) as u64)
     }
 
+    /// Runs `work` with commits that do not wait for the disk
+    /// (`synchronous=NORMAL`), then waits for it again, also when `work`
+    /// fails. For what the cloud holds again: a mirror page, the publisher's
+    /// outcomes, pruning. The log keeps commits in order, and the next commit
+    /// that waits for the disk (a tap's) syncs it with everything before, so
+    /// a power cut can only undo the last of these commits, whole, and never
+    /// one that came before a tap: the mirror reads the page again, and the
+    /// publisher sends the taps again under the same event ids.
+    pub fn relaxed<R>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let answer = work(self);
+        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let answer = answer?;
+        restored?;
+        Ok(answer)
+    }
+
     /// Caps the database at `pages` pages (SQLite's `max_page_count`) on this
     /// connection: past it, writes fail as on a full disk.
     pub fn cap_pages(&self, pages: i64) -> Result<(), StoreError> {
@@ -288,6 +308,32 @@ mod tests {
             Some("oven-1")
         );
         assert_eq!(store.device_value("missing").unwrap(), None);
+    }
+
+    fn synchronous(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn relaxed_work_does_not_wait_for_the_disk_and_what_follows_does_again() {
+        let (_dir, mut store) = test_store();
+        let inside = store.relaxed(|s| Ok(synchronous(s))).unwrap();
+        assert_eq!(inside, 1, "synchronous=NORMAL inside");
+        assert_eq!(synchronous(&store), 2, "synchronous=FULL after");
+        let failed = store.relaxed(|s| {
+            s.set_device_value("device_name", "oven-1")?;
+            Err::<(), _>(StoreError::Closed("the work failed".into()))
+        });
+        assert!(matches!(failed, Err(StoreError::Closed(_))), "{failed:?}");
+        assert_eq!(synchronous(&store), 2, "synchronous=FULL after a failure");
+        // What the relaxed work committed is there, as any commit.
+        assert_eq!(
+            store.device_value("device_name").unwrap().as_deref(),
+            Some("oven-1")
+        );
     }
 
     #[test]
