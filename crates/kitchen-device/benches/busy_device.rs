@@ -15,6 +15,11 @@
 //! call does (see the backbone benchmark), far more than AWS, and would make
 //! this a measure of moto.
 //!
+//! - **The disk** (a floor, in the same run): one row committed as a tap's
+//!   commit is (WAL, `synchronous=FULL`), through a store of its own in the
+//!   same folder, no device running; as many commits as idle taps, as far
+//!   apart. No tap can be durable sooner than this.
+//!
 //! Target: busy tap p99 ≤ 2 ms, and ≤ 2× idle.
 //!
 //! `cargo bench -p kitchen-device --bench busy_device`
@@ -85,6 +90,18 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("oven");
 
+        // The disk: a commit of one row, waiting for the disk, nothing else.
+        let mut disk = Vec::with_capacity(idle_taps);
+        {
+            let scratch = Store::open_in(&dir.path().join("disk")).unwrap();
+            for i in 0..idle_taps {
+                let started = Instant::now();
+                scratch.set_device_value("bench", &i.to_string()).unwrap();
+                disk.push(started.elapsed());
+                tokio::time::sleep(every).await;
+            }
+        }
+
         // Idle: only its own taps to publish.
         let live = start(&data, &config).await;
         settled(&live).await;
@@ -148,6 +165,8 @@ fn main() {
 
         idle.sort();
         busy.sort();
+        disk.sort();
+        let (d50, d99) = (percentile(&disk, 0.5), percentile(&disk, 0.99));
         let (i50, i99) = (percentile(&idle, 0.5), percentile(&idle, 0.99));
         let (b50, b99) = (percentile(&busy, 0.5), percentile(&busy, 0.99));
         let ratio = ms(b99) / ms(i99);
@@ -168,6 +187,12 @@ fn main() {
             ms(b50),
             ms(i50),
             ms(b50) / ms(i50)
+        );
+        println!();
+        println!(
+            "The disk, one row committed as a tap's commit is ({idle_taps} commits, no device running): p99 {:.2} ms, p50 {:.2} ms",
+            ms(d99),
+            ms(d50)
         );
     });
 }
