@@ -1019,9 +1019,8 @@ async fn prune(
         let keep = keep.clone();
         let pruned = shared
             .writer
-            .run(Priority::Background, move |store| {
-                store.relaxed(|store| store.prune_batch(before, &keep, PRUNE_BATCH))
-            })
+            .clone()
+            .relaxed(move |store| store.prune_batch(before, &keep, PRUNE_BATCH))
             .await?;
         all.absorb(pruned);
         if pruned.total() == 0 || stop.is_cancelled() {

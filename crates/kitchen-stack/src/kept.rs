@@ -167,10 +167,11 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
             Line::Item { item } => !keys_now.contains(&key_of(&key, item)),
             Line::Message { queue, body } => !messages_now.contains(&(queue.clone(), body.clone())),
         });
-    let file_error = |e: std::io::Error| {
-        CloudError::LocalCloud(format!("cannot write {}: {e}", partial.display()))
+    let file_error = |at: &Path, e: std::io::Error| {
+        CloudError::LocalCloud(format!("cannot write {}: {e}", at.display()))
     };
-    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(file_error)?);
+    let partial_error = |e| file_error(&partial, e);
+    let mut out = BufWriter::new(std::fs::File::create(&partial).map_err(partial_error)?);
     let header = Header {
         kept: "the local cloud's table and queues".into(),
         since,
@@ -180,7 +181,7 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
         "{}",
         serde_json::to_string(&header).expect("a header serialises")
     )
-    .map_err(file_error)?;
+    .map_err(partial_error)?;
     for line in still_earlier.chain(now) {
         match line {
             Line::Item { .. } => kept.items += 1,
@@ -191,15 +192,14 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
             "{}",
             serde_json::to_string(&line).expect("a line serialises")
         )
-        .map_err(file_error)?;
+        .map_err(partial_error)?;
     }
-    out.flush().map_err(file_error)?;
+    out.flush().map_err(partial_error)?;
     out.into_inner()
-        .map_err(|e| file_error(e.into_error()))?
+        .map_err(|e| partial_error(e.into_error()))?
         .sync_all()
-        .map_err(file_error)?;
-    std::fs::rename(&partial, &path)
-        .map_err(|e| CloudError::LocalCloud(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(partial_error)?;
+    std::fs::rename(&partial, &path).map_err(|e| file_error(&path, e))?;
     Ok(kept)
 }
 
@@ -207,6 +207,11 @@ pub async fn save(clients: &Clients, dir: &Path, since: DateTime<Utc>) -> Result
 struct KeptFile {
     since: DateTime<Utc>,
     lines: Vec<(usize, Line)>,
+}
+
+/// Line `number` of the kept file at `path` cannot be used, for `what`.
+fn bad_line(path: &Path, number: usize, what: impl std::fmt::Display) -> CloudError {
+    CloudError::LocalCloud(format!("{} line {number}: {what}", path.display()))
 }
 
 /// The file at `path`; `None` when there is none. A line that cannot be read
@@ -222,9 +227,7 @@ fn read_file(path: &Path) -> Result<Option<KeptFile>, CloudError> {
             )))
         }
     };
-    let bad = |number: usize, what: String| {
-        CloudError::LocalCloud(format!("{} line {number}: {what}", path.display()))
-    };
+    let bad = |number: usize, what: String| bad_line(path, number, what);
     let mut lines = BufReader::new(file).lines();
     let header = lines
         .next()
@@ -280,9 +283,7 @@ pub async fn restore(clients: &Clients, dir: &Path) -> Result<Option<Kept>, Clou
     for (number, line) in file.lines {
         match line {
             Line::Item { item } => {
-                items.push(item_from_json(&item).map_err(|e| {
-                    CloudError::LocalCloud(format!("{} line {number}: {e}", path.display()))
-                })?);
+                items.push(item_from_json(&item).map_err(|e| bad_line(&path, number, e))?);
                 if items.len() == ITEMS_PER_BATCH {
                     kept.items += put_items(clients, std::mem::take(&mut items)).await?;
                 }
